@@ -1,0 +1,73 @@
+package dev.ambit.api.model.workload;
+
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.model.ConfigResource;
+import dev.ambit.api.model.FieldValidator;
+import dev.ambit.api.model.NamespacedName;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pod (or, in local mode, a simulated pod) as the data plane sees it: where it is, who it is, and how to reach
+ * it. Its resource name is its {@link #uid}, so a pod recreated under the same name is a different resource.
+ *
+ * @param uid               unique and stable for the workload's lifetime, e.g. the pod UID
+ * @param identity          the SPIFFE identity its certificate carries; in the workload's namespace
+ * @param node              the node it runs on
+ * @param addresses         its IP addresses, at most one per family in practice
+ * @param tunnel            the HBONE listener of the node tunnel that serves it; required when {@link DataplaneMode#AMBIENT}
+ * @param waypoint          where traffic addressed to this workload goes first for L7 policy, if anywhere
+ * @param canonicalName     application name for metrics labels, e.g. the {@code app} label
+ * @param canonicalRevision application revision for metrics labels, e.g. the {@code version} label
+ * @param services          the services that select it
+ */
+public record Workload(
+        String uid,
+        NamespacedName name,
+        SpiffeId identity,
+        String node,
+        List<InetAddress> addresses,
+        DataplaneMode dataplaneMode,
+        Optional<InetSocketAddress> tunnel,
+        Optional<Waypoint> waypoint,
+        Map<String, String> labels,
+        String canonicalName,
+        String canonicalRevision,
+        List<NamespacedName> services) implements ConfigResource {
+
+    /** The port of every HBONE listener: node tunnels and waypoints. */
+    public static final int HBONE_PORT = 15008;
+
+    private static final int MAX_UID_LENGTH = 253;
+
+    public Workload {
+        FieldValidator v = FieldValidator.of("Workload", name);
+        v.printable("uid", uid, MAX_UID_LENGTH);
+        v.required("name", name);
+        v.check(name.namespace().equals(v.required("identity", identity).namespace()), "identity",
+                "'" + identity + "' is not in the workload's namespace '" + name.namespace() + "'");
+        v.dnsSubdomain("node", node);
+        addresses = v.addresses("addresses", addresses);
+        v.required("dataplaneMode", dataplaneMode);
+        tunnel = v.optional(tunnel);
+        v.check(tunnel.isPresent() || dataplaneMode != DataplaneMode.AMBIENT, "tunnel",
+                "is required when dataplaneMode is AMBIENT");
+        tunnel.ifPresent(address -> {
+            v.check(!address.isUnresolved(), "tunnel", "'" + address.getHostString() + "' is not an IP address");
+            v.address("tunnel", address.getAddress());
+        });
+        waypoint = v.optional(waypoint);
+        labels = v.labels("labels", labels);
+        v.labelValue("canonicalName", v.notEmpty("canonicalName", canonicalName));
+        v.labelValue("canonicalRevision", v.notEmpty("canonicalRevision", canonicalRevision));
+        services = v.distinct("services", v.list("services", services));
+    }
+
+    @Override
+    public String resourceName() {
+        return uid;
+    }
+}
