@@ -2,8 +2,9 @@
 # Sourced by ./dev; needs root (or sudo) only when something is missing.
 
 # Build: JDK 17+ and Maven. Data plane and its tests: clang/llvm (compile eBPF), libbpf (headers + the .so the
-# node agent loads), bpftool (inspect programs), iproute2 (network namespaces, veth), nftables.
-AMBIT_PACKAGES=(maven clang llvm libbpf-dev bpftool iproute2 nftables)
+# node agent loads), bpftool (inspect programs), iproute2 (network namespaces, veth), nftables, python3 (the
+# stand-in pod processes of the data-plane tests).
+AMBIT_PACKAGES=(maven clang llvm libbpf-dev libbpf1 linux-libc-dev bpftool iproute2 nftables python3)
 
 missing_packages() {
     local pkg

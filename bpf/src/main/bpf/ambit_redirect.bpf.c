@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Ambit traffic steering: sends the TCP connections of enrolled pods to the
+ * node tunnel's outbound listener and tells the tunnel where they were going.
+ *
+ *   cgroup/connect4|6   (pods subtree)  rewrite dst to the tunnel, remember the original by socket cookie
+ *   sockops             (cgroup root)   on established, re-key the record by the client's ip:port;
+ *                                       optionally put pod <-> tunnel socket pairs into a sockhash
+ *   sk_msg              (sockhash)      short-circuit data between the two sockets of a pair
+ *   cgroup/getsockopt   (cgroup root)   answer SO_ORIGINAL_DST on the tunnel's accepted socket
+ *   cgroup_skb/ingress  (pods subtree)  STRICT pods: drop new plaintext TCP connections not from the tunnel
+ *
+ * sockops and getsockopt run on the tunnel's sockets, which live in the tunnel's cgroup, not
+ * under the pods subtree: they are attached to the cgroup v2 root (as Merbridge and Cilium do).
+ *
+ * Every struct shared with user space has explicit padding; the Java side mirrors these
+ * layouts in dev.ambit.nodeagent.redirect (Endpoint, TunnelConfig, EnrolledPod codecs).
+ * Addresses are 16 bytes in network order, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one
+ * key type serves both families and dual-stack sockets connecting to IPv4.
+ */
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/types.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#define AF_INET  2
+#define AF_INET6 10
+#define ETH_P_IP 0x0800
+#define SOCK_STREAM 1
+#define SOL_IP   0
+#define SOL_IPV6 41
+/* SO_ORIGINAL_DST (linux/netfilter_ipv4.h) and IP6T_SO_ORIGINAL_DST share the value 80. */
+#define SO_ORIGINAL_DST 80
+
+#define AMBIT_MODE_PERMISSIVE 0
+#define AMBIT_MODE_STRICT     1
+
+#define AMBIT_FLAG_SOCKHASH   1
+
+#define AMBIT_STAT_REDIRECTS    0
+#define AMBIT_STAT_STRICT_DROPS 1
+#define AMBIT_STAT_COUNT        2
+
+#define AMBIT_POD_MAX_ADDRS  4
+#define AMBIT_IDENTITY_LEN   256
+/* Pods are found by walking up from the socket's cgroup, so container cgroups nested
+ * below an enrolled pod cgroup are covered. */
+#define AMBIT_MAX_CGROUP_DEPTH 12
+
+/* 20 bytes. */
+struct ambit_endpoint {
+	__u8   addr[16];
+	__be16 port;
+	__u16  pad;
+};
+
+/* 44 bytes; array map with one entry, written by the agent. */
+struct ambit_config {
+	struct ambit_endpoint tunnel4; /* outbound listener for IPv4 destinations (addr v4-mapped) */
+	struct ambit_endpoint tunnel6; /* outbound listener for IPv6 destinations */
+	__u32 flags;                   /* AMBIT_FLAG_* */
+};
+
+/* 328 bytes. The kernel reads only mode; addresses and identity live here so that an
+ * agent restart finds every enrollment complete in the pinned map. */
+struct ambit_pod {
+	__u32 mode;
+	__u32 addr_count;
+	__u8  addrs[AMBIT_POD_MAX_ADDRS][16];
+	char  identity[AMBIT_IDENTITY_LEN]; /* SPIFFE ID, UTF-8, NUL padded */
+};
+
+/* 40 bytes; a socket in the sockhash is keyed by its own (local, remote). */
+struct ambit_sock_pair {
+	struct ambit_endpoint local;
+	struct ambit_endpoint remote;
+};
+
+/* Managed by the agent only; an LRU would silently un-enroll pods. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64); /* cgroup v2 id */
+	__type(value, struct ambit_pod);
+} enrolled SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ambit_config);
+} config SEC(".maps");
+
+/* Written at connect(), consumed when the connection is established: a connect() that
+ * never completes leaves its entry behind, hence LRU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* socket cookie */
+	__type(value, struct ambit_endpoint);
+} orig_by_cookie SEC(".maps");
+
+/* Original destination by the client's ip:port, which the tunnel sees as the peer of the
+ * accepted socket. Deleted when the tunnel's socket closes; LRU covers a lost close. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ambit_endpoint);
+	__type(value, struct ambit_endpoint);
+} orig_by_peer SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKHASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ambit_sock_pair);
+	__type(value, __u64);
+} sock_pairs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, AMBIT_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void count(__u32 stat)
+{
+	__u64 *value = bpf_map_lookup_elem(&stats, &stat);
+
+	if (value)
+		*value += 1;
+}
+
+static __always_inline struct ambit_config *tunnel_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&config, &zero);
+}
+
+/*
+ * The enrolled pod a cgroup belongs to, walking from the top down: container cgroups nested
+ * below an enrolled pod cgroup are part of the pod. ancestor_id_at_level is a helper call using
+ * the loop's `level`: the id of the socket's ancestor cgroup there, 0 past its own cgroup.
+ */
+#define FIND_POD(ancestor_id_at_level)                                        \
+	({                                                                    \
+		struct ambit_pod *found = NULL;                               \
+		for (int level = 1; level <= AMBIT_MAX_CGROUP_DEPTH; level++) { \
+			__u64 id = ancestor_id_at_level;                      \
+			if (!id)                                              \
+				break;                                        \
+			found = bpf_map_lookup_elem(&enrolled, &id);          \
+			if (found)                                            \
+				break;                                        \
+		}                                                             \
+		found;                                                        \
+	})
+
+/* Context fields must be read 32 bits at a time; volatile keeps clang from merging loads. */
+static __always_inline void load_ip6(__u32 *dst, const volatile __u32 *ctx_field)
+{
+	dst[0] = ctx_field[0];
+	dst[1] = ctx_field[1];
+	dst[2] = ctx_field[2];
+	dst[3] = ctx_field[3];
+}
+
+static __always_inline void set_v4(struct ambit_endpoint *ep, __be32 addr, __be16 port)
+{
+	__builtin_memset(ep, 0, sizeof(*ep));
+	ep->addr[10] = 0xff;
+	ep->addr[11] = 0xff;
+	__builtin_memcpy(&ep->addr[12], &addr, 4);
+	ep->port = port;
+}
+
+static __always_inline void set_v6(struct ambit_endpoint *ep, const __u32 *addr, __be16 port)
+{
+	__builtin_memset(ep, 0, sizeof(*ep));
+	__builtin_memcpy(ep->addr, addr, 16);
+	ep->port = port;
+}
+
+static __always_inline int is_v4_mapped(const struct ambit_endpoint *ep)
+{
+	const __u32 *w = (const __u32 *)ep->addr;
+
+	return w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0x0000ffff);
+}
+
+static __always_inline int is_loopback(const struct ambit_endpoint *ep)
+{
+	const __u32 *w = (const __u32 *)ep->addr;
+
+	if (is_v4_mapped(ep))
+		return ep->addr[12] == 127;
+	return w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == bpf_htonl(1);
+}
+
+static __always_inline int same_addr(const struct ambit_endpoint *a, const struct ambit_endpoint *b)
+{
+	const __u32 *x = (const __u32 *)a->addr;
+	const __u32 *y = (const __u32 *)b->addr;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+}
+
+static __always_inline int same_endpoint(const struct ambit_endpoint *a, const struct ambit_endpoint *b)
+{
+	return same_addr(a, b) && a->port == b->port;
+}
+
+static __always_inline int is_unset(const struct ambit_endpoint *ep)
+{
+	return ep->port == 0;
+}
+
+/*
+ * Records the original destination and returns the tunnel endpoint to connect to instead,
+ * or NULL to leave the connection alone. Loops are impossible by construction (the tunnel's
+ * sockets are not in an enrolled cgroup); the checks on the destination are the guard.
+ */
+static __always_inline const struct ambit_endpoint *steer(struct bpf_sock_addr *ctx,
+							  const struct ambit_endpoint *dst)
+{
+	struct ambit_config *cfg;
+	const struct ambit_endpoint *tunnel;
+	__u64 cookie;
+
+	if (ctx->type != SOCK_STREAM || is_loopback(dst))
+		return NULL;
+	cfg = tunnel_config();
+	if (!cfg)
+		return NULL;
+	tunnel = is_v4_mapped(dst) ? &cfg->tunnel4 : &cfg->tunnel6;
+	if (is_unset(tunnel) || same_endpoint(dst, tunnel) || !FIND_POD(bpf_get_current_ancestor_cgroup_id(level)))
+		return NULL;
+	cookie = bpf_get_socket_cookie(ctx);
+	if (bpf_map_update_elem(&orig_by_cookie, &cookie, dst, BPF_ANY))
+		return NULL;
+	count(AMBIT_STAT_REDIRECTS);
+	return tunnel;
+}
+
+SEC("cgroup/connect4")
+int ambit_connect4(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint dst;
+	const struct ambit_endpoint *tunnel;
+
+	set_v4(&dst, ctx->user_ip4, (__be16)ctx->user_port);
+	tunnel = steer(ctx, &dst);
+	if (tunnel) {
+		__be32 addr;
+
+		__builtin_memcpy(&addr, &tunnel->addr[12], 4);
+		ctx->user_ip4 = addr;
+		ctx->user_port = tunnel->port;
+	}
+	return 1;
+}
+
+SEC("cgroup/connect6")
+int ambit_connect6(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint dst;
+	const struct ambit_endpoint *tunnel;
+	__u32 addr[4];
+
+	load_ip6(addr, ctx->user_ip6);
+	set_v6(&dst, addr, (__be16)ctx->user_port);
+	tunnel = steer(ctx, &dst);
+	if (tunnel) {
+		const __u32 *w = (const __u32 *)tunnel->addr;
+
+		/* A dual-stack socket reaching IPv4 gets the v4-mapped tunnel4 address. */
+		ctx->user_ip6[0] = w[0];
+		ctx->user_ip6[1] = w[1];
+		ctx->user_ip6[2] = w[2];
+		ctx->user_ip6[3] = w[3];
+		ctx->user_port = tunnel->port;
+	}
+	return 1;
+}
+
+/* sock_ops and sk_msg hold the remote port in network order in the upper 16 bits. */
+static __always_inline __be16 remote_port_of(__u32 remote_port)
+{
+	return (__be16)(remote_port >> 16);
+}
+
+/* bpf_sock_ops and sk_msg_md name their address fields alike: one extraction for both. */
+#define LOAD_ENDPOINTS(ctx, local_ep, remote_ep)                                     \
+	do {                                                                         \
+		__be16 local_port = bpf_htons((__u16)(ctx)->local_port);             \
+		__be16 remote_port = remote_port_of((ctx)->remote_port);             \
+		if ((ctx)->family == AF_INET) {                                      \
+			set_v4(local_ep, (ctx)->local_ip4, local_port);              \
+			set_v4(remote_ep, (ctx)->remote_ip4, remote_port);           \
+		} else {                                                             \
+			__u32 local[4], remote[4];                                   \
+			load_ip6(local, (ctx)->local_ip6);                           \
+			load_ip6(remote, (ctx)->remote_ip6);                         \
+			set_v6(local_ep, local, local_port);                         \
+			set_v6(remote_ep, remote, remote_port);                      \
+		}                                                                    \
+	} while (0)
+
+static __always_inline int is_tunnel_listener(const struct ambit_config *cfg, const struct ambit_endpoint *ep)
+{
+	return (!is_unset(&cfg->tunnel4) && same_endpoint(ep, &cfg->tunnel4)) ||
+	       (!is_unset(&cfg->tunnel6) && same_endpoint(ep, &cfg->tunnel6));
+}
+
+static __always_inline void join_fast_path(struct bpf_sock_ops *skops, const struct ambit_config *cfg,
+					   struct ambit_sock_pair *pair)
+{
+	if (cfg->flags & AMBIT_FLAG_SOCKHASH)
+		bpf_sock_hash_update(skops, &sock_pairs, pair, BPF_ANY);
+}
+
+/* Client side of a steered connection: its cookie has a record from connect(). */
+static __always_inline void on_active_established(struct bpf_sock_ops *skops, const struct ambit_config *cfg)
+{
+	struct ambit_sock_pair pair;
+	struct ambit_endpoint *orig;
+	__u64 cookie = bpf_get_socket_cookie(skops);
+
+	orig = bpf_map_lookup_elem(&orig_by_cookie, &cookie);
+	if (!orig)
+		return;
+	LOAD_ENDPOINTS(skops, &pair.local, &pair.remote);
+	bpf_map_update_elem(&orig_by_peer, &pair.local, orig, BPF_ANY);
+	bpf_map_delete_elem(&orig_by_cookie, &cookie);
+	join_fast_path(skops, cfg, &pair);
+}
+
+/* Tunnel side: the record is dropped when the tunnel's socket closes, never earlier, so a
+ * client that sends and closes before the tunnel accepts still has its destination found. */
+static __always_inline void on_passive_established(struct bpf_sock_ops *skops, const struct ambit_config *cfg)
+{
+	struct ambit_sock_pair pair;
+
+	LOAD_ENDPOINTS(skops, &pair.local, &pair.remote);
+	if (!is_tunnel_listener(cfg, &pair.local))
+		return;
+	bpf_sock_ops_cb_flags_set(skops, BPF_SOCK_OPS_STATE_CB_FLAG);
+	join_fast_path(skops, cfg, &pair);
+}
+
+static __always_inline void on_tunnel_socket_closed(struct bpf_sock_ops *skops)
+{
+	struct ambit_sock_pair pair;
+
+	LOAD_ENDPOINTS(skops, &pair.local, &pair.remote);
+	bpf_map_delete_elem(&orig_by_peer, &pair.remote);
+}
+
+SEC("sockops")
+int ambit_sockops(struct bpf_sock_ops *skops)
+{
+	struct ambit_config *cfg;
+
+	if (skops->family != AF_INET && skops->family != AF_INET6)
+		return 1;
+	cfg = tunnel_config();
+	if (!cfg)
+		return 1;
+	switch (skops->op) {
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+		on_active_established(skops, cfg);
+		break;
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		on_passive_established(skops, cfg);
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		if (skops->args[1] == BPF_TCP_CLOSE)
+			on_tunnel_socket_closed(skops);
+		break;
+	}
+	return 1;
+}
+
+SEC("sk_msg")
+int ambit_sk_msg(struct sk_msg_md *msg)
+{
+	struct ambit_sock_pair peer;
+
+	/* The receiving socket is keyed by its own (local, remote): our (remote, local). */
+	LOAD_ENDPOINTS(msg, &peer.remote, &peer.local);
+	/* Without a peer in the map the message simply takes the normal path. */
+	bpf_msg_redirect_hash(msg, &sock_pairs, &peer, BPF_F_INGRESS);
+	return SK_PASS;
+}
+
+SEC("cgroup/getsockopt")
+int ambit_getsockopt(struct bpf_sockopt *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct ambit_endpoint peer;
+	struct ambit_endpoint *orig;
+
+	if (ctx->optname != SO_ORIGINAL_DST || (ctx->level != SOL_IP && ctx->level != SOL_IPV6) || !sk)
+		return 1;
+	if (sk->family == AF_INET) {
+		set_v4(&peer, sk->dst_ip4, sk->dst_port);
+	} else {
+		__u32 addr[4];
+
+		load_ip6(addr, sk->dst_ip6);
+		set_v6(&peer, addr, sk->dst_port);
+	}
+	orig = bpf_map_lookup_elem(&orig_by_peer, &peer);
+	if (!orig)
+		return 1;
+
+	if (ctx->level == SOL_IP) {
+		struct sockaddr_in *sa = ctx->optval;
+
+		if ((void *)(sa + 1) > ctx->optval_end || !is_v4_mapped(orig))
+			return 1;
+		sa->sin_family = AF_INET;
+		sa->sin_port = orig->port;
+		__builtin_memcpy(&sa->sin_addr.s_addr, &orig->addr[12], 4);
+		__builtin_memset(sa->__pad, 0, sizeof(sa->__pad));
+		ctx->optlen = sizeof(*sa);
+	} else {
+		struct sockaddr_in6 *sa = ctx->optval;
+
+		if ((void *)(sa + 1) > ctx->optval_end)
+			return 1;
+		sa->sin6_family = AF_INET6;
+		sa->sin6_port = orig->port;
+		sa->sin6_flowinfo = 0;
+		__builtin_memcpy(&sa->sin6_addr, orig->addr, 16);
+		sa->sin6_scope_id = 0;
+		ctx->optlen = sizeof(*sa);
+	}
+	ctx->retval = 0;
+	return 1;
+}
+
+/* Source address of an inbound IPv4 or IPv6 packet; cgroup_skb data starts at the IP header. */
+static __always_inline int packet_source(struct __sk_buff *skb, struct ambit_endpoint *src)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		__be32 saddr;
+
+		if (bpf_skb_load_bytes(skb, 12, &saddr, sizeof(saddr)))
+			return -1;
+		set_v4(src, saddr, 0);
+	} else {
+		__u32 saddr[4];
+
+		if (bpf_skb_load_bytes(skb, 8, saddr, sizeof(saddr)))
+			return -1;
+		set_v6(src, saddr, 0);
+	}
+	return 0;
+}
+
+/*
+ * STRICT: a pod accepts new TCP connections only from the tunnel (or its own loopback).
+ * Only packets for listening sockets (SYN, handshake ACK) are judged: replies on the pod's
+ * own connections and connections established before enrollment keep flowing.
+ */
+SEC("cgroup_skb/ingress")
+int ambit_ingress(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	struct ambit_pod *pod;
+	struct ambit_config *cfg;
+	struct ambit_endpoint src;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk || sk->protocol != IPPROTO_TCP || sk->state != BPF_TCP_LISTEN)
+		return 1;
+	pod = FIND_POD(bpf_skb_ancestor_cgroup_id(skb, level));
+	if (!pod || pod->mode != AMBIT_MODE_STRICT)
+		return 1;
+	cfg = tunnel_config();
+	if (!cfg || packet_source(skb, &src))
+		return 1;
+	if (is_loopback(&src) || same_addr(&src, &cfg->tunnel4) || same_addr(&src, &cfg->tunnel6))
+		return 1;
+	count(AMBIT_STAT_STRICT_DROPS);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

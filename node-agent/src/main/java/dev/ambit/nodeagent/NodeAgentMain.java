@@ -1,0 +1,26 @@
+package dev.ambit.nodeagent;
+
+import dev.ambit.nodeagent.cli.CheckCommand;
+import dev.ambit.nodeagent.cli.UninstallCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code node-agent}: the per-node agent's command line. */
+@Command(name = "node-agent", mixinStandardHelpOptions = true,
+        description = "Ambit node agent: steers enrolled pods' traffic into the node tunnel with eBPF.",
+        subcommands = {CheckCommand.class, UninstallCommand.class})
+public final class NodeAgentMain {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** A failure is one line naming the problem (the exceptions' messages carry the fix), not a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NodeAgentMain())
+                .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+                    commandLine.getErr().println("node-agent " + commandLine.getCommandName() + ": " + exception.getMessage());
+                    return 1;
+                });
+    }
+}

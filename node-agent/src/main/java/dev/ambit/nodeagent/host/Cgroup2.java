@@ -1,0 +1,52 @@
+package dev.ambit.nodeagent.host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** cgroup v2 facts the agent needs: where the hierarchy is mounted and a directory's cgroup id. */
+public final class Cgroup2 {
+
+    public static final String FS_TYPE = "cgroup2";
+
+    private Cgroup2() {
+    }
+
+    /**
+     * The cgroup v2 mount: {@code /sys/fs/cgroup} on unified hosts, {@code /sys/fs/cgroup/unified} on hybrid ones.
+     *
+     * @throws IllegalStateException naming the fix when there is none
+     */
+    public static Path root(MountTable mounts) {
+        return mounts.firstOfType(FS_TYPE).map(MountTable.Mount::mountPoint).orElseThrow(() -> new IllegalStateException(
+                "no cgroup v2 hierarchy is mounted; mount one (mount -t cgroup2 none /sys/fs/cgroup/unified) "
+                        + "or boot with systemd.unified_cgroup_hierarchy=1"));
+    }
+
+    /**
+     * Checks that a directory is a cgroup v2 cgroup, with a message that names what is wrong.
+     *
+     * @throws IllegalArgumentException when it is not
+     */
+    public static Path requireCgroup(Path directory, MountTable mounts) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("cgroup " + directory + " does not exist");
+        }
+        boolean onCgroup2 = mounts.containing(directory).filter(mount -> mount.type().equals(FS_TYPE)).isPresent();
+        if (!onCgroup2) {
+            throw new IllegalArgumentException(directory + " is not a cgroup v2 directory (cgroup v2 is mounted at "
+                    + mounts.firstOfType(FS_TYPE).map(m -> m.mountPoint().toString()).orElse("nowhere") + ")");
+        }
+        return directory;
+    }
+
+    /** The id BPF programs see ({@code bpf_get_current_cgroup_id}): the cgroup directory's inode number. */
+    public static long id(Path directory) {
+        try {
+            return (Long) Files.getAttribute(directory, "unix:ino");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cgroup id of " + directory, e);
+        }
+    }
+}

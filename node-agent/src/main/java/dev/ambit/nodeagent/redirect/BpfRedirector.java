@@ -1,0 +1,177 @@
+package dev.ambit.nodeagent.redirect;
+
+import dev.ambit.nodeagent.bpf.AttachType;
+import dev.ambit.nodeagent.bpf.BpfLink;
+import dev.ambit.nodeagent.bpf.BpfObject;
+import dev.ambit.nodeagent.bpf.BpfProgram;
+import dev.ambit.nodeagent.host.Bpffs;
+import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.nodeagent.host.MountTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the steering programs, attaches them, and keeps them pinned so that steering outlives the
+ * agent process. Starting again adopts what an earlier agent pinned: maps (with their enrollments)
+ * are reused and pinned links get the new programs swapped in atomically, so steering never stops;
+ * pins the current version does not use, and enrollments of pods that are gone, are cleaned up.
+ */
+public final class BpfRedirector implements AutoCloseable {
+
+    public static final String OBJECT_RESOURCE = "/dev/ambit/bpf/ambit_redirect.bpf.o";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BpfRedirector.class);
+    private static final String ENROLLED_MAP = "enrolled";
+    private static final String CONFIG_MAP = "config";
+
+    private final RedirectorConfig config;
+    private final BpfObject object;
+    private final Map<Steering, BpfLink> links;
+    private final PodEnroller enroller;
+    private final OriginalDestinationLookup originalDestinations;
+
+    private BpfRedirector(RedirectorConfig config, BpfObject object, Map<Steering, BpfLink> links) {
+        this.config = config;
+        this.object = object;
+        this.links = links;
+        this.enroller = new PodEnroller(object.map(ENROLLED_MAP), config.podsCgroup());
+        this.originalDestinations = new OriginalDestinationLookup(object.map(OriginalDestinationLookup.MAP_NAME));
+    }
+
+    /** Starts with the programs packaged in ambit-bpf. */
+    public static BpfRedirector start(RedirectorConfig config) {
+        return start(config, packagedObject());
+    }
+
+    static BpfRedirector start(RedirectorConfig config, byte[] elf) {
+        MountTable mounts = MountTable.read();
+        Cgroup2.requireCgroup(config.podsCgroup(), mounts);
+        Cgroup2.requireCgroup(config.tunnelCgroup(), mounts);
+        PinLayout pins = new PinLayout(config.pinRoot());
+        PinnedSteering pinned = new PinnedSteering(pins);
+        BpfObject object = BpfObject.open(elf);
+        Bpffs.ensureMounted(config.pinRoot().getParent(), mounts);
+        boolean freshInstall = !Files.isDirectory(config.pinRoot());
+        Map<Steering, BpfLink> links = new EnumMap<>(Steering.class);
+        List<Path> attachedNow = new ArrayList<>();
+        try {
+            pinned.createDirectories();
+            object.pinMapsIn(pins.maps());
+            object.load();
+            object.map(CONFIG_MAP).update(new byte[Integer.BYTES], config.encodeTunnelConfig());
+            for (Steering steering : Steering.values()) {
+                links.put(steering, adoptOrAttach(steering, object.program(steering.program()), config, pins, attachedNow));
+            }
+            object.program(Steering.SOCKET_FAST_PATH_PROGRAM)
+                    .attachToMap(object.map(Steering.SOCKET_PAIRS_MAP), AttachType.SK_MSG_VERDICT);
+            int stale = pinned.removeExcept(
+                    Stream.of(Steering.values()).map(Steering::program).collect(Collectors.toSet()),
+                    new HashSet<>(object.mapNames()));
+            BpfRedirector redirector = new BpfRedirector(config, object, links);
+            int forgotten = redirector.enroller.forgetRemovedPods();
+            LOG.info("event=bpf_redirector_started pin_root={} pods_cgroup={} tunnel_cgroup={} attached={} adopted={} "
+                            + "stale_pins_removed={} enrollments={} enrollments_dropped={} socket_fast_path={}",
+                    config.pinRoot(), config.podsCgroup(), config.tunnelCgroup(), attachedNow.size(),
+                    links.size() - attachedNow.size(), stale, redirector.enroller.enrolledCount(), forgotten,
+                    config.socketFastPath());
+            return redirector;
+        } catch (RuntimeException e) {
+            links.values().forEach(BpfLink::close);
+            object.close();
+            undo(freshInstall, pinned, attachedNow);
+            throw e;
+        }
+    }
+
+    /** A failed start leaves no trace: a fresh install is removed whole, an adoption loses only what this start attached. */
+    private static void undo(boolean freshInstall, PinnedSteering pinned, List<Path> attachedNow) {
+        if (freshInstall) {
+            pinned.removeAll();
+        } else {
+            attachedNow.forEach(pinned::detachAndUnpin);
+        }
+    }
+
+    private static BpfLink adoptOrAttach(Steering steering, BpfProgram program, RedirectorConfig config,
+                                         PinLayout pins, List<Path> attachedNow) {
+        Path target = steering.scope() == Steering.Scope.PODS ? config.podsCgroup() : config.tunnelCgroup();
+        Path pin = pins.link(steering.program());
+        if (Files.exists(pin)) {
+            BpfLink pinned = BpfLink.openPinned(pin);
+            if (pinned.cgroupId() == Cgroup2.id(target)) {
+                pinned.replaceProgram(program);
+                return pinned;
+            }
+            // Attached elsewhere (the configuration changed) or defunct (its cgroup was removed).
+            pinned.close();
+            new PinnedSteering(pins).detachAndUnpin(pin);
+        }
+        BpfLink link = program.attachToCgroup(target);
+        try {
+            link.pin(pin);
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+        attachedNow.add(pin);
+        return link;
+    }
+
+    /** The ELF object packaged by ambit-bpf. */
+    public static byte[] packagedObject() {
+        try (InputStream in = BpfRedirector.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path: ambit-bpf is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
+        }
+    }
+
+    public PodEnroller enroller() {
+        return enroller;
+    }
+
+    public OriginalDestinationLookup originalDestinations() {
+        return originalDestinations;
+    }
+
+    public SteeringCounters counters() {
+        return SteeringCounters.read(object.map(SteeringCounters.MAP_NAME));
+    }
+
+    /** Lets go of this process's references; the pins keep steering in place for the next agent. */
+    @Override
+    public void close() {
+        links.values().forEach(BpfLink::close);
+        object.close();
+        LOG.info("event=bpf_redirector_closed pin_root={} steering=kept", config.pinRoot());
+    }
+
+    /** Detaches everything and removes every pin: the node is as if no agent ever ran. */
+    public void uninstall() {
+        close();
+        uninstall(config.pinRoot());
+    }
+
+    /** Removes what an agent pinned under {@code pinRoot}, whether or not one is running. */
+    public static int uninstall(Path pinRoot) {
+        int removed = new PinnedSteering(new PinLayout(pinRoot.toAbsolutePath().normalize())).removeAll();
+        LOG.info("event=bpf_uninstalled pin_root={} pins_removed={}", pinRoot, removed);
+        return removed;
+    }
+}

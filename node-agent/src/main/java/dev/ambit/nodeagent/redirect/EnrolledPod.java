@@ -1,0 +1,66 @@
+package dev.ambit.nodeagent.redirect;
+
+import dev.ambit.api.identity.SpiffeId;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pod in the mesh: its cgroup, addresses, identity and mode. Stored as the value of the
+ * {@code enrolled} map, {@code struct ambit_pod} (328 bytes):
+ * {@code u32 mode; u32 addr_count; u8 addrs[4][16]; char identity[256];} with host-order integers,
+ * so that a restarted agent finds complete enrollments in the pinned map.
+ */
+public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId identity, PodMode mode) {
+
+    static final int MAX_ADDRESSES = 4;
+    static final int IDENTITY_SIZE = 256;
+    static final int SIZE = 8 + MAX_ADDRESSES * Endpoints.ADDRESS_SIZE + IDENTITY_SIZE;
+
+    public EnrolledPod {
+        addresses = List.copyOf(addresses);
+        if (addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("a pod has 1 to " + MAX_ADDRESSES + " addresses, got " + addresses);
+        }
+        if (identity.uri().getBytes(StandardCharsets.UTF_8).length >= IDENTITY_SIZE) {
+            throw new IllegalArgumentException("identity longer than " + (IDENTITY_SIZE - 1) + " bytes: " + identity);
+        }
+    }
+
+    byte[] encodeValue() {
+        ByteBuffer value = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        value.putInt(mode.kernelValue()).putInt(addresses.size());
+        addresses.forEach(address -> value.put(Endpoints.addressBytes(address)));
+        value.position(8 + MAX_ADDRESSES * Endpoints.ADDRESS_SIZE);
+        value.put(identity.uri().getBytes(StandardCharsets.UTF_8));
+        return value.array();
+    }
+
+    static EnrolledPod decode(long cgroupId, byte[] bytes) {
+        ByteBuffer value = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+        PodMode mode = PodMode.ofKernelValue(value.getInt());
+        int count = value.getInt();
+        List<InetAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(Endpoints.address(value));
+        }
+        int identityStart = 8 + MAX_ADDRESSES * Endpoints.ADDRESS_SIZE;
+        int identityEnd = identityStart;
+        while (identityEnd < SIZE && bytes[identityEnd] != 0) {
+            identityEnd++;
+        }
+        String uri = new String(bytes, identityStart, identityEnd - identityStart, StandardCharsets.UTF_8);
+        return new EnrolledPod(cgroupId, addresses, SpiffeId.parse(uri), mode);
+    }
+
+    static byte[] encodeKey(long cgroupId) {
+        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder()).putLong(cgroupId).array();
+    }
+
+    static long decodeKey(byte[] key) {
+        return ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getLong();
+    }
+}

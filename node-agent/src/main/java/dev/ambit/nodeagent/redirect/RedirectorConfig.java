@@ -1,0 +1,50 @@
+package dev.ambit.nodeagent.redirect;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * What the steering is attached to and where it sends connections.
+ *
+ * @param pinRoot        bpffs directory of this agent's pins; {@link #DEFAULT_PIN_ROOT} in production, unique per test
+ * @param podsCgroup     cgroup v2 directory whose subtree holds the pods (kubepods, or the harness's cgroup)
+ * @param tunnelCgroup   cgroup v2 directory holding the tunnel's sockets; the cgroup v2 root by default, as the
+ *                       tunnel may run in the agent, in its own pod or on the host network
+ * @param tunnel4        the tunnel's outbound listener for IPv4 destinations, or null to leave IPv4 alone
+ * @param tunnel6        the tunnel's outbound listener for IPv6 destinations, or null to leave IPv6 alone
+ * @param socketFastPath whether pod ↔ tunnel socket pairs exchange data through the sockhash (sk_msg)
+ *                       instead of the TCP/IP stack
+ */
+public record RedirectorConfig(Path pinRoot, Path podsCgroup, Path tunnelCgroup,
+                               InetSocketAddress tunnel4, InetSocketAddress tunnel6, boolean socketFastPath) {
+
+    public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf/ambit");
+    /** {@code struct ambit_config} (44 bytes): {@code ambit_endpoint tunnel4, tunnel6; u32 flags;} flags in host order. */
+    private static final int CONFIG_SIZE = 2 * Endpoints.SIZE + Integer.BYTES;
+    private static final int FLAG_SOCKHASH = 1;
+
+    public RedirectorConfig {
+        pinRoot = pinRoot.toAbsolutePath().normalize();
+        podsCgroup = podsCgroup.toAbsolutePath().normalize();
+        tunnelCgroup = tunnelCgroup.toAbsolutePath().normalize();
+        if (tunnel4 == null && tunnel6 == null) {
+            throw new IllegalArgumentException("a tunnel address for IPv4, IPv6 or both is required");
+        }
+        if (tunnel4 != null && tunnel4.getAddress().getAddress().length != 4) {
+            throw new IllegalArgumentException("tunnel4 must be an IPv4 address: " + tunnel4);
+        }
+        if (tunnel6 != null && tunnel6.getAddress().getAddress().length != 16) {
+            throw new IllegalArgumentException("tunnel6 must be an IPv6 address: " + tunnel6);
+        }
+    }
+
+    byte[] encodeTunnelConfig() {
+        ByteBuffer value = ByteBuffer.allocate(CONFIG_SIZE);
+        Endpoints.put(value, tunnel4);
+        Endpoints.put(value, tunnel6);
+        value.order(ByteOrder.nativeOrder()).putInt(socketFastPath ? FLAG_SOCKHASH : 0);
+        return value.array();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.ambit.nodeagent.redirect;
+
+/** The cgroup-attached programs of ambit_redirect.bpf.c and where each goes. */
+enum Steering {
+    CONNECT4("ambit_connect4", Scope.PODS),
+    CONNECT6("ambit_connect6", Scope.PODS),
+    STRICT_INGRESS("ambit_ingress", Scope.PODS),
+    /** Sees both the pod's and the tunnel's side of a steered connection. */
+    SOCKOPS("ambit_sockops", Scope.TUNNEL),
+    /** Runs on the tunnel's accepted sockets, which are not in any pod cgroup. */
+    ORIGINAL_DST_GETSOCKOPT("ambit_getsockopt", Scope.TUNNEL);
+
+    /** The sk_msg program is attached to the sockhash, not to a cgroup. */
+    static final String SOCKET_FAST_PATH_PROGRAM = "ambit_sk_msg";
+    static final String SOCKET_PAIRS_MAP = "sock_pairs";
+
+    enum Scope { PODS, TUNNEL }
+
+    private final String program;
+    private final Scope scope;
+
+    Steering(String program, Scope scope) {
+        this.program = program;
+        this.scope = scope;
+    }
+
+    String program() {
+        return program;
+    }
+
+    Scope scope() {
+        return scope;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.ambit.nodeagent.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A running steering_probe.py: its stdout lines are events the test waits for. */
+public final class Probe implements AutoCloseable {
+
+    private static final long EVENT_TIMEOUT_SECONDS = 10;
+    private static final Path SCRIPT = extractScript();
+
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private Probe(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::readLines, "probe-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the probe through {@code sh -c '<prefix>python3 probe args'}; the prefix ends in an exec of some kind. */
+    static Probe start(String shellPrefix, String... args) {
+        List<String> words = new ArrayList<>(List.of("python3", "-u", SCRIPT.toString()));
+        words.addAll(List.of(args));
+        String command = shellPrefix + String.join(" ", words);
+        try {
+            return new Probe(new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /** A probe in the test's own (root) network namespace and cgroup, e.g. the tunnel stand-in. */
+    public static Probe onHost(String... args) {
+        return start("exec ", args);
+    }
+
+    private void readLines() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+    }
+
+    /** The words of the next line, which must start with {@code event}. */
+    public String[] await(String event) {
+        try {
+            String line = lines.poll(EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("no " + event + " from the probe within " + EVENT_TIMEOUT_SECONDS + " s");
+            }
+            String[] words = line.split(" ");
+            if (!words[0].equals(event)) {
+                throw new AssertionError("expected " + event + " from the probe, got: " + line + rest());
+            }
+            return words;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + event, e);
+        }
+    }
+
+    /** What else the probe said, e.g. the rest of a Python traceback. */
+    private String rest() throws InterruptedException {
+        StringBuilder rest = new StringBuilder();
+        for (String line = lines.poll(200, TimeUnit.MILLISECONDS); line != null; line = lines.poll(200, TimeUnit.MILLISECONDS)) {
+            rest.append('\n').append(line);
+        }
+        return rest.toString();
+    }
+
+    /** Lets a connected client close its connection (it waits for stdin to close). */
+    public void finish() {
+        try {
+            process.getOutputStream().close();
+            process.waitFor(EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path extractScript() {
+        try (var in = Probe.class.getResourceAsStream("/steering_probe.py")) {
+            Path script = Files.createTempFile("ambt-steering-probe", ".py");
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            script.toFile().deleteOnExit();
+            return script;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract steering_probe.py", e);
+        }
+    }
+}

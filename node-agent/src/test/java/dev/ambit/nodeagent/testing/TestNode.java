@@ -1,0 +1,147 @@
+package dev.ambit.nodeagent.testing;
+
+import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.nodeagent.redirect.BpfRedirector;
+import dev.ambit.nodeagent.redirect.RedirectorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A simulated node on this host: a cgroup subtree for pods ({@code <cgroup2>/ambt-<id>/pods}),
+ * pods made of a network namespace, a veth pair and a cgroup, and a bpffs pin root of its own
+ * ({@code /sys/fs/bpf/ambit-test-<id>}), so tests never touch a real agent's pins. Everything is
+ * named with the {@code ambt} prefix; {@link #sweepLeftovers()} removes what a crashed run left.
+ */
+public final class TestNode implements AutoCloseable {
+
+    static final String PREFIX = "ambt";
+    private static final String PIN_PREFIX = "ambit-test-";
+    private static final Path BPFFS = Path.of("/sys/fs/bpf");
+
+    private final String id;
+    private final Path cgroupRoot;
+    private final Path nodeCgroup;
+    private final Path podsCgroup;
+    private final Path pinRoot;
+    private final List<TestPod> pods = new ArrayList<>();
+    private int nextPod = 1;
+
+    private TestNode() {
+        this.id = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        this.cgroupRoot = Cgroup2.root(MountTable.read());
+        this.nodeCgroup = cgroupRoot.resolve(PREFIX + "-" + id);
+        this.podsCgroup = nodeCgroup.resolve("pods");
+        this.pinRoot = BPFFS.resolve(PIN_PREFIX + id);
+    }
+
+    /** Sweeps leftovers of crashed runs, then creates a node. */
+    public static TestNode create() {
+        sweepLeftovers();
+        TestNode node = new TestNode();
+        try {
+            Files.createDirectories(node.podsCgroup);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + node.podsCgroup, e);
+        }
+        return node;
+    }
+
+    public Path podsCgroup() {
+        return podsCgroup;
+    }
+
+    public Path cgroupRoot() {
+        return cgroupRoot;
+    }
+
+    public Path pinRoot() {
+        return pinRoot;
+    }
+
+    /** The node address every pod reaches through its veth: the first pod's host side. */
+    public static String tunnelIpv4() {
+        return TestPod.hostIpv4(1);
+    }
+
+    public static String tunnelIpv6() {
+        return TestPod.hostIpv6(1);
+    }
+
+    /** Steering for this node's pods; the tunnel's side is watched at the cgroup v2 root, as in production. */
+    public RedirectorConfig config(InetSocketAddress tunnel4, InetSocketAddress tunnel6, boolean socketFastPath) {
+        return new RedirectorConfig(pinRoot, podsCgroup, cgroupRoot, tunnel4, tunnel6, socketFastPath);
+    }
+
+    /** Pods are numbered from 1; pod 1's host side carries the tunnel address, so create it first. */
+    public TestPod addPod() {
+        TestPod pod = TestPod.create(PREFIX + "-" + id, nextPod++, podsCgroup);
+        pods.add(pod);
+        return pod;
+    }
+
+    @Override
+    public void close() {
+        pods.forEach(TestPod::close);
+        pods.clear();
+        BpfRedirector.uninstall(pinRoot);
+        removeCgroupTree(nodeCgroup);
+    }
+
+    /** Removes every ambt network namespace, cgroup and test pin root, whoever made them. */
+    public static void sweepLeftovers() {
+        for (String line : Shell.run("ip", "netns", "list").split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(PREFIX + "-")) {
+                Shell.runQuietly("ip", "netns", "delete", name);
+            }
+        }
+        for (Path leftover : list(Cgroup2.root(MountTable.read()), PREFIX + "-")) {
+            removeCgroupTree(leftover);
+        }
+        for (Path leftover : list(BPFFS, PIN_PREFIX)) {
+            BpfRedirector.uninstall(leftover);
+        }
+    }
+
+    private static List<Path> list(Path directory, String namePrefix) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(path -> path.getFileName().toString().startsWith(namePrefix)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills what still runs in the tree, then removes its cgroups bottom-up. */
+    static void removeCgroupTree(Path top) {
+        if (!Files.isDirectory(top)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(top)) {
+            List<Path> cgroups = tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+            for (Path cgroup : cgroups) {
+                Files.writeString(cgroup.resolve("cgroup.kill"), "1");
+                for (int attempt = 0; attempt < 50 && !Files.readString(cgroup.resolve("cgroup.procs")).isBlank(); attempt++) {
+                    Thread.sleep(20);
+                }
+                Files.delete(cgroup);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove cgroup tree " + top, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
