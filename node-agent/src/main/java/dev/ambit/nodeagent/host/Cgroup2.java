@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
-/** cgroup v2 facts the agent needs: where the hierarchy is mounted and a directory's cgroup id. */
+/** cgroup v2 facts and chores: where the hierarchy is mounted, a directory's cgroup id, removing a tree. */
 public final class Cgroup2 {
 
     public static final String FS_TYPE = "cgroup2";
@@ -47,6 +50,31 @@ public final class Cgroup2 {
             return (Long) Files.getAttribute(directory, "unix:ino");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the cgroup id of " + directory, e);
+        }
+    }
+
+    /**
+     * Kills every process left in the cgroup tree under {@code top} ({@code cgroup.kill}, kernel 5.14+), then removes
+     * its cgroups bottom-up. Absent trees are fine: teardown is idempotent.
+     */
+    public static void removeTree(Path top) {
+        if (!Files.isDirectory(top)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(top)) {
+            List<Path> cgroups = tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+            for (Path cgroup : cgroups) {
+                Files.writeString(cgroup.resolve("cgroup.kill"), "1");
+                for (int attempt = 0; attempt < 100 && !Files.readString(cgroup.resolve("cgroup.procs")).isBlank();
+                        attempt++) {
+                    Thread.sleep(20);
+                }
+                Files.delete(cgroup);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove cgroup tree " + top + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ambit.nodeagent.testing;
 
 import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.nodeagent.host.HostCommand;
 import dev.ambit.nodeagent.host.MountTable;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
@@ -10,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -94,19 +94,19 @@ public final class TestNode implements AutoCloseable {
         pods.forEach(TestPod::close);
         pods.clear();
         BpfRedirector.uninstall(pinRoot);
-        removeCgroupTree(nodeCgroup);
+        Cgroup2.removeTree(nodeCgroup);
     }
 
     /** Removes every ambt network namespace, cgroup and test pin root, whoever made them. */
     public static void sweepLeftovers() {
-        for (String line : Shell.run("ip", "netns", "list").split("\n")) {
+        for (String line : HostCommand.run("ip", "netns", "list").split("\n")) {
             String name = line.split(" ")[0];
             if (name.startsWith(PREFIX + "-")) {
-                Shell.runQuietly("ip", "netns", "delete", name);
+                HostCommand.runQuietly("ip", "netns", "delete", name);
             }
         }
         for (Path leftover : list(Cgroup2.root(MountTable.read()), PREFIX + "-")) {
-            removeCgroupTree(leftover);
+            Cgroup2.removeTree(leftover);
         }
         for (Path leftover : list(BPFFS, PIN_PREFIX)) {
             BpfRedirector.uninstall(leftover);
@@ -121,27 +121,6 @@ public final class TestNode implements AutoCloseable {
             return entries.filter(path -> path.getFileName().toString().startsWith(namePrefix)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Kills what still runs in the tree, then removes its cgroups bottom-up. */
-    static void removeCgroupTree(Path top) {
-        if (!Files.isDirectory(top)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(top)) {
-            List<Path> cgroups = tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-            for (Path cgroup : cgroups) {
-                Files.writeString(cgroup.resolve("cgroup.kill"), "1");
-                for (int attempt = 0; attempt < 50 && !Files.readString(cgroup.resolve("cgroup.procs")).isBlank(); attempt++) {
-                    Thread.sleep(20);
-                }
-                Files.delete(cgroup);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove cgroup tree " + top, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.ambit.nodeagent.testing;
 
+import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.nodeagent.host.HostCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,12 +37,12 @@ public final class TestPod implements AutoCloseable {
         TestPod pod = new TestPod(netns, index, podsCgroup.resolve("pod" + index));
         try {
             Files.createDirectory(pod.cgroup);
-            Shell.run("ip", "netns", "add", netns);
-            Shell.run("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", netns);
-            Shell.run("ip", "addr", "add", hostIpv4(index) + "/24", "dev", hostVeth);
-            Shell.run("ip", "addr", "add", otherHostIpv4(index) + "/24", "dev", hostVeth);
-            Shell.run("ip", "addr", "add", hostIpv6(index) + "/64", "dev", hostVeth, "nodad");
-            Shell.run("ip", "link", "set", hostVeth, "up");
+            HostCommand.run("ip", "netns", "add", netns);
+            HostCommand.run("ip", "link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", netns);
+            HostCommand.run("ip", "addr", "add", hostIpv4(index) + "/24", "dev", hostVeth);
+            HostCommand.run("ip", "addr", "add", otherHostIpv4(index) + "/24", "dev", hostVeth);
+            HostCommand.run("ip", "addr", "add", hostIpv6(index) + "/64", "dev", hostVeth, "nodad");
+            HostCommand.run("ip", "link", "set", hostVeth, "up");
             pod.inNetns("ip", "link", "set", "lo", "up");
             pod.inNetns("ip", "addr", "add", pod.ipv4() + "/24", "dev", "eth0");
             pod.inNetns("ip", "addr", "add", pod.ipv6() + "/64", "dev", "eth0", "nodad");
@@ -105,13 +107,13 @@ public final class TestPod implements AutoCloseable {
         full[2] = "exec";
         full[3] = netns;
         System.arraycopy(command, 0, full, 4, command.length);
-        Shell.run(full);
+        HostCommand.run(full);
     }
 
     /** Deleting the namespace deletes the veth pair with it. */
     @Override
     public void close() {
-        Shell.runQuietly("ip", "netns", "delete", netns);
-        TestNode.removeCgroupTree(cgroup);
+        HostCommand.runQuietly("ip", "netns", "delete", netns);
+        Cgroup2.removeTree(cgroup);
     }
 }
