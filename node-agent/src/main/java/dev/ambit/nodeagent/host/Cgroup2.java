@@ -65,8 +65,8 @@ public final class Cgroup2 {
             List<Path> cgroups = tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
             for (Path cgroup : cgroups) {
                 Files.writeString(cgroup.resolve("cgroup.kill"), "1");
-                for (int attempt = 0; attempt < 100 && !Files.readString(cgroup.resolve("cgroup.procs")).isBlank();
-                        attempt++) {
+                // A killed task leaves cgroup.procs at once but keeps the cgroup busy until it is reaped.
+                for (int attempt = 0; attempt < 250 && isPopulated(cgroup); attempt++) {
                     Thread.sleep(20);
                 }
                 Files.delete(cgroup);
@@ -76,5 +76,9 @@ public final class Cgroup2 {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static boolean isPopulated(Path cgroup) throws IOException {
+        return Files.readString(cgroup.resolve("cgroup.events")).contains("populated 1");
     }
 }

@@ -1,0 +1,47 @@
+package dev.ambit.local.apps;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The demo's sample app, in the spirit of the mesh guides' helloworld: {@code GET /hello} answers
+ * {@code Hello, world! version: v1, hostname: hello-v1-...}. Runs inside a simulated pod.
+ *
+ * <p>Usage: {@code HelloServer <port> <version> <hostname>}
+ */
+public final class HelloServer {
+
+    private HelloServer() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: HelloServer <port> <version> <hostname>");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[0]);
+        byte[] greeting = ("Hello, world! version: " + args[1] + ", hostname: " + args[2] + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
+        server.createContext("/", exchange -> respond(exchange, greeting));
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        System.out.println("event=hello_listening port=" + port + " version=" + args[1] + " hostname=" + args[2]);
+    }
+
+    private static void respond(HttpExchange exchange, byte[] greeting) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, greeting.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(greeting);
+            }
+        }
+    }
+}

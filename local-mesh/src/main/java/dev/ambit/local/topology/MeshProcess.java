@@ -1,0 +1,111 @@
+package dev.ambit.local.topology;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process of the local mesh placed like a Kubernetes container: in a network namespace (its pod or node) and in
+ * a cgroup (its pod's, so that eBPF steering sees it as that pod). It is moved into the cgroup before it execs, so
+ * every socket it ever opens belongs to the pod.
+ */
+public final class MeshProcess {
+
+    private final String name;
+    private final Process process;
+    private final Path cgroup;
+    private final Path log;
+
+    private MeshProcess(String name, Process process, Path cgroup, Path log) {
+        this.name = name;
+        this.process = process;
+        this.cgroup = cgroup;
+        this.log = log;
+    }
+
+    /** Starts {@code command} in {@code netns} and {@code cgroup}, its output appended to {@code log}. */
+    public static MeshProcess start(String name, String netns, Path cgroup, List<String> command, Path log) {
+        try {
+            Files.createDirectories(cgroup);
+            Files.createDirectories(log.getParent());
+            // $0 is the cgroup.procs file and $1 the namespace; the shell joins the cgroup, then becomes the command.
+            List<String> wrapper = new ArrayList<>(List.of("sh", "-c",
+                    "echo $$ > \"$0\" && ns=\"$1\" && shift && exec ip netns exec \"$ns\" \"$@\"",
+                    cgroup.resolve("cgroup.procs").toString(), netns));
+            wrapper.addAll(command);
+            Process process = new ProcessBuilder(wrapper)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            return new MeshProcess(name, process, cgroup, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code command} to completion in {@code netns} and {@code cgroup}, returning its output. */
+    public static String run(String name, String netns, Path cgroup, List<String> command, Path log, Duration timeout) {
+        MeshProcess process = start(name, netns, cgroup, command, log);
+        try {
+            if (!process.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.process.destroyForcibly();
+                throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
+            }
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + name, e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path cgroup() {
+        return cgroup;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}: what the kubelet does. */
+    public void stop(Duration grace) {
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL at once, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
