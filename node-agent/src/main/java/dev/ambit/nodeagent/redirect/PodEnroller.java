@@ -50,9 +50,13 @@ public final class PodEnroller {
 
     /** @return whether the pod was enrolled */
     public boolean unenroll(Path podCgroup) {
-        long cgroupId = Cgroup2.id(podCgroup);
+        return unenroll(Cgroup2.id(podCgroup));
+    }
+
+    /** By cgroup id: the way to take out a pod whose cgroup directory is already gone. */
+    public boolean unenroll(long cgroupId) {
         boolean removed = enrolled.delete(EnrolledPod.encodeKey(cgroupId));
-        LOG.info("event=pod_unenrolled cgroup={} cgroup_id={} was_enrolled={}", podCgroup, cgroupId, removed);
+        LOG.info("event=pod_unenrolled cgroup_id={} was_enrolled={}", cgroupId, removed);
         return removed;
     }
 
