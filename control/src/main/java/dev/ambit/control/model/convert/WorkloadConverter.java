@@ -1,0 +1,120 @@
+package dev.ambit.control.model.convert;
+
+import static dev.ambit.api.model.ConfigPath.at;
+import static dev.ambit.control.model.convert.Fields.list;
+import static dev.ambit.control.model.convert.Fields.map;
+
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.model.InvalidConfigException;
+import dev.ambit.api.model.IpLiteral;
+import dev.ambit.api.model.NamespacedName;
+import dev.ambit.api.model.workload.DataplaneMode;
+import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.Workload;
+import dev.ambit.control.model.MeshSettings;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A pod into a {@link Workload}: its identity, addresses, node tunnel and waypoint. */
+public final class WorkloadConverter {
+
+    private static final int MAX_LABEL_VALUE = 63;
+
+    private final MeshSettings settings;
+
+    public WorkloadConverter(MeshSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * The pod's workload, or empty while it has no node or address yet, or once it has finished: then nobody can
+     * reach it.
+     *
+     * @param services the services that select it
+     */
+    public Optional<Workload> convert(Pod pod, Namespace namespace, Node node, Optional<Waypoint> waypoint,
+            List<NamespacedName> services) {
+        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        List<InetAddress> addresses = addresses(pod);
+        if (nodeName == null || addresses.isEmpty() || isFinished(pod)) {
+            return Optional.empty();
+        }
+        NamespacedName name = NamespacedName.of(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        Map<String, String> labels = map(pod.getMetadata().getLabels());
+        DataplaneMode mode = isAmbient(pod, namespace) ? DataplaneMode.AMBIENT : DataplaneMode.NONE;
+        String serviceAccount = pod.getSpec().getServiceAccountName();
+        return Optional.of(new Workload(uidOf(pod), name,
+                at("spec.serviceAccountName", () -> SpiffeId.of(settings.trustDomain(), name.namespace(),
+                        serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount)),
+                nodeName, addresses, mode,
+                mode == DataplaneMode.AMBIENT ? Optional.of(tunnel(nodeName, node)) : Optional.empty(),
+                waypoint, labels,
+                canonical(labels, "app.kubernetes.io/name", "app", name.name()),
+                canonical(labels, "app.kubernetes.io/version", "version", "latest"),
+                services));
+    }
+
+    /** The pod UID; pods written for file mode may leave it out, and are then known by namespace and name. */
+    public static String uidOf(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        return uid == null || uid.isEmpty() ? pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() : uid;
+    }
+
+    public static List<InetAddress> addresses(Pod pod) {
+        if (pod.getStatus() == null) {
+            return List.of();
+        }
+        List<String> ips = new ArrayList<>();
+        list(pod.getStatus().getPodIPs()).stream().map(PodIP::getIp).forEach(ips::add);
+        if (ips.isEmpty() && pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isEmpty()) {
+            ips.add(pod.getStatus().getPodIP());
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < ips.size(); i++) {
+            String ip = ips.get(i);
+            addresses.add(at("status.podIPs[" + i + "]", () -> IpLiteral.parse(ip)));
+        }
+        return addresses;
+    }
+
+    public static boolean isFinished(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    private static boolean isAmbient(Pod pod, Namespace namespace) {
+        Map<String, String> namespaceLabels = namespace == null ? Map.of() : map(namespace.getMetadata().getLabels());
+        return MeshLabels.AMBIENT.equals(namespaceLabels.get(MeshLabels.DATAPLANE_MODE))
+                && !MeshLabels.NONE.equals(map(pod.getMetadata().getLabels()).get(MeshLabels.DATAPLANE_MODE))
+                && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    }
+
+    /** The node's tunnel: its InternalIP (file mode: a {@code Node} object says it) on the HBONE port. */
+    private static InetSocketAddress tunnel(String nodeName, Node node) {
+        List<NodeAddress> nodeAddresses = node == null || node.getStatus() == null ? List.of()
+                : list(node.getStatus().getAddresses());
+        return nodeAddresses.stream().filter(address -> "InternalIP".equals(address.getType())).findFirst()
+                .map(address -> new InetSocketAddress(at("status.addresses", () -> IpLiteral.parse(address.getAddress())),
+                        Workload.HBONE_PORT))
+                .orElseThrow(() -> new InvalidConfigException("", "spec.nodeName", "node '" + nodeName
+                        + "' has no InternalIP address yet, so the pod's tunnel is unknown"));
+    }
+
+    private static String canonical(Map<String, String> labels, String preferred, String fallback, String absent) {
+        String value = labels.getOrDefault(preferred, labels.getOrDefault(fallback, absent));
+        if (value.length() <= MAX_LABEL_VALUE) {
+            return value;
+        }
+        // Pod names may be longer than a label value; keep a valid label value rather than refusing the pod.
+        return value.substring(0, MAX_LABEL_VALUE).replaceAll("[^A-Za-z0-9]+$", "");
+    }
+}
