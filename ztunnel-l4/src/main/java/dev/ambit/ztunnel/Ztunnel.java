@@ -1,0 +1,234 @@
+package dev.ambit.ztunnel;
+
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.identity.TrustBundle;
+import dev.ambit.api.model.workload.DataplaneMode;
+import dev.ambit.api.model.workload.Workload;
+import dev.ambit.ztunnel.config.TunnelConfig;
+import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.hbone.HbonePool;
+import dev.ambit.ztunnel.hbone.HboneServer;
+import dev.ambit.ztunnel.inbound.HboneInbound;
+import dev.ambit.ztunnel.inbound.PlaintextInbound;
+import dev.ambit.ztunnel.metrics.MetricsServer;
+import dev.ambit.ztunnel.metrics.ReadinessServer;
+import dev.ambit.ztunnel.metrics.TunnelMetrics;
+import dev.ambit.ztunnel.outbound.EndpointPicker;
+import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
+import dev.ambit.ztunnel.outbound.OutboundProxy;
+import dev.ambit.ztunnel.tls.CertManager;
+import dev.ambit.ztunnel.tls.CertificateAuthorityClient;
+import dev.ambit.ztunnel.tls.TlsContextFactory;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's L4 tunnel: outbound capture, HBONE and plaintext inbound, certificates for the node's identities,
+ * metrics and readiness. The node agent starts it in its own JVM and feeds it config and original destinations.
+ */
+public final class Ztunnel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Ztunnel.class);
+    private static final long DRAIN_POLL_MILLIS = 50;
+    private static final long FORCED_CLOSE_MILLIS = 1000;
+    private static final long CLOSE_TIMEOUT_MILLIS = 2000;
+    private static final long QUIET_PERIOD_MILLIS = 50;
+
+    private final ZtunnelOptions options;
+    private final EventLoopGroup group;
+    private final TunnelConfigStore config = new TunnelConfigStore();
+    private final CertManager certificates;
+    private final TunnelMetrics metrics;
+    private final MetricsServer metricsServer;
+    private final HbonePool pool;
+    private final Listener readiness;
+    private final Listener outboundListener;
+    private final Listener hboneListener;
+    private final Listener plaintextListener;
+    private final List<Listener> traffic;
+    private final Set<SpiffeId> localIdentities = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+
+    private Ztunnel(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca, TrustBundle bundle,
+            OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
+        this.options = options;
+        // What a failed start has opened so far, closed in reverse so that nothing outlives it.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            this.group = transport.newEventLoopGroup(options.ioThreads(), "ambit-io");
+            opened.push(() -> group.shutdownGracefully(0, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+            TlsContextFactory contexts = options.tlsProvider()
+                    .map(provider -> new TlsContextFactory(provider, bundle, clock))
+                    .orElseGet(() -> new TlsContextFactory(bundle, clock));
+            this.certificates = push(opened, new CertManager(ca, bundle, contexts, options.certificateTtl(), clock));
+            this.metrics = new TunnelMetrics(registry);
+            metrics.watchCertificates(certificates::expiries, clock);
+            metrics.describe(transport.name(), contexts.provider().name());
+            this.metricsServer = push(opened, new MetricsServer(options.metrics(), registry));
+            this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
+            this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
+            config.onUpdate(this::reconcileIdentities);
+            OutboundProxy outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool,
+                    metrics, options.connectTimeout());
+            HboneInbound inbound = new HboneInbound(transport, config, options.node(), metrics,
+                    options.connectTimeout());
+            PlaintextInbound plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics,
+                    options.connectTimeout());
+            this.outboundListener = push(opened, outbound.bind(group, options.outbound(), options.maxConnections()));
+            this.hboneListener = push(opened, HboneServer.bind(transport, group, options.hbone(), certificates,
+                    options.hboneSettings(), inbound, metrics));
+            this.plaintextListener = push(opened,
+                    plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
+            this.traffic = List.of(outboundListener, hboneListener, plaintextListener);
+            log.info("event=tunnel_started node={} transport={} tls_provider={}", options.node(), transport.name(),
+                    contexts.provider());
+        } catch (RuntimeException e) {
+            log.error("event=tunnel_start_failed node={} error=\"{}\"", options.node(), e.toString());
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    public static Ztunnel start(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
+            TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
+        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock);
+    }
+
+    /** Installs a new config; identities of workloads new on this node get certificates, departed ones are dropped. */
+    public void updateConfig(TunnelConfig update) {
+        config.update(update);
+    }
+
+    /** Ready once every identity of this node has a certificate, until draining starts. */
+    public boolean ready() {
+        return !draining && certificates.expiries().keySet().containsAll(localIdentities);
+    }
+
+    /**
+     * Stops accepting, lets connections finish (HBONE peers get GOAWAY) until {@code deadline}, then closes the rest.
+     * Blocks; call it from a shutdown hook or a management thread, never from an event loop.
+     */
+    public void drain(Duration deadline) {
+        Instant end = Instant.now().plus(deadline);
+        log.info("event=drain_started deadline_ms={} connections={}", deadline.toMillis(), openConnections());
+        traffic.forEach(Listener::stopAccepting);
+        draining = true;
+        pool.close();
+        HboneServer.goAway(hboneListener, deadline);
+        while (openConnections() > 0 && Instant.now().isBefore(end)) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = openConnections();
+        traffic.forEach(listener -> listener.closeConnections().awaitUninterruptibly(FORCED_CLOSE_MILLIS));
+        log.info("event=drain_finished connections_closed_at_deadline={}", left);
+    }
+
+    /** Drains with the configured deadline when the JVM is asked to stop (SIGTERM). */
+    public void drainOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            drain(options.drainDeadline());
+            close();
+        }, "ambit-drain"));
+    }
+
+    public int openConnections() {
+        return traffic.stream().mapToInt(Listener::connectionCount).sum();
+    }
+
+    public InetSocketAddress outboundAddress() {
+        return outboundListener.address();
+    }
+
+    public InetSocketAddress hboneAddress() {
+        return hboneListener.address();
+    }
+
+    public InetSocketAddress plaintextInboundAddress() {
+        return plaintextListener.address();
+    }
+
+    public InetSocketAddress readinessAddress() {
+        return readiness.address();
+    }
+
+    public InetSocketAddress metricsAddress() {
+        return new InetSocketAddress(options.metrics().getAddress(), metricsServer.port());
+    }
+
+    public CertManager certificates() {
+        return certificates;
+    }
+
+    public HbonePool pool() {
+        return pool;
+    }
+
+    public TunnelMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        hboneListener.stopAccepting();
+        HboneServer.goAway(hboneListener, Duration.ZERO);
+        traffic.forEach(Listener::close);
+        readiness.close();
+        pool.close();
+        // Connections must be gone before their event loops: a loop shut down under a closing TLS connection
+        // strands its last writes.
+        pool.closeConnections().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        certificates.close();
+        metricsServer.close();
+        group.shutdownGracefully(QUIET_PERIOD_MILLIS, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .syncUninterruptibly();
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, RuntimeException failure) {
+        for (AutoCloseable resource : opened) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private void reconcileIdentities(TunnelConfig update) {
+        Set<SpiffeId> wanted = update.workloads().stream()
+                .filter(workload -> workload.node().equals(options.node())
+                        && workload.dataplaneMode() == DataplaneMode.AMBIENT)
+                .map(Workload::identity)
+                .collect(Collectors.toSet());
+        wanted.stream().filter(localIdentities::add).forEach(certificates::add);
+        localIdentities.stream().filter(identity -> !wanted.contains(identity)).toList().forEach(identity -> {
+            localIdentities.remove(identity);
+            certificates.remove(identity);
+        });
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ambit.ztunnel;
+
+import dev.ambit.ztunnel.hbone.HboneSettings;
+import io.netty.handler.ssl.SslProvider;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where the tunnel listens and how it behaves.
+ *
+ * @param node              the node this tunnel serves: the workloads it holds identities for and delivers to
+ * @param outbound          redirected outbound connections (:15001)
+ * @param hbone             HBONE inbound (:15008)
+ * @param plaintextInbound  redirected plaintext inbound (:15006)
+ * @param metrics           Prometheus scrape endpoint (:15020)
+ * @param readiness         readiness probe (:15021)
+ * @param connectTimeout    TCP connect deadline to pods and passthrough destinations
+ * @param certificateTtl    lifetime asked of the CA; renewal happens at half of it
+ * @param drainDeadline     how long a drain lets connections finish before closing them
+ * @param ioThreads         event loop threads
+ * @param tlsProvider       BoringSSL or the JDK; empty picks BoringSSL when it loads
+ * @param maxConnections    open connections each of the outbound and plaintext listeners takes (two sockets each)
+ */
+public record ZtunnelOptions(
+        String node,
+        InetSocketAddress outbound,
+        InetSocketAddress hbone,
+        InetSocketAddress plaintextInbound,
+        InetSocketAddress metrics,
+        InetSocketAddress readiness,
+        HboneSettings hboneSettings,
+        Duration connectTimeout,
+        Duration certificateTtl,
+        Duration drainDeadline,
+        int ioThreads,
+        Optional<SslProvider> tlsProvider,
+        int maxConnections) {
+
+    public static final int OUTBOUND_PORT = 15001;
+    public static final int PLAINTEXT_INBOUND_PORT = 15006;
+    public static final int HBONE_PORT = 15008;
+    public static final int METRICS_PORT = 15020;
+    public static final int READINESS_PORT = 15021;
+    public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
+
+    /** The standard ports on {@code address}. */
+    public static ZtunnelOptions defaults(String node, InetAddress address) {
+        return ports(node, address, OUTBOUND_PORT, HBONE_PORT, PLAINTEXT_INBOUND_PORT, METRICS_PORT, READINESS_PORT);
+    }
+
+    /** Ephemeral ports on {@code address}, for tests. */
+    public static ZtunnelOptions ephemeral(String node, InetAddress address) {
+        return ports(node, address, 0, 0, 0, 0, 0);
+    }
+
+    private static ZtunnelOptions ports(String node, InetAddress address, int outbound, int hbone, int plaintext,
+            int metrics, int readiness) {
+        return new ZtunnelOptions(node, new InetSocketAddress(address, outbound), new InetSocketAddress(address, hbone),
+                new InetSocketAddress(address, plaintext), new InetSocketAddress(address, metrics),
+                new InetSocketAddress(address, readiness), HboneSettings.defaults(), Duration.ofSeconds(10),
+                Duration.ofHours(24), Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors(),
+                Optional.empty(), DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public ZtunnelOptions withHboneSettings(HboneSettings settings) {
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, settings,
+                connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider, maxConnections);
+    }
+
+    public ZtunnelOptions withDrainDeadline(Duration deadline) {
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, hboneSettings,
+                connectTimeout, certificateTtl, deadline, ioThreads, tlsProvider, maxConnections);
+    }
+
+    public ZtunnelOptions withTlsProvider(SslProvider provider) {
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, hboneSettings,
+                connectTimeout, certificateTtl, drainDeadline, ioThreads, Optional.of(provider), maxConnections);
+    }
+}

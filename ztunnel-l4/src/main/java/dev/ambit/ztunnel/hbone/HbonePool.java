@@ -1,0 +1,126 @@
+package dev.ambit.ztunnel.hbone;
+
+import dev.ambit.ztunnel.tls.TlsContextSource;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HBONE client: each tunnelled connection is one CONNECT stream, multiplexed over mTLS HTTP/2 connections pooled by
+ * {@link HboneKey}. A connection takes streams up to the stream limit; the pool opens another beyond it, drops
+ * connections that have been idle for the idle timeout, and stops using those made with a rotated-out certificate
+ * (they finish their streams undisturbed).
+ *
+ * <p>The lock guards only bookkeeping; no I/O happens under it.
+ */
+public final class HbonePool implements AutoCloseable {
+
+    private final Transport transport;
+    private final TlsContextSource contexts;
+    private final HboneSettings settings;
+    private final Map<HboneKey, List<HboneConnection>> connections = new HashMap<>();
+    private final ChannelGroup channels = new DefaultChannelGroup("hbone-pool", GlobalEventExecutor.INSTANCE);
+    private boolean closed;
+
+    public HbonePool(Transport transport, TlsContextSource contexts, HboneSettings settings) {
+        this.transport = transport;
+        this.contexts = contexts;
+        this.settings = settings;
+    }
+
+    /**
+     * A CONNECT stream to {@code target} through {@code key}'s destination, answered 200. It reads and writes plain
+     * bytes ({@link StreamByteCodec}) and has {@code autoRead} off. New connections are made on {@code loop}.
+     */
+    public Future<Http2StreamChannel> connect(HboneKey key, InetSocketAddress target, EventLoop loop) {
+        Promise<Http2StreamChannel> result = loop.newPromise();
+        SslContext context = contexts.clientContext(key.source());
+        if (context == null) {
+            return result.setFailure(new NoCertificateException(key.source()));
+        }
+        HboneConnection connection = reserve(key, context, loop);
+        if (connection == null) {
+            return result.setFailure(new IllegalStateException("HBONE pool is closed"));
+        }
+        connection.openStream(ConnectAuthority.format(target), result);
+        return result;
+    }
+
+    /** Connections open or opening, for all keys. */
+    public synchronized int connectionCount() {
+        return connections.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Connections open or opening for {@code key}. */
+    public synchronized int connectionCount(HboneKey key) {
+        List<HboneConnection> list = connections.get(key);
+        return list == null ? 0 : list.size();
+    }
+
+    /** Takes no new streams; open connections close (GOAWAY) once their streams are done. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        connections.values().forEach(list -> list.forEach(HboneConnection::retire));
+    }
+
+    /** Closes every connection now, streams or not; completes when all are closed. */
+    public ChannelGroupFuture closeConnections() {
+        return channels.close();
+    }
+
+    private synchronized HboneConnection reserve(HboneKey key, SslContext context, EventLoop loop) {
+        if (closed) {
+            return null;
+        }
+        List<HboneConnection> list = connections.computeIfAbsent(key, k -> new ArrayList<>(2));
+        for (HboneConnection connection : list) {
+            if (connection.tryReserve(context)) {
+                return connection;
+            }
+        }
+        HboneConnection connection = new HboneConnection(this, key, context, settings, loop, channels);
+        connection.tryReserve(context);
+        list.add(connection);
+        connection.dial(transport.bootstrap(loop, settings.connectTimeout()));
+        return connection;
+    }
+
+    synchronized void release(HboneConnection connection) {
+        connection.release();
+    }
+
+    synchronized void limit(HboneConnection connection, int serverLimit) {
+        connection.limit(serverLimit);
+    }
+
+    synchronized void retire(HboneConnection connection) {
+        connection.retire();
+    }
+
+    synchronized void closeIfIdle(HboneConnection connection) {
+        if (connection.idle()) {
+            connection.retire();
+        }
+    }
+
+    synchronized void closed(HboneConnection connection) {
+        connection.retire();
+        List<HboneConnection> list = connections.get(connection.key());
+        if (list != null && list.remove(connection) && list.isEmpty()) {
+            connections.remove(connection.key());
+        }
+    }
+}

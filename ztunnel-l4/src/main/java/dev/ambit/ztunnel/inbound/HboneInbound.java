@@ -1,0 +1,74 @@
+package dev.ambit.ztunnel.inbound;
+
+import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.hbone.HboneStream;
+import dev.ambit.ztunnel.hbone.HboneStreamAcceptor;
+import dev.ambit.ztunnel.metrics.ConnectionLabels;
+import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.ztunnel.metrics.TunnelMetrics;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the node tunnel does with a CONNECT received on :15008: admit it (local workload, L4 authorization), connect
+ * to the pod, answer 200 and relay. Refusals are answered 403 (policy), 404 (not a workload here) or 503 (the pod
+ * does not answer) and counted.
+ */
+public final class HboneInbound implements HboneStreamAcceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(HboneInbound.class);
+
+    private final Transport transport;
+    private final TunnelConfigStore config;
+    private final String node;
+    private final TunnelMetrics metrics;
+    private final Duration connectTimeout;
+
+    public HboneInbound(Transport transport, TunnelConfigStore config, String node, TunnelMetrics metrics,
+            Duration connectTimeout) {
+        this.transport = transport;
+        this.config = config;
+        this.node = node;
+        this.metrics = metrics;
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public void accept(HboneStream stream) {
+        Admission admission = Admission.decide(config.current(), node, stream.target(), Optional.of(stream.peer()));
+        if (!admission.admitted()) {
+            FailureReason reason = admission.refusal().orElseThrow();
+            refuse(stream, reason, reason == FailureReason.POLICY_DENIED ? HttpResponseStatus.FORBIDDEN
+                    : HttpResponseStatus.NOT_FOUND, admission.detail());
+            return;
+        }
+        transport.connect(stream.channel().eventLoop(), stream.target(), connectTimeout).addListener(f -> {
+            if (!f.isSuccess()) {
+                refuse(stream, FailureReason.UPSTREAM_UNREACHABLE, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        f.cause().getMessage());
+                return;
+            }
+            Channel pod = (Channel) f.getNow();
+            if (!stream.channel().isActive()) {
+                pod.close();
+                return;
+            }
+            stream.accept();
+            Bridge.join(stream.channel(), pod, metrics.connectionOpened(ConnectionLabels.of(ConnectionLabels.INBOUND,
+                    Optional.empty(), Optional.of(stream.peer()), admission.destination())));
+        });
+    }
+
+    private void refuse(HboneStream stream, FailureReason reason, HttpResponseStatus status, String detail) {
+        metrics.record(reason);
+        log.info("event=inbound_refused peer={} target={} reason={} status={} detail=\"{}\"", stream.peer(),
+                stream.target(), reason.label(), status.code(), detail);
+        stream.reject(status);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.ambit.ztunnel.inbound;
+
+import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.ztunnel.bridge.ChannelEnds;
+import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.metrics.ConnectionLabels;
+import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.ztunnel.metrics.TunnelMetrics;
+import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The plaintext inbound listener (:15006): connections to local pods from outside the mesh, redirected here so that
+ * PeerAuthentication STRICT can refuse them and AuthorizationPolicy can judge them (as sources with no identity).
+ */
+public final class PlaintextInbound {
+
+    private static final Logger log = LoggerFactory.getLogger(PlaintextInbound.class);
+
+    private final Transport transport;
+    private final OriginalDestinationLookup lookup;
+    private final TunnelConfigStore config;
+    private final String node;
+    private final TunnelMetrics metrics;
+    private final Duration connectTimeout;
+
+    public PlaintextInbound(Transport transport, OriginalDestinationLookup lookup, TunnelConfigStore config,
+            String node, TunnelMetrics metrics, Duration connectTimeout) {
+        this.transport = transport;
+        this.lookup = lookup;
+        this.config = config;
+        this.node = node;
+        this.metrics = metrics;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Listener bind(EventLoopGroup group, InetSocketAddress address, int maxConnections) {
+        return Listener.bind("inbound-plaintext", transport.serverBootstrap(group), address, maxConnections,
+                metrics, channel -> channel.pipeline().addLast(new Accepted()));
+    }
+
+    private final class Accepted extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel client = ctx.channel();
+            Optional<InetSocketAddress> target = lookup.originalDestination((InetSocketAddress) client.remoteAddress(),
+                    (InetSocketAddress) client.localAddress());
+            if (target.isEmpty()) {
+                refuse(ctx, FailureReason.NO_ORIGINAL_DESTINATION, "no original destination");
+                return;
+            }
+            Admission admission = Admission.decide(config.current(), node, target.get(), Optional.empty());
+            if (!admission.admitted()) {
+                refuse(ctx, admission.refusal().orElseThrow(), admission.detail());
+                return;
+            }
+            transport.connect(client.eventLoop(), target.get(), connectTimeout).addListener(f -> {
+                if (!f.isSuccess()) {
+                    refuse(ctx, FailureReason.UPSTREAM_UNREACHABLE, f.cause().getMessage());
+                    return;
+                }
+                Channel pod = (Channel) f.getNow();
+                if (!client.isActive()) {
+                    pod.close();
+                    return;
+                }
+                ctx.pipeline().remove(this);
+                Bridge.join(client, pod, metrics.connectionOpened(ConnectionLabels.of(ConnectionLabels.INBOUND,
+                        config.current().workload(((InetSocketAddress) client.remoteAddress()).getAddress()),
+                        Optional.empty(), admission.destination())));
+            });
+        }
+
+        private void refuse(ChannelHandlerContext ctx, FailureReason reason, String detail) {
+            metrics.record(reason);
+            log.info("event=inbound_refused client={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),
+                    reason.label(), detail);
+            ChannelEnds.abort(ctx.channel());
+        }
+    }
+}

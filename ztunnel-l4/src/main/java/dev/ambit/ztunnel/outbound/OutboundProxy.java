@@ -1,0 +1,117 @@
+package dev.ambit.ztunnel.outbound;
+
+import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.ztunnel.bridge.ChannelEnds;
+import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.hbone.HboneFailures;
+import dev.ambit.ztunnel.hbone.HbonePool;
+import dev.ambit.ztunnel.metrics.ConnectionLabels;
+import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.ztunnel.metrics.TunnelMetrics;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound listener (:15001): takes the connections the node's eBPF programs redirected, finds where each was
+ * meant to go, and carries it there over HBONE or plain TCP.
+ */
+public final class OutboundProxy {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundProxy.class);
+
+    private final Transport transport;
+    private final OriginalDestinationLookup lookup;
+    private final OutboundResolver resolver;
+    private final EndpointPicker picker;
+    private final TunnelConfigStore config;
+    private final HbonePool pool;
+    private final TunnelMetrics metrics;
+    private final Duration connectTimeout;
+
+    public OutboundProxy(Transport transport, OriginalDestinationLookup lookup, EndpointPicker picker,
+            TunnelConfigStore config, HbonePool pool, TunnelMetrics metrics, Duration connectTimeout) {
+        this.transport = transport;
+        this.lookup = lookup;
+        this.picker = picker;
+        this.resolver = new OutboundResolver(picker);
+        this.config = config;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Listener bind(EventLoopGroup group, InetSocketAddress address, int maxConnections) {
+        return Listener.bind("outbound", transport.serverBootstrap(group), address, maxConnections, metrics,
+                channel -> channel.pipeline().addLast(new Accepted()));
+    }
+
+    /** Routes one accepted connection; removes itself once the bridge takes over. */
+    private final class Accepted extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel downstream = ctx.channel();
+            InetSocketAddress client = (InetSocketAddress) downstream.remoteAddress();
+            Optional<InetSocketAddress> original = lookup.originalDestination(client,
+                    (InetSocketAddress) downstream.localAddress());
+            if (original.isEmpty()) {
+                refuse(ctx, FailureReason.NO_ORIGINAL_DESTINATION, "no original destination for " + client);
+                return;
+            }
+            OutboundRoute route = resolver.resolve(client, original.get(), config.current());
+            if (route instanceof OutboundRoute.Tunnel tunnel) {
+                Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
+                join(ctx, stream, ConnectionLabels.of(ConnectionLabels.OUTBOUND, Optional.of(tunnel.source()),
+                        Optional.empty(), tunnel.destination()), tunnel.target());
+            } else if (route instanceof OutboundRoute.Passthrough passthrough) {
+                Future<? extends Channel> upstream = transport.connect(downstream.eventLoop(), passthrough.address(),
+                        connectTimeout);
+                join(ctx, upstream, ConnectionLabels.of(ConnectionLabels.OUTBOUND, passthrough.source(),
+                        Optional.empty(), passthrough.destination()), passthrough.address());
+            } else if (route instanceof OutboundRoute.Refused refused) {
+                refuse(ctx, refused.reason(), refused.detail());
+            }
+        }
+
+        private void join(ChannelHandlerContext ctx, Future<? extends Channel> upstream, ConnectionLabels labels,
+                InetSocketAddress target) {
+            Channel downstream = ctx.channel();
+            Runnable closed = picker.connectionOpened(target.getAddress());
+            downstream.closeFuture().addListener(f -> closed.run());
+            upstream.addListener(f -> {
+                if (!f.isSuccess()) {
+                    refuse(ctx, HboneFailures.classify(f.cause()),
+                            "to " + target + ": " + HboneFailures.describe(f.cause()));
+                    return;
+                }
+                Channel channel = (Channel) f.getNow();
+                if (!downstream.isActive()) {
+                    channel.close();
+                    return;
+                }
+                ctx.pipeline().remove(this);
+                Bridge.join(downstream, channel, metrics.connectionOpened(labels));
+                log.debug("event=outbound_connected client={} target={} via={}", downstream.remoteAddress(), target,
+                        channel);
+            });
+        }
+
+        /** A refused connection is reset, not closed: the application sees a failure, not an empty answer. */
+        private void refuse(ChannelHandlerContext ctx, FailureReason reason, String detail) {
+            metrics.record(reason);
+            log.info("event=outbound_refused client={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),
+                    reason.label(), detail);
+            ChannelEnds.abort(ctx.channel());
+        }
+    }
+}

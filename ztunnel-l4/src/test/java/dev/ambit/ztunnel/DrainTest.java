@@ -1,0 +1,92 @@
+package dev.ambit.ztunnel;
+
+import dev.ambit.ztunnel.metrics.ReadinessServer;
+import dev.ambit.ztunnel.testing.Http;
+import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.ztunnel.testing.Sockets;
+import dev.ambit.ztunnel.testing.TwoNodeMesh;
+import dev.ambit.ztunnel.testing.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SIGTERM's drain: readiness fails, listeners stop accepting, open connections finish until the deadline. */
+@ExtendWith(LeakDetectorExtension.class)
+@Timeout(60)
+class DrainTest {
+
+    @Test
+    void drainingNodeStopsAcceptingAndLetsOpenConnectionsFinish() throws Exception {
+        try (TwoNodeMesh mesh = new TwoNodeMesh(); Socket open = mesh.connectFromClient()) {
+            assertEquals(200, readiness(mesh.nodeA()));
+            Sockets.assertEchoes(open, "ping");
+            CompletableFuture<Void> drain =
+                    CompletableFuture.runAsync(() -> mesh.nodeA().drain(Duration.ofSeconds(20)));
+            Waits.until("readiness to fail", Duration.ofSeconds(5), () -> readiness(mesh.nodeA()) == 503);
+            assertThrows(UncheckedIOException.class, mesh::connectFromClient, "outbound listener still accepts");
+            Sockets.assertEchoes(open, "ping");
+            assertFalse(drain.isDone());
+            finish(open);
+            drain.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void drainingDestinationSendsGoAwayButFinishesItsStreams() throws Exception {
+        try (TwoNodeMesh mesh = new TwoNodeMesh(); Socket open = mesh.connectFromClient()) {
+            Sockets.assertEchoes(open, "ping");
+            CompletableFuture<Void> drain =
+                    CompletableFuture.runAsync(() -> mesh.nodeB().drain(Duration.ofSeconds(20)));
+            Waits.until("node B draining", Duration.ofSeconds(5), () -> !mesh.nodeB().ready());
+            Sockets.assertEchoes(open, "ping");
+            assertRefused(mesh);
+            finish(open);
+            drain.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void connectionsStillOpenAtTheDeadlineAreClosed() throws Exception {
+        try (TwoNodeMesh mesh = new TwoNodeMesh(); Socket open = mesh.connectFromClient()) {
+            Sockets.assertEchoes(open, "ping");
+            long start = System.nanoTime();
+            mesh.nodeA().drain(Duration.ofMillis(500));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+            Sockets.assertRefused(open);
+            assertEquals(0, mesh.nodeA().openConnections());
+        }
+    }
+
+    /** The application is done with its connection: the drain has nothing left to wait for. */
+    private static void finish(Socket socket) throws IOException {
+        socket.close();
+    }
+
+    /** A new connection to a draining destination is reset, possibly before connect() even returns. */
+    private static void assertRefused(TwoNodeMesh mesh) throws IOException {
+        Socket refused;
+        try {
+            refused = mesh.connectFromClient();
+        } catch (UncheckedIOException resetWhileConnecting) {
+            return;
+        }
+        try (refused) {
+            Sockets.assertRefused(refused);
+        }
+    }
+
+    private static int readiness(Ztunnel tunnel) {
+        return Http.get(tunnel.readinessAddress(), ReadinessServer.PATH).status();
+    }
+}

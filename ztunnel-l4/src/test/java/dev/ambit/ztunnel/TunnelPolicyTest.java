@@ -1,0 +1,134 @@
+package dev.ambit.ztunnel;
+
+import dev.ambit.api.model.NamespacedName;
+import dev.ambit.api.model.policy.AuthorizationPolicy;
+import dev.ambit.api.model.policy.AuthorizationRule;
+import dev.ambit.api.model.policy.PeerAuthentication;
+import dev.ambit.api.model.policy.Source;
+import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.ztunnel.testing.EchoServer;
+import dev.ambit.ztunnel.testing.Http;
+import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.ztunnel.testing.Sockets;
+import dev.ambit.ztunnel.testing.TwoNodeMesh;
+import dev.ambit.ztunnel.testing.Waits;
+import dev.ambit.ztunnel.testing.Workloads;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Authorization, PeerAuthentication, passthrough and the metrics that count them, across two tunnels. */
+@ExtendWith(LeakDetectorExtension.class)
+@Timeout(60)
+class TunnelPolicyTest {
+
+    /** A pod outside the mesh, and a client outside the mesh. */
+    private static final InetAddress LEGACY_POD = Workloads.loopback(7);
+    private static final InetAddress OUTSIDER = Workloads.loopback(6);
+
+    private static TwoNodeMesh mesh;
+
+    @BeforeAll
+    static void start() {
+        mesh = new TwoNodeMesh();
+    }
+
+    @AfterAll
+    static void stop() {
+        mesh.close();
+    }
+
+    @AfterEach
+    void reset() {
+        mesh.configure(List.of(), List.of());
+        mesh.lookup().put(TwoNodeMesh.CLIENT_POD, mesh.echoAddress());
+    }
+
+    @Test
+    void denyPolicyClosesTheConnectionAndCountsIt() throws IOException {
+        AuthorizationPolicy denyClient = new AuthorizationPolicy(NamespacedName.of("demo", "deny-client"),
+                Map.of("app", "echo"), AuthorizationPolicy.Action.DENY, List.of(new AuthorizationRule(
+                        List.of(new Source(List.of(mesh.clientWorkload().identity()), List.of(), List.of(), List.of())),
+                        List.of(), List.of())));
+        mesh.configure(List.of(denyClient), List.of());
+        long deniedBefore = mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED);
+        try (Socket socket = mesh.connectFromClient()) {
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            Sockets.assertRefused(socket);
+        }
+        assertEquals(deniedBefore + 1, mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED));
+        assertTrue(mesh.nodeA().metrics().failures(FailureReason.CONNECT_REFUSED) >= 1);
+    }
+
+    @Test
+    void strictPeerAuthenticationRefusesPlaintext() throws IOException {
+        mesh.lookup().put(OUTSIDER, mesh.echoAddress());
+        mesh.configure(List.of(), List.of(new PeerAuthentication(NamespacedName.of("demo", "strict"), Map.of(),
+                PeerAuthentication.Mode.STRICT, Map.of())));
+        long before = mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED);
+        try (Socket socket = TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress())) {
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            Sockets.assertRefused(socket);
+        }
+        assertEquals(before + 1, mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED));
+    }
+
+    @Test
+    void permissivePeerAuthenticationLetsPlaintextThrough() throws IOException {
+        mesh.lookup().put(OUTSIDER, mesh.echoAddress());
+        try (Socket socket = TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress())) {
+            Sockets.assertEchoes(socket, "hello");
+        }
+    }
+
+    @Test
+    void destinationOutsideTheMeshIsPassedThrough() throws IOException {
+        try (EchoServer legacy = new EchoServer(LEGACY_POD)) {
+            mesh.lookup().put(TwoNodeMesh.CLIENT_POD, legacy.address());
+            int connections = mesh.nodeA().pool().connectionCount();
+            try (Socket socket = mesh.connectFromClient()) {
+                Sockets.assertEchoes(socket, "hello");
+            }
+            assertEquals(connections, mesh.nodeA().pool().connectionCount(), "no HBONE connection for passthrough");
+        }
+    }
+
+    @Test
+    void metricsCountConnectionsAndBytesByWorkload() throws IOException {
+        try (Socket socket = mesh.connectFromClient()) {
+            Sockets.assertEchoes(socket, "hello");
+        }
+        String labels = "destination_namespace=\"demo\","
+                + "destination_principal=\"spiffe://cluster.local/ns/demo/sa/echo\","
+                + "destination_workload=\"echo\",direction=\"outbound\",source_namespace=\"demo\","
+                + "source_principal=\"spiffe://cluster.local/ns/demo/sa/client\",source_workload=\"client\"";
+        Waits.until("connection closed on node A", Duration.ofSeconds(10),
+                () -> scrape(mesh.nodeA()).contains("ambit_tcp_connections_closed_total{" + labels + "}"));
+        String metrics = scrape(mesh.nodeA());
+        assertTrue(metrics.contains("ambit_tcp_connections_opened_total{" + labels + "}"), metrics);
+        assertTrue(metrics.contains("ambit_tcp_sent_bytes_total{" + labels + "}"), metrics);
+        assertTrue(metrics.contains("ambit_tcp_received_bytes_total{" + labels + "}"), metrics);
+        assertTrue(metrics.contains("ambit_cert_expiry_seconds{identity=\"spiffe://cluster.local/ns/demo/sa/client\"}"),
+                metrics);
+        assertTrue(metrics.contains("ambit_tcp_connection_failures_total{reason=\"policy_denied\"}"), metrics);
+        assertTrue(scrape(mesh.nodeB()).contains("direction=\"inbound\""));
+    }
+
+    private static String scrape(Ztunnel tunnel) {
+        return Http.get(tunnel.metricsAddress(), "/metrics").body();
+    }
+
+}

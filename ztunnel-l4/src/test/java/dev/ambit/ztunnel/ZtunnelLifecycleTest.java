@@ -1,0 +1,46 @@
+package dev.ambit.ztunnel;
+
+import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.ztunnel.testing.MapLookup;
+import dev.ambit.ztunnel.testing.TestCa;
+import dev.ambit.ztunnel.testing.Waits;
+import dev.ambit.ztunnel.testing.Workloads;
+import dev.ambit.ztunnel.transport.Transport;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+@ExtendWith(LeakDetectorExtension.class)
+class ZtunnelLifecycleTest {
+
+    @Test
+    void aFailedStartReleasesWhatItOpened() throws Exception {
+        TestCa ca = new TestCa();
+        long threadsBefore = tunnelThreads();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(Workloads.loopback(1), 0));
+            ZtunnelOptions o = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1));
+            ZtunnelOptions conflicting = new ZtunnelOptions(o.node(), o.outbound(), o.hbone(),
+                    (InetSocketAddress) taken.getLocalSocketAddress(), o.metrics(), o.readiness(), o.hboneSettings(),
+                    o.connectTimeout(), o.certificateTtl(), o.drainDeadline(), o.ioThreads(), o.tlsProvider(),
+                    o.maxConnections());
+            assertThrows(RuntimeException.class, () -> Ztunnel.start(conflicting, Transport.best(), ca.client(),
+                    ca.trustBundle(), new MapLookup(), new PrometheusRegistry(), Clock.systemUTC()));
+        }
+        Waits.until("event loops and the certificate thread to stop", Duration.ofSeconds(10),
+                () -> tunnelThreads() <= threadsBefore);
+    }
+
+    private static long tunnelThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && (thread.getName().startsWith("ambit-io")
+                        || thread.getName().startsWith("ambit-cert-manager")))
+                .count();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ambit.ztunnel.testing;
+
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.ztunnel.hbone.HboneKey;
+import dev.ambit.ztunnel.hbone.HbonePool;
+import dev.ambit.ztunnel.hbone.HboneServer;
+import dev.ambit.ztunnel.hbone.HboneSettings;
+import dev.ambit.ztunnel.hbone.HboneStream;
+import dev.ambit.ztunnel.metrics.TunnelMetrics;
+import dev.ambit.ztunnel.tls.TlsContextFactory;
+import dev.ambit.ztunnel.tls.TlsContextSource;
+import dev.ambit.ztunnel.tls.WorkloadCertificate;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.Future;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HBONE server whose acceptor echoes each stream, and clients to it, without any L4 tunnel logic: the pieces a
+ * waypoint reuses, tested on their own.
+ */
+public final class HboneFixture implements AutoCloseable {
+
+    public static final HboneSettings SETTINGS = HboneSettings.defaults()
+            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    public static final InetSocketAddress TARGET = new InetSocketAddress(Workloads.loopback(9), 80);
+
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group = transport.newEventLoopGroup(2, "hbone-test");
+    private final TlsContextFactory factory;
+    private final TunnelMetrics serverMetrics = new TunnelMetrics(new PrometheusRegistry());
+    private final Listener server;
+    private final List<HbonePool> pools = new ArrayList<>();
+
+    /** A server that presents {@code certificate} whatever identity a client asks for. */
+    public HboneFixture(TestCa ca, WorkloadCertificate certificate) {
+        this.factory = new TlsContextFactory(ca.trustBundle(), Clock.systemUTC());
+        this.server = HboneServer.bind(transport, group, new InetSocketAddress(Workloads.loopback(5), 0),
+                new StaticTlsContexts(factory, certificate), SETTINGS, HboneFixture::echo, serverMetrics);
+    }
+
+    /** Client contexts presenting {@code certificate}. */
+    public TlsContextSource client(WorkloadCertificate certificate) {
+        return new StaticTlsContexts(factory, certificate);
+    }
+
+    /** Opens a stream from {@code client} contexts as {@code source}, expecting the server to be {@code expected}. */
+    public Future<Http2StreamChannel> connect(TlsContextSource client, SpiffeId source, SpiffeId expected) {
+        HbonePool pool = new HbonePool(transport, client, SETTINGS);
+        pools.add(pool);
+        Future<Http2StreamChannel> stream = pool.connect(new HboneKey(source, server.address(), expected), TARGET,
+                group.next());
+        stream.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        pool.close();
+        return stream;
+    }
+
+    public TlsContextFactory factory() {
+        return factory;
+    }
+
+    public TunnelMetrics serverMetrics() {
+        return serverMetrics;
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        pools.forEach(pool -> pool.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS));
+        server.close();
+        group.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    private static void echo(HboneStream stream) {
+        stream.accept();
+        stream.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+                ctx.read();
+            }
+        });
+        stream.channel().read();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.ambit.ztunnel.testing;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Checks on the application's view of a connection through the tunnels. */
+public final class Sockets {
+
+    private Sockets() {
+    }
+
+    /** Sends {@code text} to an echo and expects it back. */
+    public static void assertEchoes(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(text, new String(socket.getInputStream().readNBytes(text.length()), StandardCharsets.US_ASCII));
+    }
+
+    /** The connection ends (FIN or reset) without a byte from the destination. */
+    public static void assertRefused(Socket socket) throws IOException {
+        try {
+            if (socket.getInputStream().read() >= 0) {
+                fail("refused connection delivered data");
+            }
+        } catch (SocketException reset) {
+            // refused with a reset
+        }
+    }
+
+    /** Closes with a TCP RST instead of a FIN. */
+    public static void reset(Socket socket) throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+}
