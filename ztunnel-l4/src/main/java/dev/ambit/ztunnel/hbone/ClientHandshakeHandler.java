@@ -9,7 +9,7 @@ import io.netty.util.concurrent.Promise;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * Waits for the client side of the TLS handshake (where SpiffeTrustManager checked the server's identity) and for
+ * Waits for the client side of the TLS handshake (where the SpiffeTrustManager checked the server's identity) and for
  * ALPN {@code h2}; completes {@code handshake} either way. Nothing but the handshake is sent before the identity is
  * known to be the expected one.
  */

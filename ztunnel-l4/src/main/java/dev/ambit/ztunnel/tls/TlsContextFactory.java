@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.tls;
 
+import dev.ambit.api.identity.SpiffeTrustManager;
 import dev.ambit.api.identity.TrustBundle;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -46,7 +47,12 @@ public final class TlsContextFactory {
 
     public TlsContextFactory(SslProvider provider, TrustBundle bundle, Clock clock) {
         this.provider = provider;
-        this.trustManager = new SpiffeTrustManager(bundle, clock);
+        // The client names the identity it expects through the server name (ServerNames); the server must be it.
+        this.trustManager = SpiffeTrustManager.forServers(bundle, clock, (presented, engine) -> {
+            if (!ServerNames.of(presented).equals(engine.getPeerHost())) {
+                throw new IdentityMismatchException(presented, engine.getPeerHost());
+            }
+        });
         log.info("event=tls_provider_selected provider={} trust_domain={} openssl_unavailable=\"{}\"", provider,
                 bundle.trustDomain(), OpenSsl.isAvailable() ? "" : String.valueOf(OpenSsl.unavailabilityCause()));
     }
