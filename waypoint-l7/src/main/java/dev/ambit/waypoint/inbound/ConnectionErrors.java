@@ -1,0 +1,22 @@
+package dev.ambit.waypoint.inbound;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The end of an HTTP/2 client connection's pipeline: a connection error (a reset, a protocol error) closes it. */
+@ChannelHandler.Sharable
+final class ConnectionErrors extends ChannelInboundHandlerAdapter {
+
+    static final ConnectionErrors INSTANCE = new ConnectionErrors();
+    private static final Logger log = LoggerFactory.getLogger(ConnectionErrors.class);
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("event=downstream_connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.ambit.waypoint.inbound;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/** Closes a channel that its {@link io.netty.handler.timeout.IdleStateHandler} found idle. */
+@ChannelHandler.Sharable
+final class IdleCloser extends ChannelInboundHandlerAdapter {
+
+    static final IdleCloser INSTANCE = new IdleCloser();
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ambit.waypoint.inbound;
+
+import dev.ambit.waypoint.http.HttpLimits;
+import dev.ambit.waypoint.http.ProtocolDetector;
+import dev.ambit.waypoint.http.StrictRequestDecoder;
+import dev.ambit.waypoint.proxy.ExchangeEnvironment;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up a client connection: idle timeout, protocol detection, then either the HTTP/1.1 codec with one
+ * {@link DownstreamHandler} for the connection, or the HTTP/2 codec with one per stream. Messages reach the
+ * handlers one per {@code read()} ({@link FlowControlHandler}), which is how backpressure works.
+ */
+public final class InboundPipeline implements ProtocolDetector.Installer {
+
+    /** HTTP/2 window per client stream: large enough for throughput, small enough to bound buffering. */
+    static final int STREAM_WINDOW = 1024 * 1024;
+
+    private final ExchangeEnvironment env;
+    private final HttpLimits limits;
+
+    public InboundPipeline(ExchangeEnvironment env) {
+        this.env = env;
+        this.limits = env.limits();
+    }
+
+    public void install(InboundConnection connection) {
+        Channel channel = connection.channel();
+        channel.attr(DownstreamHandler.CONNECTION).set(connection);
+        channel.pipeline().addLast(
+                new IdleStateHandler(0, 0, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                IdleCloser.INSTANCE,
+                new ProtocolDetector(limits.headersTimeout(), this));
+    }
+
+    @Override
+    public void installHttp1(ChannelHandlerContext ctx) {
+        // In order, the handler that asks for the first read last: its read must pass the flow-control handler.
+        ctx.pipeline()
+                .addAfter(ctx.name(), "h1-activity", new ReadActivity())
+                .addAfter("h1-activity", "h1-decoder", new StrictRequestDecoder(limits))
+                .addAfter("h1-decoder", "h1-encoder", new HttpResponseEncoder())
+                .addAfter("h1-encoder", "h1-expect", new ExpectContinue(limits))
+                .addAfter("h1-expect", "h1-flow", new FlowControlHandler())
+                .addAfter("h1-flow", "h1-downstream", new DownstreamHandler(env, false));
+    }
+
+    @Override
+    public void installHttp2(ChannelHandlerContext ctx) {
+        ctx.pipeline()
+                .addAfter(ctx.name(), "h2-codec", Http2FrameCodecBuilder.forServer()
+                        .initialSettings(Http2Settings.defaultSettings()
+                                .maxConcurrentStreams(limits.maxConcurrentStreams())
+                                .maxHeaderListSize(limits.maxHeaderSize())
+                                .initialWindowSize(STREAM_WINDOW))
+                        .validateHeaders(true)
+                        .build())
+                .addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(
+                        new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel stream) {
+                                stream.config().setAutoRead(false);
+                                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                        new FlowControlHandler(), new DownstreamHandler(env, true));
+                            }
+                        }))
+                .addAfter("h2-multiplex", "h2-errors", ConnectionErrors.INSTANCE);
+        // The connection always reads: per-stream flow control bounds what each stream buffers.
+        ctx.channel().config().setAutoRead(true);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ambit.waypoint.inbound;
+
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.ztunnel.metrics.ConnectionFailures;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A plaintext listener: every accepted connection goes to the waypoint as is, with a fixed peer identity (for a
+ * listener behind something that authenticated clients already, and for tests). At most {@code maxConnections}
+ * are open at once; beyond that the tunnel's {@link Listener} resets new ones.
+ */
+public final class TcpInboundSource implements InboundConnectionSource {
+
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final InetSocketAddress address;
+    private final Optional<SpiffeId> peer;
+    private final int maxConnections;
+    private Listener listener;
+
+    public TcpInboundSource(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            Optional<SpiffeId> peer, int maxConnections) {
+        this.transport = transport;
+        this.group = group;
+        this.address = address;
+        this.peer = peer;
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public void start(Consumer<InboundConnection> sink) {
+        listener = Listener.bind("waypoint-http", transport.serverBootstrap(group), address, maxConnections,
+                ConnectionFailures.IGNORE, channel -> sink.accept(new InboundConnection(channel, peer, Optional.empty())));
+    }
+
+    public InetSocketAddress address() {
+        return listener.address();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.stopAccepting();
+        }
+    }
+}

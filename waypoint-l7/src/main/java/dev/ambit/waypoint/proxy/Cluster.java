@@ -1,0 +1,142 @@
+package dev.ambit.waypoint.proxy;
+
+import dev.ambit.api.model.traffic.LoadBalancerAlgorithm;
+import dev.ambit.api.model.traffic.Mirror;
+import dev.ambit.api.model.traffic.RetryPolicy;
+import dev.ambit.api.model.traffic.TrafficPolicy;
+import dev.ambit.api.model.workload.MeshService;
+import dev.ambit.waypoint.lb.LoadBalancer;
+import dev.ambit.waypoint.lb.LoadBalancers;
+import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
+import dev.ambit.waypoint.resilience.FaultInjector;
+import dev.ambit.waypoint.resilience.OutlierDetector;
+import dev.ambit.waypoint.resilience.OutlierState;
+import dev.ambit.waypoint.resilience.RetryBudget;
+import dev.ambit.waypoint.resilience.RetryConditions;
+import dev.ambit.waypoint.route.ServiceKey;
+import dev.ambit.waypoint.upstream.UpstreamHost;
+import dev.ambit.waypoint.upstream.UpstreamProtocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * One service port as a destination: its endpoints and how to call them under its {@link TrafficPolicy}. Stateful
+ * parts (endpoint load and outlier standing, circuit-breaker counters, retry budget) carry over from the previous
+ * config's cluster while the policy is unchanged.
+ */
+public final class Cluster {
+
+    private final ServiceKey key;
+    private final MeshService service;
+    private final Optional<TrafficPolicy> policy;
+    private final List<UpstreamHost> hosts;
+    private final LoadBalancer balancer;
+    private final CircuitBreakerLimits breaker;
+    private final OutlierDetector outlierDetector;
+    private final RetryBudget budget;
+    private final RetryConditions retryConditions;
+    private final FaultInjector faults;
+    private final Optional<UpstreamProtocol> protocol;
+
+    Cluster(ServiceKey key, MeshService service, Optional<TrafficPolicy> policy, List<UpstreamHost> hosts,
+            Optional<UpstreamProtocol> protocol, RandomGenerator random, Cluster previous) {
+        this.key = key;
+        this.service = service;
+        this.policy = policy;
+        this.hosts = List.copyOf(hosts);
+        this.protocol = protocol;
+        boolean samePolicy = previous != null && previous.policy.equals(policy);
+        this.balancer = samePolicy ? previous.balancer
+                : LoadBalancers.of(policy.map(TrafficPolicy::loadBalancer).orElse(LoadBalancerAlgorithm.ROUND_ROBIN), random);
+        this.breaker = samePolicy ? previous.breaker : policy.flatMap(TrafficPolicy::circuitBreaker)
+                .map(CircuitBreakerLimits::new).orElseGet(CircuitBreakerLimits::unlimited);
+        this.budget = samePolicy ? previous.budget : policy.flatMap(TrafficPolicy::retries)
+                .flatMap(RetryPolicy::budget).map(b -> RetryBudget.of(b, System::nanoTime))
+                .orElseGet(RetryBudget::unlimited);
+        this.outlierDetector = policy.flatMap(TrafficPolicy::outlierDetection)
+                .map(config -> new OutlierDetector(config, outlierStates(this.hosts), System::nanoTime))
+                .orElse(null);
+        this.retryConditions = policy.flatMap(TrafficPolicy::retries).map(RetryConditions::new).orElse(null);
+        this.faults = policy.flatMap(TrafficPolicy::fault).map(fault -> new FaultInjector(fault, random)).orElse(null);
+    }
+
+    /** An endpoint for the next attempt, skipping ejected ones unless all are ejected (then any: panic mode). */
+    public Optional<UpstreamHost> pick(long nowNanos) {
+        if (hosts.isEmpty()) {
+            return Optional.empty();
+        }
+        List<UpstreamHost> candidates = new ArrayList<>(hosts.size());
+        for (UpstreamHost host : hosts) {
+            if (!host.outlier().isEjected(nowNanos)) {
+                candidates.add(host);
+            }
+        }
+        return Optional.of(balancer.pick(candidates.isEmpty() ? hosts : candidates));
+    }
+
+    public void success(UpstreamHost host) {
+        if (outlierDetector != null) {
+            outlierDetector.success(host.outlier());
+        }
+    }
+
+    public void serverError(UpstreamHost host) {
+        if (outlierDetector != null) {
+            outlierDetector.serverError(host.outlier(), key + "/" + host);
+        }
+    }
+
+    public ServiceKey key() {
+        return key;
+    }
+
+    public MeshService service() {
+        return service;
+    }
+
+    List<UpstreamHost> hosts() {
+        return hosts;
+    }
+
+    public CircuitBreakerLimits breaker() {
+        return breaker;
+    }
+
+    public RetryBudget budget() {
+        return budget;
+    }
+
+    public Optional<RetryPolicy> retryPolicy() {
+        return policy.flatMap(TrafficPolicy::retries);
+    }
+
+    /** Null without a retry policy. */
+    public RetryConditions retryConditions() {
+        return retryConditions;
+    }
+
+    public Optional<Duration> timeout() {
+        return policy.flatMap(TrafficPolicy::timeout);
+    }
+
+    /** Null without fault injection. */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    public Optional<Mirror> mirror() {
+        return policy.flatMap(TrafficPolicy::mirror);
+    }
+
+    /** Empty: speak the client's protocol. */
+    public Optional<UpstreamProtocol> protocol() {
+        return protocol;
+    }
+
+    private static List<OutlierState> outlierStates(List<UpstreamHost> hosts) {
+        return hosts.stream().map(UpstreamHost::outlier).toList();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ambit.waypoint.upstream;
+
+import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alive HTTP/1.1 connections to one endpoint, on one event loop (so no locks): an exchange takes an idle
+ * connection or opens one, and gives it back when both request and response ended cleanly. Idle connections keep a
+ * read pending so that a backend's close is noticed at once.
+ */
+final class Http1Pool implements EndpointPool {
+
+    private final UpstreamTarget target;
+    private final EventLoop loop;
+    private final UpstreamConnector connector;
+    private final UpstreamSettings settings;
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+
+    Http1Pool(UpstreamTarget target, EventLoop loop, UpstreamConnector connector, UpstreamSettings settings) {
+        this.target = target;
+        this.loop = loop;
+        this.connector = connector;
+        this.settings = settings;
+    }
+
+    @Override
+    public Future<UpstreamStream> acquire(CircuitBreakerLimits breaker) {
+        Promise<UpstreamStream> result = loop.newPromise();
+        Channel reused;
+        while ((reused = idle.pollLast()) != null) {
+            if (reused.isActive()) {
+                return result.setSuccess(lease(reused));
+            }
+        }
+        if (!breaker.tryOpenConnection()) {
+            return result.setFailure(new UpstreamOverflowException("max connections to " + target + " reached"));
+        }
+        connector.connect(target, loop).addListener((Future<Channel> connected) -> {
+            if (!connected.isSuccess()) {
+                breaker.connectionClosed();
+                result.setFailure(connected.cause());
+                return;
+            }
+            Channel channel = connected.getNow();
+            channel.closeFuture().addListener(closed -> {
+                breaker.connectionClosed();
+                idle.remove(channel);
+            });
+            channel.pipeline().addLast(
+                    new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                    new HttpClientCodec(8 * 1024, settings.maxResponseHeaderSize(), 16 * 1024),
+                    new FlowControlHandler(),
+                    new UpstreamStreamHandler());
+            if (!result.trySuccess(lease(channel))) {
+                channel.close();
+            }
+        });
+        return result;
+    }
+
+    private UpstreamStream lease(Channel channel) {
+        return new UpstreamStream(channel, channel.pipeline().get(UpstreamStreamHandler.class), this::release);
+    }
+
+    private void release(Channel channel, boolean reusable) {
+        if (reusable && channel.isActive() && idle.size() < settings.maxIdlePerEndpoint()) {
+            idle.addLast(channel);
+            channel.pipeline().get(UpstreamStreamHandler.class).read();
+        } else {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.ambit.waypoint.upstream;
+
+import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+
+/** Plain TCP to the endpoint's address: for plaintext backends, tests, and workloads outside the mesh. */
+public final class TcpUpstreamConnector implements UpstreamConnector {
+
+    private final Transport transport;
+    private final Duration connectTimeout;
+
+    public TcpUpstreamConnector(Transport transport, Duration connectTimeout) {
+        this.transport = transport;
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public Future<Channel> connect(UpstreamTarget target, EventLoop loop) {
+        return transport.connect(loop, target.address(), connectTimeout);
+    }
+}

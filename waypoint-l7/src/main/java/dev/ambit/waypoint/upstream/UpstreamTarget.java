@@ -1,0 +1,18 @@
+package dev.ambit.waypoint.upstream;
+
+import dev.ambit.api.model.workload.Workload;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * An endpoint to open byte streams to.
+ *
+ * @param workload the workload behind the address, when known: HBONE needs its tunnel and identity
+ */
+public record UpstreamTarget(InetSocketAddress address, Optional<Workload> workload) {
+
+    @Override
+    public String toString() {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+}

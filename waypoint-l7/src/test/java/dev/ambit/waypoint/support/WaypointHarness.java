@@ -1,0 +1,53 @@
+package dev.ambit.waypoint.support;
+
+import dev.ambit.waypoint.Waypoint;
+import dev.ambit.waypoint.WaypointConfig;
+import dev.ambit.waypoint.WaypointSettings;
+import dev.ambit.waypoint.inbound.TcpInboundSource;
+import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
+import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.api.identity.SpiffeId;
+import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A waypoint on a plain 127.0.0.1 listener with TCP upstreams and its own metrics registry. */
+public final class WaypointHarness implements AutoCloseable {
+
+    public final PrometheusRegistry registry = new PrometheusRegistry();
+    public final Waypoint waypoint;
+    private final EventLoopGroup group;
+    private final TcpInboundSource source;
+
+    public WaypointHarness(WaypointSettings settings) {
+        this(settings, Optional.empty());
+    }
+
+    /** @param peer the identity every client connection is taken to have */
+    public WaypointHarness(WaypointSettings settings, Optional<SpiffeId> peer) {
+        Transport transport = Transport.best();
+        group = transport.newEventLoopGroup(2, "test-waypoint");
+        waypoint = new Waypoint(settings, new TcpUpstreamConnector(transport, settings.upstream().connectTimeout()),
+                registry);
+        source = new TcpInboundSource(transport, group, new InetSocketAddress("127.0.0.1", 0), peer,
+                settings.limits().maxConnections());
+        waypoint.listen(source);
+    }
+
+    public WaypointHarness update(WaypointConfig config) {
+        waypoint.update(config);
+        return this;
+    }
+
+    public int port() {
+        return source.address().getPort();
+    }
+
+    @Override
+    public void close() {
+        waypoint.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
