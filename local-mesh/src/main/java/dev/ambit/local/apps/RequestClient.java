@@ -16,26 +16,36 @@ import java.util.regex.Pattern;
  * Sends {@code count} sequential requests from inside a simulated pod and prints one summary line: how many answers
  * came from each hello version, the status codes, the failures and the latency percentiles. The demo parses it.
  *
- * <p>Usage: {@code RequestClient <url> <count> [header:value ...]}
+ * <p>Usage: {@code RequestClient <url> <count> [timeout_ms=N] [header:value ...]} (default timeout 10 s)
  *
  * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12}
  */
 public final class RequestClient {
 
     private static final Pattern VERSION = Pattern.compile("version: (\\S+?),");
-    private static final int TIMEOUT_MILLIS = 10_000;
+    private static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
+    private static final String TIMEOUT_OPTION = "timeout_ms=";
 
     private RequestClient() {
     }
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: RequestClient <url> <count> [header:value ...]");
+            System.err.println("usage: RequestClient <url> <count> [timeout_ms=N] [header:value ...]");
             System.exit(2);
         }
         URI url = URI.create(args[0]);
         int count = Integer.parseInt(args[1]);
-        String request = request(url, List.of(args).subList(2, args.length));
+        List<String> headers = new ArrayList<>();
+        int timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+        for (String arg : List.of(args).subList(2, args.length)) {
+            if (arg.startsWith(TIMEOUT_OPTION)) {
+                timeoutMillis = Integer.parseInt(arg.substring(TIMEOUT_OPTION.length()));
+            } else {
+                headers.add(arg);
+            }
+        }
+        String request = request(url, headers);
         Map<String, Integer> versions = new TreeMap<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
@@ -44,7 +54,7 @@ public final class RequestClient {
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
             try {
-                String response = exchange(url, request);
+                String response = exchange(url, request, timeoutMillis);
                 latencies.add((System.nanoTime() - start) / 1_000_000);
                 statuses.merge(Integer.parseInt(response.substring(9, 12)), 1, Integer::sum);
                 Matcher version = VERSION.matcher(response);
@@ -74,10 +84,10 @@ public final class RequestClient {
         return request.append("\r\n").toString();
     }
 
-    private static String exchange(URI url, String request) throws IOException {
+    private static String exchange(URI url, String request, int timeoutMillis) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), TIMEOUT_MILLIS);
-            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!response.startsWith("HTTP/1.")) {

@@ -30,6 +30,8 @@ public final class LocalNetwork {
         in(UNDERLAY_NETNS, "ip", "link", "set", UNDERLAY_BRIDGE, "up");
         for (int node = 1; node <= nodes; node++) {
             createNode(node, nodes);
+            // The controller answers pods (waypoints) too: their ranges are behind their nodes.
+            in(UNDERLAY_NETNS, "ip", "route", "add", AddressPlan.podCidr(node), "via", AddressPlan.nodeIp(node));
         }
     }
 

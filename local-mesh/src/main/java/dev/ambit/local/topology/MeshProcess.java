@@ -34,8 +34,9 @@ public final class MeshProcess {
             Files.createDirectories(cgroup);
             Files.createDirectories(log.getParent());
             // $0 is the cgroup.procs file and $1 the namespace; the shell joins the cgroup, then becomes the command.
+            // nsenter, not `ip netns exec`: the latter remounts /sys privately, hiding cgroup2 and the host's bpffs.
             List<String> wrapper = new ArrayList<>(List.of("sh", "-c",
-                    "echo $$ > \"$0\" && ns=\"$1\" && shift && exec ip netns exec \"$ns\" \"$@\"",
+                    "echo $$ > \"$0\" && ns=\"$1\" && shift && exec nsenter --net=/run/netns/\"$ns\" -- \"$@\"",
                     cgroup.resolve("cgroup.procs").toString(), netns));
             wrapper.addAll(command);
             Process process = new ProcessBuilder(wrapper)
@@ -52,19 +53,30 @@ public final class MeshProcess {
     /** Runs {@code command} to completion in {@code netns} and {@code cgroup}, returning its output. */
     public static String run(String name, String netns, Path cgroup, List<String> command, Path log, Duration timeout) {
         MeshProcess process = start(name, netns, cgroup, command, log);
+        if (!process.awaitExit(timeout)) {
+            process.kill();
+            throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
+        }
         try {
-            if (!process.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.process.destroyForcibly();
-                throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
-            }
             List<String> lines = Files.readAllLines(log);
             return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return whether the process ended within {@code timeout} */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for " + name, e);
+            return false;
         }
+    }
+
+    public int exitCode() {
+        return process.exitValue();
     }
 
     public String name() {

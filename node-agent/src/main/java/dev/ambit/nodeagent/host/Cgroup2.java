@@ -54,6 +54,21 @@ public final class Cgroup2 {
     }
 
     /**
+     * The kubelet's pods cgroup under {@code root}: {@code kubepods.slice} (systemd driver) or {@code kubepods}
+     * (cgroupfs driver).
+     */
+    public static Path kubeletPodsCgroup(Path root) {
+        for (String name : new String[] {"kubepods.slice", "kubepods"}) {
+            Path candidate = root.resolve(name);
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no kubepods cgroup under " + root
+                + " (looked for kubepods.slice and kubepods); pass --pods-cgroup");
+    }
+
+    /**
      * Kills every process left in the cgroup tree under {@code top} ({@code cgroup.kill}, kernel 5.14+), then removes
      * its cgroups bottom-up. Absent trees are fine: teardown is idempotent.
      */

@@ -1,0 +1,47 @@
+package dev.ambit.local.demo;
+
+import java.util.List;
+import java.util.Map;
+
+/** The demo report for people (one line per step) and for machines (JSON). */
+public final class DemoSummary {
+
+    private DemoSummary() {
+    }
+
+    public static String json(Map<String, Object> report) {
+        return Json.write(report);
+    }
+
+    public static boolean passed(Map<String, Object> report) {
+        return report.values().stream().allMatch(step -> Boolean.TRUE.equals(((Map<?, ?>) step).get("pass")));
+    }
+
+    public static String text(Map<String, Object> report) {
+        StringBuilder out = new StringBuilder("Ambit local mesh demo\n");
+        report.forEach((step, value) -> {
+            Map<?, ?> result = (Map<?, ?>) value;
+            out.append(String.format("  %-12s %s  %s%n", step, Boolean.TRUE.equals(result.get("pass")) ? "PASS" : "FAIL",
+                    describe(step, result)));
+        });
+        out.append(passed(report) ? "All steps passed.\n" : "Some steps FAILED; see the logs.\n");
+        return out.toString();
+    }
+
+    private static String describe(String step, Map<?, ?> r) {
+        return switch (step) {
+            case "mtls" -> ((List<?>) r.get("connections")).stream()
+                    .map(c -> (Map<?, ?>) c)
+                    .map(c -> c.get("source") + " -> " + c.get("destination") + " on " + c.get("node") + " ("
+                            + c.get("connections") + ")")
+                    .distinct().reduce((a, b) -> a + "; " + b).orElse("no client -> hello connection seen");
+            case "split" -> "versions over " + r.get("requests") + " requests: " + r.get("versions");
+            case "headerRoute" -> "with version-app: v1 " + r.get("withHeader") + ", without " + r.get("withoutHeader");
+            case "fault" -> String.format("503 share %.0f%%, delayed p50 %s ms", 100 * (Double) r.get("abortShare"),
+                    r.get("delayP50Millis"));
+            case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
+            case "metrics" -> String.valueOf(r.get("nodes"));
+            default -> String.valueOf(r);
+        };
+    }
+}

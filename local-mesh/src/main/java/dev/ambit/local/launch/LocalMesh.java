@@ -1,0 +1,355 @@
+package dev.ambit.local.launch;
+
+import dev.ambit.local.apps.Fetch;
+import dev.ambit.local.apps.HelloServer;
+import dev.ambit.local.launch.Manifests.LocalNode;
+import dev.ambit.local.launch.Manifests.LocalPod;
+import dev.ambit.local.topology.AddressPlan;
+import dev.ambit.local.topology.LocalCgroups;
+import dev.ambit.local.topology.LocalNetwork;
+import dev.ambit.local.topology.MeshProcess;
+import dev.ambit.nodeagent.redirect.BpfRedirector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole mesh on this host: the controller reading a directory of YAML, one node agent (with its tunnel) per
+ * simulated node, and the pods the YAML describes, each process in its own namespace and cgroup. Changes are made
+ * the way a user makes them, by editing the watched directory ({@link #apply}, {@link #delete}).
+ */
+public final class LocalMesh implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalMesh.class);
+    public static final Path PIN_BASE = Path.of("/sys/fs/bpf/ambit-local");
+    public static final int CONFIG_PORT = 15010;
+    public static final int CA_PORT = 15012;
+    public static final int CONTROLLER_METRICS_PORT = 15014;
+    public static final int METRICS_PORT = 15020;
+    public static final int READINESS_PORT = 15021;
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String HELLO_IMAGE = "ambit.dev/samples/hello";
+    private static final String SLEEP_IMAGE = "ambit.dev/samples/sleep";
+    private static final String WAYPOINT_IMAGE = "ambit.dev/waypoint";
+
+    private final Path workDir;
+    private final String classpath;
+    private final LocalCgroups cgroups = LocalCgroups.onThisHost();
+    private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
+    private Manifests manifests;
+
+    public LocalMesh(Path workDir, Path moduleDir) {
+        this.workDir = workDir.toAbsolutePath();
+        this.classpath = MeshClasspath.of(moduleDir);
+    }
+
+    public Path configDir() {
+        return workDir.resolve("config");
+    }
+
+    public Path logs() {
+        return workDir.resolve("logs");
+    }
+
+    public Manifests manifests() {
+        return manifests;
+    }
+
+    /** Builds everything {@code manifestsDir}'s YAML describes, after removing whatever an earlier run left. */
+    public void up(Path manifestsDir) {
+        down();
+        copyManifests(manifestsDir);
+        manifests = Manifests.read(configDir());
+        LocalNetwork.createNodes(manifests.nodes().size());
+        for (LocalPod pod : manifests.pods()) {
+            LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        }
+        writeTokens();
+        startController();
+        for (LocalNode node : manifests.nodes()) {
+            startAgent(node.name());
+        }
+        manifests.pods().forEach(this::startPod);
+        for (LocalNode node : manifests.nodes()) {
+            awaitReady("agent " + node.name(), AddressPlan.nodeNetns(node.number()),
+                    "http://" + AddressPlan.nodeIp(node.number()) + ":" + READINESS_PORT + "/healthz/ready");
+        }
+        log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),
+                workDir);
+    }
+
+    /** Removes every process, namespace, cgroup and pin of the local mesh; fine to call when nothing is up. */
+    public void down() {
+        processes.values().forEach(process -> process.stop(Duration.ofSeconds(2)));
+        processes.clear();
+        removeEverything();
+    }
+
+    /** Removes what any run left, by name: its processes die with their cgroups. */
+    public static void removeEverything() {
+        LocalCgroups.onThisHost().removeAll();
+        List<String> namespaces = LocalNetwork.removeAll();
+        int pins = removePins();
+        log.info("event=local_mesh_down namespaces={} pins={}", namespaces.size(), pins);
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+
+    /** What is up now: namespaces and processes, for {@code ambit-local status}. */
+    public static List<String> status(LocalCgroups cgroups) {
+        List<String> lines = new ArrayList<>();
+        LocalNetwork.existing().forEach(netns -> lines.add("netns " + netns));
+        if (Files.isDirectory(cgroups.root())) {
+            try (Stream<Path> tree = Files.walk(cgroups.root())) {
+                tree.filter(dir -> Files.isReadable(dir.resolve("cgroup.procs"))).forEach(dir -> {
+                    String procs = read(dir.resolve("cgroup.procs")).strip().replace('\n', ' ');
+                    if (!procs.isEmpty()) {
+                        lines.add("cgroup " + cgroups.root().relativize(dir) + " pids " + procs);
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return lines;
+    }
+
+    /** Like {@code kubectl apply -f}: copies {@code file} into the watched directory under its own name. */
+    public void apply(Path file) {
+        try {
+            Files.copy(file, configDir().resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot apply " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Like {@code kubectl delete -f}: removes the file of that name from the watched directory. */
+    public void delete(String fileName) {
+        try {
+            Files.deleteIfExists(configDir().resolve(fileName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a Java main of the local mesh inside {@code namespace/name}'s netns and cgroup; returns its last line. */
+    public String runInPod(String namespace, String name, Class<?> main, List<String> args, Duration timeout) {
+        LocalPod pod = manifests.pod(namespace, name);
+        return MeshProcess.run(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                logs().resolve("runs").resolve(name + "-" + System.nanoTime() + ".log"), timeout);
+    }
+
+    /** GETs {@code url} from inside node {@code nodeName}'s namespace (e.g. its metrics). */
+    public String fetchFromNode(String nodeName, String path) {
+        int number = manifests.node(nodeName).number();
+        return fetch(AddressPlan.nodeNetns(number), "http://" + AddressPlan.nodeIp(number) + path, Duration.ofSeconds(10));
+    }
+
+    public void stopAgent(String nodeName) {
+        processes.remove("agent-" + nodeName).stop(STOP_GRACE);
+    }
+
+    /** SIGKILL, as a crash or an OOM kill would. */
+    public void killAgent(String nodeName) {
+        processes.remove("agent-" + nodeName).kill();
+    }
+
+    public void startAgent(String nodeName) {
+        int number = manifests.node(nodeName).number();
+        String name = "agent-" + nodeName;
+        processes.put(name, MeshProcess.start(name, AddressPlan.nodeNetns(number), cgroups.agent(number),
+                mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("run",
+                        "--node-name", nodeName,
+                        // Pods reach their node through its bridge address, and the tunnel's connections to pods
+                        // come from it: that is what STRICT pods must let in.
+                        "--node-ip", AddressPlan.podGateway(number),
+                        "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
+                        "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
+                        "--token-file", tokenFile(nodeName).toString(),
+                        "--root-cert", roots().toString(),
+                        "--pods-cgroup", cgroups.pods(number).toString(),
+                        "--pin-root", PIN_BASE.resolve(nodeName).toString(),
+                        "--drain-deadline", "PT5S")), logs().resolve(name + ".log")));
+    }
+
+    public void awaitAgentReady(String nodeName) {
+        int number = manifests.node(nodeName).number();
+        awaitReady("agent " + nodeName, AddressPlan.nodeNetns(number),
+                "http://" + AddressPlan.nodeIp(number) + ":" + READINESS_PORT + "/healthz/ready");
+    }
+
+    public void stopController() {
+        processes.remove("controller").stop(STOP_GRACE);
+    }
+
+    public void startController() {
+        try {
+            Files.deleteIfExists(roots());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        processes.put("controller", MeshProcess.start("controller", AddressPlan.UNDERLAY_NETNS, cgroups.controller(),
+                mesh("dev.ambit.control.ControllerMain", List.of(
+                        "--config-dir", configDir().toString(),
+                        "--listen-address", AddressPlan.CONTROLLER_IP,
+                        "--bootstrap-tokens", workDir.resolve("tokens/bootstrap-tokens").toString(),
+                        "--root-cert-out", roots().toString(),
+                        "--no-leader-election")), logs().resolve("controller.log")));
+        awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
+                "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
+    }
+
+    private void startPod(LocalPod pod) {
+        List<String> command = switch (pod.image()) {
+            case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
+                    List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
+            case WAYPOINT_IMAGE -> mesh("dev.ambit.waypoint.WaypointMain", List.of(
+                    "--gateway", pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"),
+                    "--node-name", pod.node(),
+                    "--listen-address", pod.ip(),
+                    "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
+                    "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
+                    "--token-file", tokenFile(pod.node()).toString(),
+                    "--root-cert", roots().toString()));
+            case SLEEP_IMAGE -> null;
+            default -> throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + ": image '"
+                    + pod.image() + "' is not one of the local mesh's (" + HELLO_IMAGE + ", " + SLEEP_IMAGE + ", "
+                    + WAYPOINT_IMAGE + ")");
+        };
+        if (command != null) {
+            String name = "pod-" + pod.namespace() + "-" + pod.name();
+            processes.put(name, MeshProcess.start(name, netnsOf(pod), podCgroup(pod), command,
+                    logs().resolve(name + ".log")));
+        }
+    }
+
+    private List<String> mesh(String mainClass, List<String> args) {
+        List<String> jvm = new ArrayList<>(MeshClasspath.MESH_JVM);
+        jvm.add("-Dlogback.configurationFile=" + classpath.split(":")[0] + "/ambit-local-logback.xml");
+        return MeshClasspath.java(classpath, jvm, mainClass, args);
+    }
+
+    private void awaitReady(String what, String netns, String url) {
+        try {
+            fetch(netns, url, START_DEADLINE);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(what + " did not become ready (" + url + "); see the logs in " + logs(), e);
+        }
+        log.info("event=ready component=\"{}\"", what);
+    }
+
+    private String fetch(String netns, String url, Duration wait) {
+        Path log = logs().resolve("runs").resolve("fetch-" + System.nanoTime() + ".log");
+        MeshProcess process = MeshProcess.start("fetch", netns, cgroups.root().resolve("probes"),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, Fetch.class.getName(),
+                        List.of(url, String.valueOf(wait.toSeconds()))), log);
+        if (!process.awaitExit(wait.plusSeconds(10)) || process.exitCode() != 0) {
+            throw new IllegalStateException("GET " + url + " in " + netns + " failed: " + tail(log));
+        }
+        return read(log);
+    }
+
+    private void copyManifests(Path manifestsDir) {
+        try {
+            Files.createDirectories(configDir());
+            Files.createDirectories(logs().resolve("runs"));
+            try (Stream<Path> old = Files.list(configDir())) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+            try (Stream<Path> files = Files.list(manifestsDir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(file, configDir().resolve(file.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + configDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One bootstrap token per node, authenticating that node's agent (and its pods' processes) to the CA. */
+    private void writeTokens() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder bootstrap = new StringBuilder();
+        try {
+            Files.createDirectories(workDir.resolve("tokens"));
+            for (LocalNode node : manifests.nodes()) {
+                byte[] bytes = new byte[24];
+                random.nextBytes(bytes);
+                String token = HexFormat.of().formatHex(bytes);
+                Files.writeString(tokenFile(node.name()), token + "\n");
+                bootstrap.append(token).append(' ').append(node.name()).append('\n');
+            }
+            Files.writeString(workDir.resolve("tokens/bootstrap-tokens"), bootstrap);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path tokenFile(String nodeName) {
+        return workDir.resolve("tokens").resolve(nodeName + ".token");
+    }
+
+    private Path roots() {
+        return workDir.resolve("roots.pem");
+    }
+
+    private Path podCgroup(LocalPod pod) {
+        return cgroups.pod(manifests.node(pod.node()).number(), pod.uid());
+    }
+
+    private static String netnsOf(LocalPod pod) {
+        return AddressPlan.PREFIX + podNetnsSuffix(pod);
+    }
+
+    private static String podNetnsSuffix(LocalPod pod) {
+        return pod.namespace() + "-" + pod.name();
+    }
+
+    private static int removePins() {
+        if (!Files.isDirectory(PIN_BASE)) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> nodes = Files.list(PIN_BASE)) {
+            for (Path pinRoot : nodes.toList()) {
+                removed += BpfRedirector.uninstall(pinRoot);
+            }
+            Files.deleteIfExists(PIN_BASE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove pins under " + PIN_BASE + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String tail(Path file) {
+        String text = Files.exists(file) ? read(file).strip() : "";
+        return text.substring(Math.max(0, text.length() - 400));
+    }
+}

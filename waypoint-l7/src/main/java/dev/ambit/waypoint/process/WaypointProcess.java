@@ -1,0 +1,153 @@
+package dev.ambit.waypoint.process;
+
+import dev.ambit.api.config.ResourceType;
+import dev.ambit.api.config.stream.ConfigStreamClient;
+import dev.ambit.api.config.stream.MeshConfig;
+import dev.ambit.api.config.v1.ClientInfo;
+import dev.ambit.api.identity.Pem;
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.identity.TrustBundle;
+import dev.ambit.api.model.policy.AuthorizationPolicy;
+import dev.ambit.api.model.policy.RequestAuthentication;
+import dev.ambit.api.model.route.HttpRoute;
+import dev.ambit.api.model.traffic.TrafficPolicy;
+import dev.ambit.api.model.workload.MeshService;
+import dev.ambit.api.model.workload.Workload;
+import dev.ambit.waypoint.Waypoint;
+import dev.ambit.waypoint.WaypointConfig;
+import dev.ambit.waypoint.WaypointSettings;
+import dev.ambit.waypoint.inbound.HboneInboundSource;
+import dev.ambit.waypoint.observe.MetricsEndpoint;
+import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
+import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
+import dev.ambit.ztunnel.controlplane.BearerToken;
+import dev.ambit.ztunnel.controlplane.ControllerChannels;
+import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
+import dev.ambit.ztunnel.hbone.HbonePool;
+import dev.ambit.ztunnel.lifecycle.ResourceStack;
+import dev.ambit.ztunnel.hbone.HboneSettings;
+import dev.ambit.ztunnel.metrics.ReadinessServer;
+import dev.ambit.ztunnel.tls.CertManager;
+import dev.ambit.ztunnel.tls.GrpcCertificateAuthorityClient;
+import dev.ambit.ztunnel.tls.TlsContextFactory;
+import dev.ambit.ztunnel.transport.Listener;
+import dev.ambit.ztunnel.transport.Transport;
+import io.grpc.ManagedChannel;
+import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A waypoint as a process: gets its Gateway's identity from the CA, serves HBONE on :15008 with it, follows the
+ * controller's config for the services bound to it, and reports metrics on :15020 and readiness on :15021.
+ */
+public final class WaypointProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WaypointProcess.class);
+    private static final List<ResourceType> CONFIG_KINDS = List.of(ResourceType.SERVICE, ResourceType.WORKLOAD,
+            ResourceType.HTTP_ROUTE, ResourceType.TRAFFIC_POLICY, ResourceType.AUTHORIZATION_POLICY,
+            ResourceType.REQUEST_AUTHENTICATION);
+    private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration CA_CALL_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
+    private static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int HBONE_PORT = 15008;
+    public static final int READINESS_PORT = 15021;
+    private static final String CONTROLLER_SERVICE_ACCOUNT = "ambit-controller";
+
+    private final ResourceStack opened;
+    private final Waypoint waypoint;
+    private final WaypointProcessSettings settings;
+    private volatile boolean configured;
+
+    private WaypointProcess(ResourceStack opened, Waypoint waypoint, WaypointProcessSettings settings) {
+        this.opened = opened;
+        this.waypoint = waypoint;
+        this.settings = settings;
+    }
+
+    public static WaypointProcess start(WaypointProcessSettings settings) {
+        ResourceStack opened = new ResourceStack();
+        try {
+            return start(settings, opened, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    private static WaypointProcess start(WaypointProcessSettings settings, ResourceStack opened, Clock clock) {
+        TrustBundle bundle = new TrustBundle(settings.trustDomain(),
+                Pem.certificates(Pem.read(settings.rootCert()), settings.rootCert().toString()));
+        SpiffeId controller = SpiffeId.of(settings.trustDomain(), settings.rootNamespace(), CONTROLLER_SERVICE_ACCOUNT);
+        SpiffeId identity = SpiffeId.of(settings.trustDomain(), settings.gateway().namespace(),
+                settings.gateway().name());
+        ManagedChannel caChannel = ControllerChannels.certificateAuthority(settings.ca(), bundle, controller, clock);
+        opened.push(caChannel, ManagedChannel::shutdownNow);
+        CertManager certificates = new CertManager(
+                new GrpcCertificateAuthorityClient(caChannel, new BearerToken(settings.tokenFile()), CA_CALL_DEADLINE),
+                bundle, new TlsContextFactory(bundle, clock), CERTIFICATE_TTL, clock);
+        opened.push(certificates);
+        IdentityBootstrap.await(certificates, identity, IDENTITY_DEADLINE);
+
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(), "ambit-waypoint");
+        opened.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        HbonePool pool = new HbonePool(transport, certificates, HboneSettings.defaults());
+        opened.push(pool);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Waypoint waypoint = new Waypoint(WaypointSettings.defaults(), new HboneUpstreamConnector(pool, identity,
+                new TcpUpstreamConnector(transport, UPSTREAM_CONNECT_TIMEOUT)), registry);
+        opened.push(waypoint);
+        opened.push(new MetricsEndpoint(registry,
+                new InetSocketAddress(settings.listenAddress(), MetricsEndpoint.DEFAULT_PORT)));
+        WaypointProcess process = new WaypointProcess(opened, waypoint, settings);
+        Listener readiness = ReadinessServer.bind(transport, group,
+                new InetSocketAddress(settings.listenAddress(), READINESS_PORT), () -> process.configured);
+        opened.push(readiness);
+
+        ManagedChannel configChannel = ControllerChannels.config(settings.controller(), bundle, controller,
+                () -> certificates.certificate(identity), clock);
+        opened.push(configChannel, ManagedChannel::shutdownNow);
+        ConfigStreamClient stream = new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+                .setId(settings.gateway() + "/" + UUID.randomUUID())
+                .setKind(ClientInfo.Kind.WAYPOINT)
+                .setNodeName(settings.nodeName())
+                .setNamespace(settings.gateway().namespace())
+                .setName(settings.gateway().name())
+                .build(), CONFIG_KINDS, process::apply);
+        opened.push(stream);
+        stream.start();
+        waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
+                new InetSocketAddress(settings.listenAddress(), HBONE_PORT)));
+        log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
+                identity, transport.name(), settings.controller());
+        return process;
+    }
+
+    /** Closes on SIGTERM: listeners stop and HBONE peers get GOAWAY. */
+    public void closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "ambit-waypoint-shutdown"));
+    }
+
+    @Override
+    public void close() {
+        opened.close();
+        log.info("event=waypoint_stopped gateway={}", settings.gateway());
+    }
+
+    private void apply(MeshConfig config) {
+        waypoint.update(new WaypointConfig(List.copyOf(config.all(MeshService.class)),
+                List.copyOf(config.all(Workload.class)), List.copyOf(config.all(HttpRoute.class)),
+                List.copyOf(config.all(TrafficPolicy.class)), List.copyOf(config.all(AuthorizationPolicy.class)),
+                List.copyOf(config.all(RequestAuthentication.class)), settings.rootNamespace()));
+        configured = true;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ambit.ztunnel.lifecycle;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a process has opened, closed in reverse order: a start that fails half-way closes exactly what it had
+ * opened, and a stop closes dependents before what they depend on. A failing close is logged, never stops the rest.
+ */
+public final class ResourceStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ResourceStack.class);
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    public synchronized <T extends AutoCloseable> T push(T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    /** For resources whose closing method is not {@link AutoCloseable#close()}, e.g. a channel's shutdown. */
+    public synchronized <T> T push(T resource, Consumer<T> closer) {
+        opened.push(() -> closer.accept(resource));
+        return resource;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                log.warn("event=close_failed error=\"{}\"", e.toString());
+            }
+        }
+    }
+}
