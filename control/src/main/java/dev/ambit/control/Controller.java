@@ -7,6 +7,7 @@ import dev.ambit.control.ca.BearerTokenInterceptor;
 import dev.ambit.control.ca.BootstrapTokens;
 import dev.ambit.control.ca.CertificateAuthorityService;
 import dev.ambit.control.ca.NodeAuthenticator;
+import dev.ambit.control.ca.RootCertPublisher;
 import dev.ambit.control.ca.TokenReviewAuthenticator;
 import dev.ambit.control.leader.LeaderElection;
 import dev.ambit.control.leader.LeaderGate;
@@ -23,6 +24,7 @@ import dev.ambit.control.tls.ControllerCertificate;
 import dev.ambit.control.tls.PeerIdentityInterceptor;
 import dev.ambit.control.tls.ServerTls;
 import dev.ambit.control.waypoint.WaypointDeployer;
+import dev.ambit.control.waypoint.WaypointSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.Server;
@@ -43,7 +45,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running controller: sources, model, config stream, CA and, in Kubernetes, the leader's waypoint deployer. */
+/**
+ * The running controller: sources, model, config stream, CA and, in Kubernetes, the leader's waypoint deployer and
+ * trust bundle publisher.
+ */
 public final class Controller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -60,7 +65,8 @@ public final class Controller implements AutoCloseable {
     private final HealthServer health;
     private final ConfigDiscoveryService configService;
 
-    private Controller(ControllerConfig config, Deque<AutoCloseable> resources) throws IOException {
+    private Controller(ControllerConfig config, KubernetesClient client, Deque<AutoCloseable> resources)
+            throws IOException {
         this.resources = resources;
         metrics = new ControlMetrics(new PrometheusRegistry());
         MeshCa ca = config.caCertificate().isPresent()
@@ -83,15 +89,27 @@ public final class Controller implements AutoCloseable {
             files.start(model);
             own(files);
         } else {
-            KubernetesClient client = own(new KubernetesClientBuilder().build());
-            LeaderGate leader = config.leaderElection() ? null : LeaderGate.ALWAYS;
-            WaypointDeployer deployer = own(new WaypointDeployer(client, config.waypointImage(), config.mesh()));
-            LeaderElection election = null;
-            if (leader == null) {
-                election = own(new LeaderElection(client, config.mesh().rootNamespace(), config.leaseName(),
-                        config.podName(), deployer::start, deployer::stop));
-                leader = election;
-            }
+            String rootNamespace = config.mesh().rootNamespace();
+            RootCertPublisher roots = own(new RootCertPublisher(client, rootNamespace,
+                    Pem.encode(ca.trustBundle().roots())));
+            WaypointDeployer deployer = own(new WaypointDeployer(client, new WaypointSettings(config.waypointImage(),
+                    config.controllerHost(), config.configPort(), config.caPort(), config.tokenAudience()),
+                    config.mesh(), metrics));
+            Runnable lead = () -> {
+                metrics.leading(true);
+                deployer.start();
+                roots.start();
+            };
+            Runnable follow = () -> {
+                metrics.leading(false);
+                deployer.stop();
+                roots.stop();
+            };
+            LeaderElection election = config.leaderElection()
+                    ? own(new LeaderElection(client, rootNamespace, config.leaseName(), config.podName(),
+                            config.leaseDuration(), lead, follow))
+                    : null;
+            LeaderGate leader = election != null ? election : LeaderGate.ALWAYS;
             model = own(new MeshModel(config.mesh(), own(new KubeConfigErrors(client, leader, metrics)),
                     Set.of(KubeSource.NAME)));
             authenticator = new TokenReviewAuthenticator(client, config.tokenAudience(), config.mesh().trustDomain(),
@@ -100,7 +118,7 @@ public final class Controller implements AutoCloseable {
             if (election != null) {
                 election.start();
             } else {
-                deployer.start();
+                lead.run();
             }
         }
         configService = own(new ConfigDiscoveryService(model, config.mesh(), metrics, config.maxClients(),
@@ -118,7 +136,8 @@ public final class Controller implements AutoCloseable {
         own(() -> stop(configServer));
         caServer = GrpcServers.start(new InetSocketAddress(config.listenAddress(), config.caPort()),
                 config.plaintext() ? null : ServerTls.serverOnly(certificate), grpcExecutor,
-                new CertificateAuthorityService(ca, authenticator, model::current, metrics),
+                new CertificateAuthorityService(ca, authenticator, model::current, metrics,
+                        config.mesh().nodeAgentIdentity()),
                 List.of(new BearerTokenInterceptor()));
         own(() -> stop(caServer));
         health = own(HealthServer.start(new InetSocketAddress(config.listenAddress(), config.metricsPort()),
@@ -128,11 +147,32 @@ public final class Controller implements AutoCloseable {
                 !config.plaintext(), config.mesh().trustDomain());
     }
 
-    /** Starts everything; on failure, closes what was started. */
+    /**
+     * Starts everything; on failure, closes what was started. Kubernetes mode uses the in-cluster or
+     * {@code ~/.kube/config} credentials.
+     */
     public static Controller start(ControllerConfig config) throws IOException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        KubernetesClient client = null;
+        if (config.configDir().isEmpty()) {
+            client = new KubernetesClientBuilder().build();
+            started.push(client);
+        }
+        return start(config, client, started);
+    }
+
+    /** Kubernetes mode with the caller's client, which stays open when the controller closes. */
+    public static Controller start(ControllerConfig config, KubernetesClient client) throws IOException {
+        if (config.configDir().isPresent()) {
+            throw new IllegalArgumentException("a Kubernetes client needs Kubernetes mode, not --config-dir");
+        }
+        return start(config, client, new ArrayDeque<>());
+    }
+
+    private static Controller start(ControllerConfig config, KubernetesClient client, Deque<AutoCloseable> started)
+            throws IOException {
         try {
-            return new Controller(config, started);
+            return new Controller(config, client, started);
         } catch (IOException | RuntimeException e) {
             closeAll(started);
             throw e;

@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * @param configDir    local mode: the YAML directory; empty means Kubernetes mode
  * @param plaintext    serve gRPC without TLS; refused unless {@code listenAddress} is a loopback address
+ * @param leaseDuration how long a silent leader keeps the Lease
+ * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
  */
 public record ControllerConfig(
         Optional<Path> configDir,
@@ -27,8 +29,10 @@ public record ControllerConfig(
         boolean plaintext,
         boolean leaderElection,
         String leaseName,
+        Duration leaseDuration,
         String podName,
         String waypointImage,
+        String controllerHost,
         Duration answerTimeout,
         int maxClients) {
 

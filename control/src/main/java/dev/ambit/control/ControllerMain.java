@@ -99,6 +99,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Name of the leader election Lease (default: ${DEFAULT-VALUE}).")
     String leaseName;
 
+    @Option(names = "--lease-duration", defaultValue = "PT15S",
+            description = "How long a leader that stopped renewing keeps the Lease, ISO-8601; it renews within two"
+                    + " thirds of it (default: ${DEFAULT-VALUE}).")
+    Duration leaseDuration;
+
     @Option(names = "--pod-name", defaultValue = "${env:POD_NAME:-ambit-controller}",
             description = "This replica's identity in the Lease (default: $POD_NAME, else ambit-controller).")
     String podName;
@@ -106,6 +111,11 @@ public final class ControllerMain implements Callable<Integer> {
     @Option(names = "--waypoint-image", defaultValue = "ghcr.io/ambit-mesh/waypoint:0.1.0",
             description = "Container image of deployed waypoints (default: ${DEFAULT-VALUE}).")
     String waypointImage;
+
+    @Option(names = "--controller-host", paramLabel = "HOST",
+            description = "DNS name of the controller's Service, which deployed waypoints connect to (default:"
+                    + " ambit-controller.<root-namespace>.svc).")
+    String controllerHost;
 
     @Option(names = "--answer-timeout", defaultValue = "PT60S",
             description = "Disconnect a client that leaves a push unanswered this long, ISO-8601 (default:"
@@ -120,7 +130,9 @@ public final class ControllerMain implements Callable<Integer> {
         return new ControllerConfig(Optional.ofNullable(mode.configDir), listenAddress, configPort, caPort,
                 metricsPort, new MeshSettings(trustDomain, clusterDomain, rootNamespace), Optional.ofNullable(caCertificate),
                 Optional.ofNullable(caKey), Optional.ofNullable(rootCertificateOut), Optional.ofNullable(bootstrapTokens),
-                tokenAudience, plaintext, leaderElection, leaseName, podName, waypointImage, answerTimeout, maxClients);
+                tokenAudience, plaintext, leaderElection, leaseName, leaseDuration, podName, waypointImage,
+                controllerHost != null ? controllerHost : "ambit-controller." + rootNamespace + ".svc",
+                answerTimeout, maxClients);
     }
 
     @Override

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.config.ResourceType;
-import dev.ambit.api.identity.CertificateVerificationException;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeCertificates;
-import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.identity.SpiffeTrustManager;
 import dev.ambit.api.identity.TrustBundle;
 import dev.ambit.api.identity.WorkloadKeys;
 import dev.ambit.control.model.MeshSettings;
@@ -22,19 +21,14 @@ import io.grpc.stub.MetadataUtils;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +63,8 @@ class ControllerTlsTest {
         Path roots = dir.resolve("roots.pem");
         ControllerConfig settings = new ControllerConfig(Optional.of(config), InetAddress.getLoopbackAddress(), 0, 0, 0,
                 MESH, Optional.empty(), Optional.empty(), Optional.of(roots), Optional.of(dir.resolve("tokens")),
-                "ambit", false, false, "ambit-controller", "test", "waypoint:test", Duration.ofSeconds(30), 100);
+                "ambit", false, false, "ambit-controller", Duration.ofSeconds(15), "test", "waypoint:test",
+                "ambit-controller.ambit-system.svc", Duration.ofSeconds(30), 100);
         try (Controller controller = Controller.start(settings)) {
             TrustBundle bundle = new TrustBundle("cluster.local", Pem.certificates(Files.readString(roots), "roots"));
             KeyPair keys = WorkloadKeys.generate();
@@ -114,68 +109,11 @@ class ControllerTlsTest {
     private static ManagedChannel channel(int port, TrustBundle bundle, KeyPair keys, List<X509Certificate> chain)
             throws Exception {
         SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-                .trustManager(new ExpectedServer(bundle, MESH.controllerIdentity()));
+                .trustManager(SpiffeTrustManager.forServer(bundle, Clock.systemUTC(), MESH.controllerIdentity()));
         if (keys != null) {
             tls.keyManager(keys.getPrivate(), chain.toArray(new X509Certificate[0]));
         }
         return NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
                 .sslContext(tls.build()).build();
-    }
-
-    /** Accepts only the controller's SPIFFE identity; an extended trust manager, so the JDK checks no host name. */
-    private static final class ExpectedServer extends X509ExtendedTrustManager {
-        private final TrustBundle bundle;
-        private final SpiffeId expected;
-
-        ExpectedServer(TrustBundle bundle, SpiffeId expected) {
-            this.bundle = bundle;
-            this.expected = expected;
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            try {
-                SpiffeId identity = bundle.verify(Arrays.asList(chain), Instant.now());
-                if (!identity.equals(expected)) {
-                    throw new CertificateException("server is " + identity + ", expected " + expected);
-                }
-            } catch (CertificateVerificationException e) {
-                throw new CertificateException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("client side only");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return bundle.roots().toArray(new X509Certificate[0]);
-        }
     }
 }

@@ -13,15 +13,17 @@ import dev.ambit.control.model.ConfigSnapshot;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ambit.ca.v1.CertificateService}: signs a CSR when the bearer token proves a caller on a node that runs a
- * pod with the requested identity (or when the caller asks for its own identity). The identity comes from that
- * decision, never from the request alone. Each outcome is logged with identity, node and, when issued, serial;
- * never any key material.
+ * {@code ambit.ca.v1.CertificateService}: signs a CSR when the bearer token proves a caller that asks for its own
+ * identity, or a node agent on a node that runs a pod with the requested identity. Only node agents hold other
+ * workloads' identities: any other pod on the node may get a token of the right audience too. The identity comes
+ * from that decision, never from the request alone. Each outcome is logged with identity, node and, when issued,
+ * serial; never any key material.
  */
 public final class CertificateAuthorityService extends CertificateServiceGrpc.CertificateServiceImplBase {
 
@@ -31,10 +33,12 @@ public final class CertificateAuthorityService extends CertificateServiceGrpc.Ce
     private final NodeAuthenticator authenticator;
     private final Supplier<ConfigSnapshot> model;
     private final ControlMetrics metrics;
+    private final SpiffeId nodeAgent;
 
     public CertificateAuthorityService(MeshCa ca, NodeAuthenticator authenticator, Supplier<ConfigSnapshot> model,
-            ControlMetrics metrics) {
+            ControlMetrics metrics, SpiffeId nodeAgent) {
         this.ca = ca;
+        this.nodeAgent = nodeAgent;
         this.authenticator = authenticator;
         this.model = model;
         this.metrics = metrics;
@@ -50,6 +54,9 @@ public final class CertificateAuthorityService extends CertificateServiceGrpc.Ce
         } catch (AuthenticationException e) {
             refuse(responses, CaResult.UNAUTHENTICATED, Status.UNAUTHENTICATED, e.getMessage(), "-", "-");
             return;
+        } catch (AuthenticatorUnavailableException e) {
+            refuse(responses, CaResult.UNAVAILABLE, Status.UNAVAILABLE, e.getMessage(), "-", "-");
+            return;
         }
         SpiffeId requested;
         try {
@@ -58,9 +65,9 @@ public final class CertificateAuthorityService extends CertificateServiceGrpc.Ce
             refuse(responses, CaResult.INVALID, Status.INVALID_ARGUMENT, e.getMessage(), "-", caller.node());
             return;
         }
-        if (!mayHave(caller, requested)) {
-            refuse(responses, CaResult.DENIED, Status.PERMISSION_DENIED, "no pod with identity " + requested
-                    + " runs on node " + caller.node(), requested.uri(), caller.node());
+        Optional<String> refusal = refusal(caller, requested);
+        if (refusal.isPresent()) {
+            refuse(responses, CaResult.DENIED, Status.PERMISSION_DENIED, refusal.get(), requested.uri(), caller.node());
             return;
         }
         try {
@@ -77,9 +84,18 @@ public final class CertificateAuthorityService extends CertificateServiceGrpc.Ce
         }
     }
 
-    private boolean mayHave(Caller caller, SpiffeId requested) {
-        return requested.equals(caller.identity()) || model.get().index().workloadsOn(caller.node()).stream()
+    /** Why {@code caller} may not have {@code requested}; empty when it may. */
+    private Optional<String> refusal(Caller caller, SpiffeId requested) {
+        if (requested.equals(caller.identity())) {
+            return Optional.empty();
+        }
+        if (!caller.identity().equals(nodeAgent)) {
+            return Optional.of(caller.identity() + " may only request its own identity");
+        }
+        boolean onNode = model.get().index().workloadsOn(caller.node()).stream()
                 .anyMatch(workload -> workload.identity().equals(requested));
+        return onNode ? Optional.empty()
+                : Optional.of("no pod with identity " + requested + " runs on node " + caller.node());
     }
 
     private void refuse(StreamObserver<CreateCertificateResponse> responses, CaResult result, Status status,

@@ -4,5 +4,5 @@ package dev.ambit.control.ca;
 @FunctionalInterface
 public interface NodeAuthenticator {
 
-    Caller authenticate(String token) throws AuthenticationException;
+    Caller authenticate(String token) throws AuthenticationException, AuthenticatorUnavailableException;
 }

@@ -16,7 +16,16 @@ public final class ControlMetrics {
 
     /** Outcomes of a certificate request. */
     public enum CaResult {
-        ISSUED, UNAUTHENTICATED, DENIED, INVALID;
+        ISSUED, UNAUTHENTICATED, DENIED, INVALID, UNAVAILABLE;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Outcomes of the leader's work on one waypoint {@code Gateway}. */
+    public enum WaypointResult {
+        DEPLOYED, REMOVED, FAILED;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -30,6 +39,8 @@ public final class ControlMetrics {
     private final Map<CaResult, CounterDataPoint> certificates = new EnumMap<>(CaResult.class);
     private final Histogram pushLatency;
     private final Counter configErrors;
+    private final Gauge leader;
+    private final Map<WaypointResult, CounterDataPoint> waypoints = new EnumMap<>(WaypointResult.class);
 
     public ControlMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -56,6 +67,15 @@ public final class ControlMetrics {
         configErrors = Counter.builder().name("ambit_control_config_errors")
                 .help("Source objects refused as invalid (the previous good version keeps being served)")
                 .register(registry);
+        leader = Gauge.builder().name("ambit_control_leader")
+                .help("1 while this replica leads (deploys waypoints, writes status and trust bundles), else 0")
+                .register(registry);
+        Counter waypointCounter = Counter.builder().name("ambit_control_waypoint_updates")
+                .help("Waypoint Deployment/Service/ServiceAccount sets applied or removed by the leader, by result")
+                .labelNames("result").register(registry);
+        for (WaypointResult result : WaypointResult.values()) {
+            waypoints.put(result, waypointCounter.labelValues(result.label()));
+        }
     }
 
     public PrometheusRegistry registry() {
@@ -63,11 +83,11 @@ public final class ControlMetrics {
     }
 
     public void clientConnected(ClientInfo.Kind kind) {
-        connectedClients.labelValues(kind.name()).inc();
+        connectedClients.labelValues(kind.name().toLowerCase(Locale.ROOT)).inc();
     }
 
     public void clientDisconnected(ClientInfo.Kind kind) {
-        connectedClients.labelValues(kind.name()).dec();
+        connectedClients.labelValues(kind.name().toLowerCase(Locale.ROOT)).dec();
     }
 
     public void pushed(ResourceType type, long latencyNanos) {
@@ -85,5 +105,13 @@ public final class ControlMetrics {
 
     public void configError() {
         configErrors.inc();
+    }
+
+    public void leading(boolean leading) {
+        leader.set(leading ? 1 : 0);
+    }
+
+    public void waypointUpdate(WaypointResult result) {
+        waypoints.get(result).inc();
     }
 }

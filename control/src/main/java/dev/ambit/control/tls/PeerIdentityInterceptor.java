@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * Puts the SPIFFE identity of the call's mTLS peer into the gRPC context. The chain was verified against the trust
- * bundle during the handshake ({@link SpiffePeerVerifier}); this only reads the identity out of it.
+ * bundle during the handshake ({@link dev.ambit.api.identity.SpiffeTrustManager}); this only reads the identity out of it.
  */
 public final class PeerIdentityInterceptor implements ServerInterceptor {
 

@@ -1,5 +1,6 @@
 package dev.ambit.control.tls;
 
+import dev.ambit.api.identity.SpiffeTrustManager;
 import dev.ambit.api.identity.TrustBundle;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
@@ -21,7 +22,7 @@ public final class ServerTls {
 
     /** The config port: clients must present a certificate of the mesh. */
     public static SslContext mutual(ControllerCertificate certificate, TrustBundle bundle) throws SSLException {
-        return builder(certificate).trustManager(new SpiffePeerVerifier(bundle, Clock.systemUTC()))
+        return builder(certificate).trustManager(SpiffeTrustManager.forClients(bundle, Clock.systemUTC()))
                 .clientAuth(ClientAuth.REQUIRE).build();
     }
 

@@ -1,52 +1,63 @@
 package dev.ambit.control.waypoint;
 
 import dev.ambit.api.model.NamespacedName;
+import dev.ambit.control.metrics.ControlMetrics;
+import dev.ambit.control.metrics.ControlMetrics.WaypointResult;
 import dev.ambit.control.model.MeshSettings;
 import dev.ambit.control.model.convert.MeshLabels;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddressBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Instant;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deploys a waypoint for every {@code Gateway} of class {@code ambit-waypoint} and reports it in the Gateway's
- * status; deleting the Gateway removes the waypoint. Runs on the leader only: {@link #start} when elected,
- * {@link #stop} when not. Changes to one Gateway are coalesced; one worker applies them in order.
+ * status; deleting the Gateway, or moving it to another class, removes the waypoint. Runs on the leader only:
+ * {@link #start} when elected, {@link #stop} when not. Work is queued by Gateway key and done by one worker from
+ * the informer's latest state, so a burst of changes to one Gateway is applied once, and a failed apply is retried.
  */
 public final class WaypointDeployer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WaypointDeployer.class);
+    private static final Duration RETRY = Duration.ofSeconds(10);
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
     private final KubernetesClient client;
-    private final String image;
-    private final MeshSettings settings;
-    private final Map<String, Gateway> pending = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+    private final WaypointResources resources;
+    private final WaypointStatus status;
+    private final ControlMetrics metrics;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ambit-waypoint-deployer");
         thread.setDaemon(true);
         return thread;
     });
-    private SharedIndexInformer<Gateway> informer;
+    private volatile SharedIndexInformer<Gateway> informer;
 
-    public WaypointDeployer(KubernetesClient client, String image, MeshSettings settings) {
+    public WaypointDeployer(KubernetesClient client, WaypointSettings settings, MeshSettings mesh,
+            ControlMetrics metrics) {
         this.client = client;
-        this.image = image;
-        this.settings = settings;
+        this.resources = new WaypointResources(settings, mesh);
+        this.status = new WaypointStatus(client, mesh);
+        this.metrics = metrics;
     }
 
     public synchronized void start() {
@@ -56,20 +67,23 @@ public final class WaypointDeployer implements AutoCloseable {
         informer = client.resources(Gateway.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Gateway gateway) {
-                submit(gateway);
+                if (isWaypoint(gateway)) {
+                    enqueue(Cache.metaNamespaceKeyFunc(gateway));
+                }
             }
 
             @Override
             public void onUpdate(Gateway old, Gateway gateway) {
-                if (!old.getSpec().equals(gateway.getSpec())) {
-                    submit(gateway);
+                // Status writes (ours included) change no spec and need no work.
+                if (!Objects.equals(old.getSpec(), gateway.getSpec()) && (isWaypoint(old) || isWaypoint(gateway))) {
+                    enqueue(Cache.metaNamespaceKeyFunc(gateway));
                 }
             }
 
             @Override
             public void onDelete(Gateway gateway, boolean finalStateUnknown) {
                 if (isWaypoint(gateway)) {
-                    worker.execute(() -> remove(gateway));
+                    enqueue(Cache.metaNamespaceKeyFunc(gateway));
                 }
             }
         });
@@ -82,13 +96,12 @@ public final class WaypointDeployer implements AutoCloseable {
         }
     }
 
-    private void submit(Gateway gateway) {
-        if (!isWaypoint(gateway)) {
-            return;
-        }
-        String key = gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
-        if (pending.put(key, gateway) == null) {
-            worker.execute(() -> deploy(pending.remove(key)));
+    private void enqueue(String key) {
+        if (queued.add(key)) {
+            worker.execute(() -> {
+                queued.remove(key);
+                reconcile(key);
+            });
         }
     }
 
@@ -96,61 +109,86 @@ public final class WaypointDeployer implements AutoCloseable {
         return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
     }
 
-    private void deploy(Gateway gateway) {
-        String key = gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
-        try {
-            for (HasMetadata resource : WaypointResources.of(gateway, image)) {
-                client.resource(resource).createOr(NonDeletingOperation::update);
-            }
-            writeStatus(gateway, condition("Accepted", "True", "Accepted", "waypoint deployed", gateway),
-                    condition("Programmed", "True", "Programmed", "waypoint Deployment and Service exist", gateway));
-            log.info("event=waypoint_deployed gateway={} image={}", key, image);
-        } catch (KubernetesClientException e) {
-            log.warn("event=waypoint_deploy_failed gateway={} error=\"{}\"", key, e.getMessage());
-            writeStatus(gateway, condition("Accepted", "True", "Accepted", "waypoint accepted", gateway),
-                    condition("Programmed", "False", "Invalid", "deploying failed: " + e.getMessage(), gateway));
-        }
-    }
-
-    private void remove(Gateway gateway) {
-        String key = gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
-        try {
-            // Owner references make Kubernetes do this too; deleting here also covers clusters without GC.
-            WaypointResources.of(gateway, image).forEach(resource -> client.resource(resource).delete());
-            log.info("event=waypoint_removed gateway={}", key);
-        } catch (KubernetesClientException e) {
-            log.warn("event=waypoint_remove_failed gateway={} error=\"{}\"", key, e.getMessage());
-        }
-    }
-
-    private void writeStatus(Gateway gateway, Condition... conditions) {
-        Gateway current = client.resources(Gateway.class).inNamespace(gateway.getMetadata().getNamespace())
-                .withName(gateway.getMetadata().getName()).get();
+    private void reconcile(String key) {
+        SharedIndexInformer<Gateway> current = informer;
         if (current == null) {
+            return; // no longer leading: the new leader reconciles everything
+        }
+        Gateway found = current.getStore().getByKey(key);
+        Gateway gateway = found != null && isWaypoint(found) ? found : null;
+        try {
+            if (gateway != null) {
+                deploy(gateway);
+            } else {
+                remove(key);
+            }
+        } catch (KubernetesClientException e) {
+            if (informer == null) {
+                return; // stopped while applying: not a failure to report or retry
+            }
+            metrics.waypointUpdate(WaypointResult.FAILED);
+            log.warn("event=waypoint_update_failed gateway={} error=\"{}\" retry_in_s={}", key, e.getMessage(),
+                    RETRY.toSeconds());
+            if (gateway != null) {
+                status.write(gateway, false, "Pending", "applying the waypoint failed, retrying: " + e.getMessage());
+            }
+            worker.schedule(() -> enqueue(key), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void deploy(Gateway gateway) {
+        String key = Cache.metaNamespaceKeyFunc(gateway);
+        List<HasMetadata> desired = resources.of(gateway);
+        List<HasMetadata> existing = desired.stream().map(resource -> client.resource(resource).get()).toList();
+        Optional<HasMetadata> foreign = existing.stream()
+                .filter(found -> found != null && !WaypointResources.isManaged(found)).findFirst();
+        if (foreign.isPresent()) {
+            // Never overwrite what someone else made under the waypoint's name.
+            metrics.waypointUpdate(WaypointResult.FAILED);
+            log.warn("event=waypoint_name_taken gateway={} kind={}", key, foreign.get().getKind());
+            status.write(gateway, false, "Invalid",
+                    foreign.get().getKind() + " " + key + " exists and is not managed by Ambit");
             return;
         }
-        current.setStatus(new GatewayStatusBuilder().withConditions(List.of(conditions))
-                .withAddresses(new GatewayStatusAddressBuilder().withType("Hostname")
-                        .withValue(settings.hostname(NamespacedName.of(
-                                gateway.getMetadata().getNamespace(), gateway.getMetadata().getName()))).build())
-                .build());
-        try {
-            client.resource(current).updateStatus();
-        } catch (KubernetesClientException e) {
-            log.warn("event=waypoint_status_failed gateway={}/{} error=\"{}\"", gateway.getMetadata().getNamespace(),
-                    gateway.getMetadata().getName(), e.getMessage());
+        for (int i = 0; i < desired.size(); i++) {
+            if (existing.get(i) == null) {
+                client.resource(desired.get(i)).create();
+            } else {
+                // A merge patch sets only the fields we write: a scaler's replicas, a restart annotation or others'
+                // labels stay, where a replace would reset them.
+                client.resource(desired.get(i)).patch(MERGE);
+            }
+        }
+        metrics.waypointUpdate(WaypointResult.DEPLOYED);
+        log.info("event=waypoint_deployed gateway={} generation={}", key, gateway.getMetadata().getGeneration());
+        status.write(gateway, true, "Programmed", "waypoint Deployment, Service and ServiceAccount applied");
+    }
+
+    private void remove(String key) {
+        NamespacedName name = NamespacedName.parse(key);
+        Map<String, String> ours = Map.of(MeshLabels.GATEWAY_NAME, name.name(),
+                WaypointResources.MANAGED_BY, WaypointResources.MANAGER);
+        // Owner references make Kubernetes do this too; deleting here also covers clusters without GC.
+        long deleted = Stream.of(
+                        client.apps().deployments().inNamespace(name.namespace()).withLabels(ours).delete(),
+                        client.services().inNamespace(name.namespace()).withLabels(ours).delete(),
+                        client.serviceAccounts().inNamespace(name.namespace()).withLabels(ours).delete())
+                .mapToLong(List::size).sum();
+        if (deleted > 0) {
+            metrics.waypointUpdate(WaypointResult.REMOVED);
+            log.info("event=waypoint_removed gateway={} objects={}", key, deleted);
         }
     }
 
-    private static Condition condition(String type, String status, String reason, String message, Gateway gateway) {
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withObservedGeneration(gateway.getMetadata().getGeneration())
-                .withLastTransitionTime(Instant.now().toString()).build();
-    }
-
+    /** Stops, and waits briefly for an apply in progress, so that nothing writes once the client closes. */
     @Override
     public void close() {
         stop();
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,65 +1,172 @@
 package dev.ambit.control.waypoint;
 
 import dev.ambit.api.model.workload.Workload;
+import dev.ambit.control.ca.RootCertPublisher;
+import dev.ambit.control.model.MeshSettings;
 import dev.ambit.control.model.convert.MeshLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayInfrastructure;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a waypoint {@code Gateway} is deployed as: a ServiceAccount (its identity), a Service (its HBONE address)
- * and a Deployment, all named after the Gateway and owned by it, so Kubernetes garbage-collects them with it even
- * when the controller is down.
+ * What a waypoint {@code Gateway} is deployed as: a ServiceAccount (its identity), a Service (its HBONE address and
+ * metrics) and a Deployment, all named after the Gateway and owned by it, so Kubernetes garbage-collects them with
+ * it even when the controller is down. The Gateway's {@code spec.infrastructure} labels and annotations are copied
+ * onto all three and the pods.
  */
 final class WaypointResources {
 
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String MANAGER = "ambit";
     static final int METRICS_PORT = 15020;
     static final int READINESS_PORT = 15021;
-    private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String READINESS_PATH = "/healthz/ready";
+    static final String TOKEN_DIRECTORY = "/var/run/secrets/ambit";
+    static final String ROOT_CERT_DIRECTORY = "/var/run/ambit";
+    /** The kubelet renews a projected token at 80 % of its life; the waypoint reads it afresh for each request. */
+    private static final long TOKEN_SECONDS = 12 * 3600;
+    private static final long USER = 1337;
 
-    private WaypointResources() {
+    private final WaypointSettings settings;
+    private final MeshSettings mesh;
+
+    WaypointResources(WaypointSettings settings, MeshSettings mesh) {
+        this.settings = settings;
+        this.mesh = mesh;
     }
 
-    static List<HasMetadata> of(Gateway gateway, String image) {
+    List<HasMetadata> of(Gateway gateway) {
         String name = gateway.getMetadata().getName();
         Map<String, String> selector = Map.of(MeshLabels.GATEWAY_NAME, name);
-        Map<String, String> podLabels = Map.of(MeshLabels.GATEWAY_NAME, name,
-                // The waypoint terminates HBONE itself: its own traffic must not be captured by the node tunnel.
-                MeshLabels.DATAPLANE_MODE, MeshLabels.NONE);
         return List.of(
                 new ServiceAccountBuilder().withMetadata(metadata(gateway)).build(),
                 new ServiceBuilder().withMetadata(metadata(gateway)).withNewSpec().withSelector(selector)
                         .addNewPort().withName("mesh").withPort(Workload.HBONE_PORT)
                         .withTargetPort(new IntOrString(Workload.HBONE_PORT)).withAppProtocol("hbone").endPort()
+                        .addNewPort().withName("metrics").withPort(METRICS_PORT)
+                        .withTargetPort(new IntOrString(METRICS_PORT)).withAppProtocol("http").endPort()
                         .endSpec().build(),
-                new DeploymentBuilder().withMetadata(metadata(gateway)).withNewSpec().withReplicas(1)
+                new DeploymentBuilder().withMetadata(metadata(gateway)).withNewSpec()
                         .withNewSelector().withMatchLabels(selector).endSelector()
-                        .withNewTemplate().withNewMetadata().withLabels(podLabels).endMetadata()
-                        .withNewSpec().withServiceAccountName(name).withTerminationGracePeriodSeconds(30L)
-                        .addNewContainer().withName("waypoint").withImage(image)
-                        .withArgs("--gateway", gateway.getMetadata().getNamespace() + "/" + name)
-                        .addNewPort().withName("mesh").withContainerPort(Workload.HBONE_PORT).endPort()
-                        .addNewPort().withName("metrics").withContainerPort(METRICS_PORT).endPort()
-                        .withNewReadinessProbe().withNewHttpGet().withPath("/ready")
-                        .withPort(new IntOrString(READINESS_PORT)).endHttpGet().endReadinessProbe()
-                        .endContainer().endSpec().endTemplate().endSpec().build());
+                        .withNewTemplate().withNewMetadata().withLabels(podLabels(gateway))
+                        .withAnnotations(podAnnotations(gateway)).endMetadata()
+                        .withSpec(podSpec(gateway)).endTemplate().endSpec().build());
+    }
+
+    /** Whether {@code existing}, found under a waypoint's name, is one this class made (and may be replaced). */
+    static boolean isManaged(HasMetadata existing) {
+        Map<String, String> labels = existing.getMetadata().getLabels();
+        return labels != null && MANAGER.equals(labels.get(MANAGED_BY));
+    }
+
+    private PodSpec podSpec(Gateway gateway) {
+        String name = gateway.getMetadata().getName();
+        return new PodSpecBuilder().withServiceAccountName(name)
+                // The waypoint talks to the controller only; its one token is the projected one below.
+                .withAutomountServiceAccountToken(false)
+                .withTerminationGracePeriodSeconds(30L)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
+                .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container(gateway))
+                .addNewVolume().withName("ambit-token").withNewProjected().addNewSource().withNewServiceAccountToken()
+                .withAudience(settings.tokenAudience()).withExpirationSeconds(TOKEN_SECONDS).withPath("token")
+                .endServiceAccountToken().endSource().endProjected().endVolume()
+                .addNewVolume().withName("root-cert").withNewConfigMap().withName(RootCertPublisher.CONFIG_MAP)
+                .endConfigMap().endVolume()
+                // A read-only root file system; the JVM and Netty's native libraries need a writable /tmp.
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .build();
+    }
+
+    private Container container(Gateway gateway) {
+        String controller = settings.controllerHost();
+        return new ContainerBuilder().withName("waypoint").withImage(settings.image())
+                .withArgs("--gateway=" + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName(),
+                        "--controller=" + controller + ":" + settings.configPort(),
+                        "--ca=" + controller + ":" + settings.caPort(),
+                        "--trust-domain=" + mesh.trustDomain(),
+                        "--root-namespace=" + mesh.rootNamespace(),
+                        "--root-cert=" + ROOT_CERT_DIRECTORY + "/" + RootCertPublisher.KEY,
+                        "--token-file=" + TOKEN_DIRECTORY + "/token")
+                // Names the waypoint's node in the controller's logs.
+                .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
+                .endFieldRef().endValueFrom().endEnv()
+                .addNewPort().withName("mesh").withContainerPort(Workload.HBONE_PORT).endPort()
+                .addNewPort().withName("metrics").withContainerPort(METRICS_PORT).endPort()
+                .addNewPort().withName("readiness").withContainerPort(READINESS_PORT).endPort()
+                // Readiness only, no liveness: a draining waypoint is unready on purpose and must not be killed.
+                .withNewStartupProbe().withNewHttpGet().withPath(READINESS_PATH)
+                .withPort(new IntOrString(READINESS_PORT)).endHttpGet().withPeriodSeconds(1).withFailureThreshold(60)
+                .endStartupProbe()
+                .withNewReadinessProbe().withNewHttpGet().withPath(READINESS_PATH)
+                .withPort(new IntOrString(READINESS_PORT)).endHttpGet().withPeriodSeconds(5).withFailureThreshold(3)
+                .endReadinessProbe()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("128Mi"))
+                .addToLimits("cpu", new Quantity("2")).addToLimits("memory", new Quantity("1Gi"))
+                .endResources()
+                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                .withPrivileged(false).withReadOnlyRootFilesystem(true).withNewCapabilities().withDrop("ALL")
+                .endCapabilities().endSecurityContext()
+                .addNewVolumeMount().withName("ambit-token").withMountPath(TOKEN_DIRECTORY).withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount().withName("root-cert").withMountPath(ROOT_CERT_DIRECTORY).withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .build();
     }
 
     private static ObjectMeta metadata(Gateway gateway) {
-        return new ObjectMetaBuilder().withName(gateway.getMetadata().getName())
-                .withNamespace(gateway.getMetadata().getNamespace())
-                .withLabels(Map.of(MeshLabels.GATEWAY_NAME, gateway.getMetadata().getName(), MANAGED_BY, "ambit"))
+        String name = gateway.getMetadata().getName();
+        Map<String, String> labels = new LinkedHashMap<>(infrastructure(gateway).getLabels());
+        labels.put(MeshLabels.GATEWAY_NAME, name);
+        labels.put(MANAGED_BY, MANAGER);
+        return new ObjectMetaBuilder().withName(name).withNamespace(gateway.getMetadata().getNamespace())
+                .withLabels(labels).withAnnotations(infrastructure(gateway).getAnnotations())
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(gateway.getApiVersion())
-                        .withKind(gateway.getKind()).withName(gateway.getMetadata().getName())
+                        .withKind(gateway.getKind()).withName(name)
                         .withUid(gateway.getMetadata().getUid()).withController(true).build())
                 .build();
+    }
+
+    private static Map<String, String> podLabels(Gateway gateway) {
+        Map<String, String> labels = new LinkedHashMap<>(infrastructure(gateway).getLabels());
+        labels.put(MeshLabels.GATEWAY_NAME, gateway.getMetadata().getName());
+        // The waypoint terminates HBONE itself: its own traffic must not be captured by the node tunnel.
+        labels.put(MeshLabels.DATAPLANE_MODE, MeshLabels.NONE);
+        return labels;
+    }
+
+    private static Map<String, String> podAnnotations(Gateway gateway) {
+        Map<String, String> annotations = new LinkedHashMap<>(infrastructure(gateway).getAnnotations());
+        annotations.put("prometheus.io/scrape", "true");
+        annotations.put("prometheus.io/port", String.valueOf(METRICS_PORT));
+        annotations.put("prometheus.io/path", "/metrics");
+        return annotations;
+    }
+
+    private static GatewayInfrastructure infrastructure(Gateway gateway) {
+        GatewayInfrastructure infrastructure = gateway.getSpec().getInfrastructure();
+        return new GatewayInfrastructure(
+                infrastructure == null || infrastructure.getAnnotations() == null ? Map.of()
+                        : infrastructure.getAnnotations(),
+                infrastructure == null || infrastructure.getLabels() == null ? Map.of() : infrastructure.getLabels(),
+                null);
     }
 }

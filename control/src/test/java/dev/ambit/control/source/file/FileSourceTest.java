@@ -109,8 +109,9 @@ class FileSourceTest {
     @Test
     void editedFileIsPushed() throws Exception {
         Files.writeString(dir.resolve("pod.yaml"), POD.formatted("v2"));
-        client.await(ResourceType.WORKLOAD, state -> state.get("demo/hello-1").getWorkload().getCanonicalRevision()
-                .equals("v2"), WITHIN);
+        // A file being rewritten may be read empty for a moment: wait for the new version, not just any.
+        client.await(ResourceType.WORKLOAD, state -> state.containsKey("demo/hello-1")
+                && state.get("demo/hello-1").getWorkload().getCanonicalRevision().equals("v2"), WITHIN);
         Files.delete(dir.resolve("pod.yaml"));
         client.await(ResourceType.WORKLOAD, state -> !state.containsKey("demo/hello-1"), WITHIN);
     }
@@ -129,8 +130,9 @@ class FileSourceTest {
                 "the last good version keeps being served");
 
         Files.writeString(pod, POD.formatted("v3"));
-        client.await(ResourceType.WORKLOAD, state -> state.get("demo/hello-1").getWorkload().getCanonicalRevision()
-                .equals("v3"), WITHIN);
+        // A file being rewritten may be read empty for a moment: wait for the new version, not just any.
+        client.await(ResourceType.WORKLOAD, state -> state.containsKey("demo/hello-1")
+                && state.get("demo/hello-1").getWorkload().getCanonicalRevision().equals("v3"), WITHIN);
         assertTrue(files.errors().isEmpty());
     }
 

@@ -1,0 +1,148 @@
+package dev.ambit.control.ca;
+
+import dev.ambit.control.model.convert.MeshLabels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the mesh's trust bundle (root certificates, PEM) as the ConfigMap {@value #CONFIG_MAP}, key
+ * {@value #KEY}, in the controller's namespace and in every ambient namespace, as Istio does with
+ * {@code istio-ca-root-cert}: waypoints and other clients mount it to verify the controller and the mesh. A copy
+ * edited or deleted by someone else is put back. A copy in a namespace that stops being ambient is left in place,
+ * as pods there may still mount it. Runs on the leader only: {@link #start} when elected, {@link #stop} when not.
+ */
+public final class RootCertPublisher implements AutoCloseable {
+
+    public static final String CONFIG_MAP = "ambit-root-cert";
+    public static final String KEY = "root-cert.pem";
+    private static final Logger log = LoggerFactory.getLogger(RootCertPublisher.class);
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
+    /** How often every namespace and copy is looked at again, so that a failed write is retried. */
+    private static final Duration RESYNC = Duration.ofMinutes(5);
+
+    private final KubernetesClient client;
+    private final String rootNamespace;
+    private final String rootsPem;
+    private volatile SharedIndexInformer<Namespace> namespaces;
+    private volatile SharedIndexInformer<ConfigMap> copies;
+
+    public RootCertPublisher(KubernetesClient client, String rootNamespace, String rootsPem) {
+        this.client = client;
+        this.rootNamespace = rootNamespace;
+        this.rootsPem = rootsPem;
+    }
+
+    public synchronized void start() {
+        if (namespaces != null) {
+            return;
+        }
+        copies = client.configMaps().inAnyNamespace().withField("metadata.name", CONFIG_MAP).inform(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap copy) {
+                        restoreIfChanged(copy);
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap old, ConfigMap copy) {
+                        restoreIfChanged(copy);
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap copy, boolean finalStateUnknown) {
+                        SharedIndexInformer<Namespace> known = namespaces;
+                        Namespace namespace = known == null ? null
+                                : known.getStore().getByKey(copy.getMetadata().getNamespace());
+                        if (namespace != null && wanted(namespace)) {
+                            publish(namespace.getMetadata().getName());
+                        }
+                    }
+                }, RESYNC.toMillis());
+        namespaces = client.namespaces().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Namespace namespace) {
+                publishIfWanted(namespace);
+            }
+
+            @Override
+            public void onUpdate(Namespace old, Namespace namespace) {
+                publishIfWanted(namespace);
+            }
+
+            @Override
+            public void onDelete(Namespace namespace, boolean finalStateUnknown) {
+                // Its copy goes with it.
+            }
+        }, RESYNC.toMillis());
+    }
+
+    public synchronized void stop() {
+        if (namespaces != null) {
+            namespaces.close();
+            copies.close();
+            namespaces = null;
+            copies = null;
+        }
+    }
+
+    private void publishIfWanted(Namespace namespace) {
+        if (!wanted(namespace)) {
+            return;
+        }
+        SharedIndexInformer<ConfigMap> known = copies;
+        ConfigMap copy = known == null ? null
+                : known.getStore().getByKey(namespace.getMetadata().getName() + "/" + CONFIG_MAP);
+        if (copy == null || !current(copy)) {
+            publish(namespace.getMetadata().getName());
+        }
+    }
+
+    private void restoreIfChanged(ConfigMap copy) {
+        if (!current(copy)) {
+            publish(copy.getMetadata().getNamespace());
+        }
+    }
+
+    private boolean wanted(Namespace namespace) {
+        if (namespace.getMetadata().getDeletionTimestamp() != null) {
+            return false;
+        }
+        Map<String, String> labels = namespace.getMetadata().getLabels();
+        return rootNamespace.equals(namespace.getMetadata().getName())
+                || labels != null && MeshLabels.AMBIENT.equals(labels.get(MeshLabels.DATAPLANE_MODE));
+    }
+
+    private boolean current(ConfigMap copy) {
+        return copy.getData() != null && rootsPem.equals(copy.getData().get(KEY));
+    }
+
+    private void publish(String namespace) {
+        ConfigMap copy = new ConfigMapBuilder().withNewMetadata().withName(CONFIG_MAP).withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "ambit").endMetadata()
+                .withData(Map.of(KEY, rootsPem)).build();
+        try {
+            // A merge patch leaves keys and labels others added alone.
+            client.resource(copy).createOr(existing -> existing.patch(MERGE));
+            log.info("event=trust_bundle_published namespace={} configmap={}", namespace, CONFIG_MAP);
+        } catch (KubernetesClientException e) {
+            // The next resync tries again.
+            log.warn("event=trust_bundle_publish_failed namespace={} error=\"{}\"", namespace, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

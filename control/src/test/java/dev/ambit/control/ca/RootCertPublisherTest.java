@@ -1,0 +1,91 @@
+package dev.ambit.control.ca;
+
+import static dev.ambit.control.TestObjects.namespace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.ambit.control.Eventually;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class RootCertPublisherTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+    private static final String ROOTS = "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n";
+
+    KubernetesClient client;
+    private RootCertPublisher publisher;
+
+    @BeforeEach
+    void start() {
+        client.resource(namespace("ambit-system", Map.of())).create();
+        client.resource(namespace("demo", Map.of("ambit.dev/dataplane-mode", "ambient"))).create();
+        client.resource(namespace("other", Map.of())).create();
+        publisher = new RootCertPublisher(client, "ambit-system", ROOTS);
+        publisher.start();
+    }
+
+    @AfterEach
+    void stop() {
+        publisher.close();
+    }
+
+    @Test
+    void theRootsArePublishedInTheControllersNamespaceAndEveryAmbientOne() throws Exception {
+        awaitRoots("ambit-system", ROOTS);
+        awaitRoots("demo", ROOTS);
+        assertNull(copy("other"), "a namespace outside the mesh gets none");
+
+        client.resource(new NamespaceBuilder(client.namespaces().withName("other").get()).editMetadata()
+                .addToLabels("ambit.dev/dataplane-mode", "ambient").endMetadata().build()).update();
+        awaitRoots("other", ROOTS);
+    }
+
+    @Test
+    void anEditedOrDeletedCopyIsPutBack() throws Exception {
+        awaitRoots("demo", ROOTS);
+        // Unconditional, as a kubectl edit that does not race the publisher's own writes.
+        ConfigMap tampered = client.configMaps().inNamespace("demo").withName(RootCertPublisher.CONFIG_MAP)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"root-cert.pem\":\"tampered\"}}");
+        assertEquals("tampered", tampered.getData().get(RootCertPublisher.KEY));
+        awaitRoots("demo", ROOTS);
+
+        client.resource(copy("demo")).delete();
+        awaitRoots("demo", ROOTS);
+    }
+
+    @Test
+    void aNewLeaderWithOtherRootsUpdatesEveryCopy() throws Exception {
+        awaitRoots("demo", ROOTS);
+        publisher.close();
+        String rotated = ROOTS + ROOTS.replace("MIIB", "MIIC");
+        publisher = new RootCertPublisher(client, "ambit-system", rotated);
+        publisher.start();
+        awaitRoots("demo", rotated);
+        awaitRoots("ambit-system", rotated);
+    }
+
+    private ConfigMap copy(String namespace) {
+        return client.configMaps().inNamespace(namespace).withName(RootCertPublisher.CONFIG_MAP).get();
+    }
+
+    private void awaitRoots(String namespace, String roots) throws InterruptedException {
+        ConfigMap copy = Eventually.present(WITHIN, namespace + "/" + RootCertPublisher.CONFIG_MAP + " with the roots",
+                () -> {
+                    ConfigMap current = copy(namespace);
+                    return current != null && roots.equals(current.getData().get(RootCertPublisher.KEY))
+                            ? current : null;
+                });
+        assertEquals("ambit", copy.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    }
+}
