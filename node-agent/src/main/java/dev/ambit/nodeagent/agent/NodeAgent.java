@@ -4,9 +4,7 @@ import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
-import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.api.identity.TrustBundle;
 import dev.ambit.nodeagent.enroll.PodCgroupLocator;
 import dev.ambit.nodeagent.enroll.PodReconciler;
 import dev.ambit.nodeagent.host.Bpffs;
@@ -19,11 +17,9 @@ import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.controlplane.BearerToken;
-import dev.ambit.ztunnel.controlplane.ControllerChannels;
+import dev.ambit.ztunnel.controlplane.ControlPlane;
 import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
 import dev.ambit.ztunnel.lifecycle.ResourceStack;
-import dev.ambit.ztunnel.tls.GrpcCertificateAuthorityClient;
 import dev.ambit.ztunnel.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -54,9 +50,7 @@ public final class NodeAgent implements AutoCloseable {
     /** The kubelet creates a pod's cgroup after the pod is in config: look again this often. */
     private static final Duration RECONCILE_PERIOD = Duration.ofSeconds(2);
     private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration CA_CALL_DEADLINE = Duration.ofSeconds(10);
     public static final String IDENTITY_SERVICE_ACCOUNT = "ambit-node-agent";
-    public static final String CONTROLLER_SERVICE_ACCOUNT = "ambit-controller";
 
     private final NodeAgentSettings settings;
     private final ResourceStack opened;
@@ -96,11 +90,7 @@ public final class NodeAgent implements AutoCloseable {
                 cgroupRoot, new InetSocketAddress(settings.nodeIp(), ZtunnelOptions.OUTBOUND_PORT), null,
                 settings.socketFastPath())));
 
-        TrustBundle bundle = new TrustBundle(settings.trustDomain(),
-                Pem.certificates(Pem.read(settings.rootCert()), settings.rootCert().toString()));
-        SpiffeId controller = SpiffeId.of(settings.trustDomain(), settings.rootNamespace(), CONTROLLER_SERVICE_ACCOUNT);
-        ManagedChannel caChannel = opened.push(ControllerChannels.certificateAuthority(settings.ca(), bundle,
-                controller, clock), ManagedChannel::shutdownNow);
+        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
 
         PrometheusRegistry registry = new PrometheusRegistry();
         BpfMetrics.register(registry, redirector);
@@ -108,15 +98,15 @@ public final class NodeAgent implements AutoCloseable {
                 ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
                         .withDrainDeadline(settings.drainDeadline()),
                 Transport.best(),
-                new GrpcCertificateAuthorityClient(caChannel, new BearerToken(settings.tokenFile()), CA_CALL_DEADLINE),
-                bundle,
+                controlPlane.certificateAuthority(),
+                controlPlane.trustBundle(),
                 (client, listener) -> redirector.originalDestinations().lookup(client),
                 registry, clock));
 
-        SpiffeId agentIdentity = SpiffeId.of(settings.trustDomain(), settings.rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
+        SpiffeId agentIdentity = controlPlane.identity(settings.controlPlane().rootNamespace(),
+                IDENTITY_SERVICE_ACCOUNT);
         IdentityBootstrap.await(tunnel.certificates(), agentIdentity, IDENTITY_DEADLINE);
-        ManagedChannel configChannel = opened.push(ControllerChannels.config(settings.controller(), bundle, controller,
-                () -> tunnel.certificates().certificate(agentIdentity), clock), ManagedChannel::shutdownNow);
+        ManagedChannel configChannel = controlPlane.configChannel(() -> tunnel.certificates().certificate(agentIdentity));
 
         PodReconciler reconciler = new PodReconciler(redirector.enroller(), new PodCgroupLocator(podsCgroup));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -140,7 +130,7 @@ public final class NodeAgent implements AutoCloseable {
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={}",
                 settings.nodeName(), settings.nodeIp().getHostAddress(), podsCgroup, settings.pinRoot(),
-                settings.controller(), settings.ca());
+                settings.controlPlane().controller(), settings.controlPlane().ca());
         return agent[0];
     }
 
@@ -164,7 +154,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** A new config from the controller: the tunnel's view first, then the kernel's. Rejects by throwing. */
     private void apply(MeshConfig config) {
-        TunnelConfig next = MeshConfigView.tunnelConfig(config, settings.rootNamespace());
+        TunnelConfig next = MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace());
         tunnel.updateConfig(next);
         current = next;
         scheduler.execute(this::reconcilePods);

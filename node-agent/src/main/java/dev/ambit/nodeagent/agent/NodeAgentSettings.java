@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.agent;
 
-import dev.ambit.ztunnel.controlplane.ControllerAddress;
+import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +12,7 @@ import java.util.Optional;
  * @param nodeName       the Kubernetes node (or simulated node) this agent serves
  * @param nodeIp         where enrolled pods are redirected to (port 15001) and where peers reach this tunnel
  * @param listenAddress  what the tunnel's listeners bind to
- * @param controller     the controller's config stream port
- * @param ca             the controller's CA port
- * @param tokenFile      the token presented to the CA (projected ServiceAccount token, or a local bootstrap token)
- * @param rootCert       the mesh trust bundle (PEM), which verifies the controller and every peer
+ * @param controlPlane   how to reach the controller
  * @param podsCgroup     the cgroup v2 subtree holding the node's pods; empty: the kubelet's, found on the host
  * @param pinRoot        the bpffs directory of this agent's pins
  */
@@ -23,12 +20,7 @@ public record NodeAgentSettings(
         String nodeName,
         InetAddress nodeIp,
         InetAddress listenAddress,
-        ControllerAddress controller,
-        ControllerAddress ca,
-        Path tokenFile,
-        Path rootCert,
-        String trustDomain,
-        String rootNamespace,
+        ControlPlaneSettings controlPlane,
         Optional<Path> podsCgroup,
         Path pinRoot,
         boolean socketFastPath,

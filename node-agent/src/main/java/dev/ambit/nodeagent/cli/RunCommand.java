@@ -1,11 +1,9 @@
 package dev.ambit.nodeagent.cli;
 
-import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.nodeagent.agent.NodeAgent;
 import dev.ambit.nodeagent.agent.NodeAgentSettings;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
-import dev.ambit.ztunnel.controlplane.ControllerAddress;
+import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code node-agent run}: the DaemonSet's process. Runs until SIGTERM, then drains. */
@@ -32,30 +31,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Address the tunnel's listeners bind to (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
 
-    @Option(names = "--controller", defaultValue = "ambit-controller.ambit-system.svc:15010",
-            description = "The controller's config stream (default: ${DEFAULT-VALUE}).")
-    private String controller;
-
-    @Option(names = "--ca", defaultValue = "ambit-controller.ambit-system.svc:15012",
-            description = "The controller's CA (default: ${DEFAULT-VALUE}).")
-    private String ca;
-
-    @Option(names = "--token-file", defaultValue = "/var/run/secrets/ambit/token",
-            description = "Token presented to the CA: a projected ServiceAccount token, or a local bootstrap token"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private Path tokenFile;
-
-    @Option(names = "--root-cert", defaultValue = "/var/run/ambit/root-cert.pem",
-            description = "The mesh trust bundle, PEM (default: ${DEFAULT-VALUE}).")
-    private Path rootCert;
-
-    @Option(names = "--trust-domain", defaultValue = SpiffeId.DEFAULT_TRUST_DOMAIN,
-            description = "SPIFFE trust domain (default: ${DEFAULT-VALUE}).")
-    private String trustDomain;
-
-    @Option(names = "--root-namespace", defaultValue = WorkloadPolicy.DEFAULT_ROOT_NAMESPACE,
-            description = "The mesh's root namespace, where the controller and agents run (default: ${DEFAULT-VALUE}).")
-    private String rootNamespace;
+    @Mixin
+    private ControlPlaneOptions controlPlane;
 
     @Option(names = "--pods-cgroup",
             description = "cgroup v2 directory holding this node's pods (default: the kubelet's kubepods cgroup).")
@@ -76,8 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, listenAddress,
-                ControllerAddress.parse(controller), ControllerAddress.parse(ca), tokenFile, rootCert, trustDomain,
-                rootNamespace, Optional.ofNullable(podsCgroup), pinRoot, socketFastPath, drainDeadline));
+                controlPlane.settings(), Optional.ofNullable(podsCgroup), pinRoot, socketFastPath, drainDeadline));
         agent.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;
