@@ -17,6 +17,13 @@ public final class ConfigStreamMetrics {
                 .help("1 while the config stream to the controller is up; 0 while the agent serves its last config")
                 .callback(callback -> callback.call(stream.connected() ? 1 : 0))
                 .register(registry);
+        GaugeWithCallback.builder()
+                .name("ambit_config_version_info")
+                .help("The controller's config version each kind of config was last brought to (always 1)")
+                .labelNames("type", "version")
+                .callback(callback -> stream.appliedVersions()
+                        .forEach((type, version) -> callback.call(1, type.kind(), version)))
+                .register(registry);
         CounterWithCallback.builder()
                 .name("ambit_config_push_total")
                 .help("Config pushes from the controller, by whether they were applied (ACK) or rejected (NACK)")

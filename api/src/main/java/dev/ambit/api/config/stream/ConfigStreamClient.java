@@ -48,6 +48,8 @@ public final class ConfigStreamClient implements AutoCloseable {
     private final ReconnectBackoff backoff = new ReconnectBackoff(MIN_BACKOFF, MAX_BACKOFF);
     /** Per kind: resource name → version held, sent as initial_resource_versions on reconnect. */
     private final Map<ResourceType, Map<String, String>> versions = new EnumMap<>(ResourceType.class);
+    /** Per kind: the controller's system_version_info of the last push applied, for status and metrics. */
+    private final Map<ResourceType, String> appliedSystemVersions = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong acceptedPushes = new AtomicLong();
     private final AtomicLong rejectedPushes = new AtomicLong();
 
@@ -82,6 +84,11 @@ public final class ConfigStreamClient implements AutoCloseable {
 
     public synchronized boolean connected() {
         return connected;
+    }
+
+    /** The controller's config version each kind was last brought to (absent until a first push is applied). */
+    public Map<ResourceType, String> appliedVersions() {
+        return Map.copyOf(appliedSystemVersions);
     }
 
     public long acceptedPushes() {
@@ -172,6 +179,7 @@ public final class ConfigStreamClient implements AutoCloseable {
             return;
         }
         versions.put(type, nextVersions);
+        appliedSystemVersions.put(type, push.getSystemVersionInfo());
         acceptedPushes.incrementAndGet();
         requests.onNext(ConfigRequest.newBuilder().setTypeUrl(push.getTypeUrl())
                 .setResponseNonce(push.getNonce()).build());

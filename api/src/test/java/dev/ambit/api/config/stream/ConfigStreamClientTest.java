@@ -21,6 +21,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,6 +73,7 @@ class ConfigStreamClientTest {
         assertFalse(ack.hasErrorDetail(), "ACK");
         assertEquals(workload, client.current().find(Workload.class, workload.uid()).orElseThrow());
         assertEquals(1, applied.size());
+        assertEquals(Map.of(ResourceType.WORKLOAD, "cv-1"), client.appliedVersions());
 
         stream.push(ResourceType.WORKLOAD, "n2", List.of(), List.of(workload.uid()));
         assertFalse(stream.nextRequest().hasErrorDetail());
@@ -131,7 +133,7 @@ class ConfigStreamClientTest {
         Stream resumed = controller.nextStream();
         ConfigRequest first = resumed.nextRequest();
         assertEquals(NODE_A, first.getClient());
-        assertEquals(java.util.Map.of(workload.uid(), "v7"), first.getInitialResourceVersionsMap(),
+        assertEquals(Map.of(workload.uid(), "v7"), first.getInitialResourceVersionsMap(),
                 "resume from what it holds");
         assertEquals(workload, client.current().find(Workload.class, workload.uid()).orElseThrow(),
                 "kept serving the last config while disconnected");
@@ -166,6 +168,7 @@ class ConfigStreamClientTest {
 
         void push(ResourceType type, String nonce, List<Resource> resources, List<String> removed) {
             responses.onNext(ConfigResponse.newBuilder().setTypeUrl(type.typeUrl()).setNonce(nonce)
+                    .setSystemVersionInfo("cv-" + nonce.substring(1))
                     .addAllResources(resources).addAllRemovedResources(removed).build());
         }
     }

@@ -1,0 +1,114 @@
+package dev.ambit.cli.waypoint;
+
+import dev.ambit.cli.Cluster;
+import dev.ambit.cli.MeshNames;
+import dev.ambit.cli.Namespaces;
+import dev.ambit.cli.UserException;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ambit waypoint apply|list|delete}: waypoints are Gateway API Gateways of class ambit-waypoint. */
+@Command(name = "waypoint", description = "Manage waypoints (L7 proxies for a namespace's services).")
+public final class WaypointCommand {
+
+    private static final int HBONE_PORT = 15008;
+
+    private final Cluster cluster;
+
+    @Spec
+    private CommandSpec spec;
+
+    public WaypointCommand(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Command(name = "apply", description = "Create or update a waypoint; the controller deploys it.")
+    int apply(@Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace (default:"
+                    + " ${DEFAULT-VALUE}).") String namespace,
+            @Option(names = "--name", defaultValue = "waypoint", description = "Waypoint name (default:"
+                    + " ${DEFAULT-VALUE}).") String name,
+            @Option(names = "--enroll-namespace", description = "Also send the namespace's services through it (label "
+                    + MeshNames.USE_WAYPOINT + ").") boolean enrollNamespace) {
+        Namespaces.existing(cluster, namespace);
+        Gateway gateway = new GatewayBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withGatewayClassName(MeshNames.WAYPOINT_CLASS)
+                .addNewListener().withName("mesh").withPort(HBONE_PORT).withProtocol("HBONE").endListener()
+                .endSpec().build();
+        gatewayApi(() -> cluster.client().resource(gateway).createOr(NonDeletingOperation::patch));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("waypoint " + namespace + "/" + name + " applied; the controller deploys it (ambit waypoint list)");
+        if (enrollNamespace) {
+            Namespaces.existing(cluster, namespace).edit(found -> new NamespaceBuilder(found).editMetadata()
+                    .addToLabels(MeshNames.USE_WAYPOINT, name).endMetadata().build());
+            out.println("namespace " + namespace + " uses waypoint " + name);
+        }
+        out.flush();
+        return 0;
+    }
+
+    @Command(name = "list", description = "List waypoints and whether they are programmed.")
+    int list(@Option(names = {"-n", "--namespace"}, description = "Only this namespace.") String namespace,
+            @Option(names = {"-A", "--all-namespaces"}, description = "All namespaces (the default without -n).")
+            boolean all) {
+        List<Gateway> gateways = gatewayApi(() -> namespace == null || all
+                ? cluster.client().resources(Gateway.class).inAnyNamespace().list().getItems()
+                : cluster.client().resources(Gateway.class).inNamespace(namespace).list().getItems());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-20s %-20s %-11s %s%n", "NAMESPACE", "NAME", "PROGRAMMED", "ADDRESS");
+        gateways.stream().filter(WaypointCommand::isWaypoint).map(WaypointView::of)
+                .forEach(view -> out.printf("%-20s %-20s %-11s %s%n", view.namespace(), view.name(), view.programmed(),
+                        view.address()));
+        out.flush();
+        return 0;
+    }
+
+    @Command(name = "delete", description = "Delete a waypoint; the controller removes its deployment.")
+    int delete(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace (default:"
+                    + " ${DEFAULT-VALUE}).") String namespace) {
+        Gateway gateway = gatewayApi(() -> cluster.client().resources(Gateway.class).inNamespace(namespace)
+                .withName(name).get());
+        if (gateway == null) {
+            throw new UserException("no waypoint " + name + " in namespace " + namespace);
+        }
+        if (!isWaypoint(gateway)) {
+            throw new UserException("Gateway " + namespace + "/" + name + " is not an Ambit waypoint (class "
+                    + gateway.getSpec().getGatewayClassName() + "); not deleting it");
+        }
+        cluster.client().resource(gateway).delete();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("waypoint " + namespace + "/" + name + " deleted; traffic labelled " + MeshNames.USE_WAYPOINT + "="
+                + name + " stays on L4 until it gets another waypoint");
+        out.flush();
+        return 0;
+    }
+
+    private static boolean isWaypoint(Gateway gateway) {
+        return gateway.getSpec() != null && MeshNames.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
+    }
+
+    /** Runs a Gateway API call; an unknown resource type means the Gateway API CRDs are missing. */
+    private static <T> T gatewayApi(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new UserException("the Gateway API CRDs are not installed (" + String.join(", ",
+                        MeshNames.GATEWAY_API_CRDS) + "): waypoints are Gateway API Gateways; install the Gateway API"
+                        + " standard CRDs first");
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.ambit.cli.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Values a user changes, and what they change in the rendered objects. */
+class NonDefaultValuesTest {
+
+    @Test
+    void privilegedIsOnlyWhatTheDocumentedValueAsksFor() {
+        RenderedChart chart = RenderedChart.render("nodeAgent.privileged", "true");
+        DaemonSet agent = chart.one(DaemonSet.class, "ambit-node-agent");
+        Container container = agent.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertTrue(container.getSecurityContext().getPrivileged());
+        assertNull(container.getSecurityContext().getCapabilities(), "privileged has them all");
+        assertEquals("Bidirectional", container.getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals("/sys/fs/bpf")).findFirst().orElseThrow()
+                .getMountPropagation(), "an agent-mounted bpffs must reach the host to keep pins across restarts");
+    }
+
+    @Test
+    void oneControllerReplicaNeedsNoElectionAndGetsNoBudget() {
+        RenderedChart chart = RenderedChart.render("controller.replicas", "1");
+        List<String> args = controller(chart).getArgs();
+        assertTrue(args.contains("--no-leader-election"));
+        assertFalse(args.contains("--leader-election"));
+        assertTrue(chart.find(PodDisruptionBudget.class, "ambit-controller").isEmpty(), "it would block node drains");
+    }
+
+    @Test
+    void imagesComeFromTheConfiguredRegistryAndTags() {
+        RenderedChart chart = RenderedChart.render("image.registry", "registry.local:5000/mesh", "image.tag", "dev",
+                "waypoint.image.tag", "wp1", "image.pullPolicy", "Never");
+        assertEquals("registry.local:5000/mesh/controller:dev", controller(chart).getImage());
+        assertEquals("Never", controller(chart).getImagePullPolicy());
+        assertTrue(controller(chart).getArgs().contains("--waypoint-image=registry.local:5000/mesh/waypoint:wp1"));
+        assertEquals("registry.local:5000/mesh/node-agent:dev", agent(chart).getImage());
+    }
+
+    @Test
+    void meshSettingsReachControllerAndAgent() {
+        RenderedChart chart = RenderedChart.render("trustDomain", "prod.example.com", "tokenAudience", "mesh-ca",
+                "ca.existingSecret", "corp-intermediate", "nodeAgent.podsCgroup", "/sys/fs/cgroup/kubepods.slice",
+                "nodeAgent.drainDeadlineSeconds", "90", "nodeAgent.javaOptions", "-Xmx300m");
+        assertTrue(controller(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
+                "--token-audience=mesh-ca")));
+        assertTrue(agent(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
+                "--pods-cgroup=/sys/fs/cgroup/kubepods.slice", "--drain-deadline=90s")));
+        assertEquals(105L, chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds());
+        assertEquals("-Xmx300m", agent(chart).getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS"))
+                .findFirst().orElseThrow().getValue());
+        assertEquals("mesh-ca", chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec()
+                .getVolumes().stream().filter(volume -> volume.getProjected() != null).findFirst().orElseThrow()
+                .getProjected().getSources().get(0).getServiceAccountToken().getAudience());
+        assertEquals("corp-intermediate", chart.one(Deployment.class, "ambit-controller").getSpec().getTemplate()
+                .getSpec().getVolumes().stream().filter(volume -> volume.getSecret() != null).findFirst().orElseThrow()
+                .getSecret().getSecretName());
+    }
+
+    @Test
+    void prometheusOperatorObjectsWhenAskedAndAnnotationsWhenNot() {
+        RenderedChart chart = RenderedChart.render("monitoring.podMonitor.enabled", "true",
+                "monitoring.serviceMonitor.enabled", "true", "monitoring.scrapeAnnotations", "false",
+                "monitoring.podMonitor.labels.release", "kube-prometheus");
+        GenericKubernetesResource dataPlane = (GenericKubernetesResource) chart.generic("PodMonitor", "ambit-data-plane");
+        assertEquals("kube-prometheus", dataPlane.getMetadata().getLabels().get("release"));
+        assertEquals("metrics", path(dataPlane, "spec", "podMetricsEndpoints", 0, "port"));
+        GenericKubernetesResource waypoints = (GenericKubernetesResource) chart.generic("PodMonitor", "ambit-waypoints");
+        assertEquals("gateway.networking.k8s.io/gateway-name", path(waypoints, "spec", "selector", "matchExpressions",
+                0, "key"));
+        GenericKubernetesResource controller = (GenericKubernetesResource) chart.generic("ServiceMonitor",
+                "ambit-controller");
+        assertEquals("http-metrics", path(controller, "spec", "endpoints", 0, "port"));
+        assertEquals(Map.of(), chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getMetadata()
+                .getAnnotations());
+    }
+
+    private static Object path(GenericKubernetesResource resource, Object... path) {
+        Object node = resource.getAdditionalProperties();
+        for (Object step : path) {
+            node = step instanceof Integer index ? ((List<?>) node).get(index) : ((Map<?, ?>) node).get(step);
+        }
+        return node;
+    }
+
+    private static Container controller(RenderedChart chart) {
+        return chart.one(Deployment.class, "ambit-controller").getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Container agent(RenderedChart chart) {
+        return chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+}
