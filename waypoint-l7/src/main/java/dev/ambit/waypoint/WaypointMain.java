@@ -1,17 +1,15 @@
 package dev.ambit.waypoint;
 
-import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.NamespacedName;
-import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.waypoint.process.WaypointProcess;
 import dev.ambit.waypoint.process.WaypointProcessSettings;
-import dev.ambit.ztunnel.controlplane.ControllerAddress;
+import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code waypoint}: the process a waypoint Deployment (or the local mesh) runs. Runs until SIGTERM. */
@@ -33,29 +31,8 @@ public final class WaypointMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
 
-    @Option(names = "--controller", defaultValue = "ambit-controller.ambit-system.svc:15010",
-            description = "The controller's config stream (default: ${DEFAULT-VALUE}).")
-    private String controller;
-
-    @Option(names = "--ca", defaultValue = "ambit-controller.ambit-system.svc:15012",
-            description = "The controller's CA (default: ${DEFAULT-VALUE}).")
-    private String ca;
-
-    @Option(names = "--token-file", defaultValue = "/var/run/secrets/ambit/token",
-            description = "Token presented to the CA (default: ${DEFAULT-VALUE}).")
-    private Path tokenFile;
-
-    @Option(names = "--root-cert", defaultValue = "/var/run/ambit/root-cert.pem",
-            description = "The mesh trust bundle, PEM (default: ${DEFAULT-VALUE}).")
-    private Path rootCert;
-
-    @Option(names = "--trust-domain", defaultValue = SpiffeId.DEFAULT_TRUST_DOMAIN,
-            description = "SPIFFE trust domain (default: ${DEFAULT-VALUE}).")
-    private String trustDomain;
-
-    @Option(names = "--root-namespace", defaultValue = WorkloadPolicy.DEFAULT_ROOT_NAMESPACE,
-            description = "The mesh's root namespace (default: ${DEFAULT-VALUE}).")
-    private String rootNamespace;
+    @Mixin
+    private ControlPlaneOptions controlPlane;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new WaypointMain())
@@ -69,8 +46,7 @@ public final class WaypointMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         WaypointProcess process = WaypointProcess.start(new WaypointProcessSettings(NamespacedName.parse(gateway),
-                nodeName, listenAddress, ControllerAddress.parse(controller), ControllerAddress.parse(ca), tokenFile,
-                rootCert, trustDomain, rootNamespace));
+                nodeName, listenAddress, controlPlane.settings()));
         process.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

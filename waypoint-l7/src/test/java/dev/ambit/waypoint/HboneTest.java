@@ -1,6 +1,9 @@
 package dev.ambit.waypoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
@@ -10,28 +13,39 @@ import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
+import dev.ambit.waypoint.inbound.TcpInboundSource;
 import dev.ambit.waypoint.support.Mesh;
 import dev.ambit.waypoint.support.NoLeaks;
+import dev.ambit.waypoint.support.RawClient;
 import dev.ambit.waypoint.support.TestBackend;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
+import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
+import dev.ambit.waypoint.upstream.UpstreamTarget;
+import dev.ambit.ztunnel.bridge.ChannelEnds;
 import dev.ambit.ztunnel.bridge.Bridge;
 import dev.ambit.ztunnel.bridge.TrafficObserver;
 import dev.ambit.ztunnel.hbone.HboneKey;
 import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.hbone.HboneServer;
 import dev.ambit.ztunnel.hbone.HboneSettings;
+import dev.ambit.ztunnel.hbone.HboneStreamResetException;
 import dev.ambit.ztunnel.metrics.ConnectionFailures;
 import dev.ambit.ztunnel.tls.CertManager;
 import dev.ambit.ztunnel.tls.LocalCertificateAuthorityClient;
 import dev.ambit.ztunnel.tls.TlsContextFactory;
 import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -51,6 +65,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -68,61 +84,205 @@ class HboneTest {
     /** A loopback address as the service VIP: it is only a key in the CONNECT authority, never dialed. */
     static final InetSocketAddress VIP = new InetSocketAddress("127.0.0.77", 80);
 
+    private final Transport transport = Transport.best();
+    private final HboneSettings settings = HboneSettings.defaults();
+    private EventLoopGroup group;
+    private TestBackend backend;
+    private CertManager certs;
+    private LoopHbonePools waypointPools;
+    private HbonePool clientPool;
+    private Listener backendTunnel;
+    private Workload backendWorkload;
+    private Waypoint waypoint;
+    private HboneInboundSource inbound;
+
+    @BeforeEach
+    void startMesh() throws Exception {
+        group = transport.newEventLoopGroup(2, "hbone-test");
+        MeshCa ca = MeshCa.selfSigned("cluster.local");
+        backend = TestBackend.http1("backend");
+        certs = new CertManager(new LocalCertificateAuthorityClient(ca), ca.trustBundle(),
+                new TlsContextFactory(ca.trustBundle(), Clock.systemUTC()), Duration.ofHours(1), Clock.systemUTC());
+        for (SpiffeId id : List.of(CLIENT, WAYPOINT, BACKEND)) {
+            certs.add(id).get(10, TimeUnit.SECONDS);
+        }
+        waypointPools = new LoopHbonePools(transport, certs, settings);
+        clientPool = new HbonePool(transport, certs, settings);
+        backendTunnel = HboneServer.bind(transport, group, new InetSocketAddress("127.0.0.1", 0), certs,
+                settings, stream -> transport.connect(stream.channel().eventLoop(), stream.target(),
+                        Duration.ofSeconds(5)).addListener((Future<Channel> connected) -> {
+                            if (connected.isSuccess()) {
+                                stream.accept();
+                                Bridge.join(stream.channel(), connected.getNow(), TrafficObserver.NONE);
+                            } else {
+                                stream.reject(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+                            }
+                        }), ConnectionFailures.IGNORE);
+        backendWorkload = new Workload("backend-0", Mesh.name("backend-0"), BACKEND, "node-2",
+                List.of(InetAddress.getLoopbackAddress()), DataplaneMode.AMBIENT,
+                Optional.of(backendTunnel.address()), Optional.empty(), Map.of(), "backend", "v1",
+                List.of(Mesh.name("backend")));
+        MeshService service = new MeshService(Mesh.name("backend"), Mesh.host("backend"),
+                List.of(VIP.getAddress()), List.of(new ServicePort("", 80, 80, Optional.empty())),
+                List.of(new Endpoint("backend-0", InetAddress.getLoopbackAddress(), Map.of(80, backend.port()))),
+                Optional.empty(), Map.of());
+        waypoint = new Waypoint(WaypointSettings.defaults(), connector(), new PrometheusRegistry());
+        waypoint.update(new WaypointConfig(List.of(service), List.of(backendWorkload), List.of(), List.of(),
+                List.of(), List.of(), "ambit-system"));
+        inbound = new HboneInboundSource(transport, group, certs, settings, new InetSocketAddress("127.0.0.1", 0));
+        waypoint.listen(inbound);
+    }
+
+    @AfterEach
+    void stopMesh() {
+        waypoint.close();
+        // GOAWAY with a short deadline: a plain close would wait out the graceful-shutdown default.
+        HboneServer.goAway(backendTunnel, Duration.ofMillis(100)).syncUninterruptibly();
+        backendTunnel.stopAccepting();
+        clientPool.close();
+        waypointPools.close();
+        certs.close();
+        backend.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private HboneUpstreamConnector connector() {
+        return new HboneUpstreamConnector(waypointPools, WAYPOINT,
+                new TcpUpstreamConnector(transport, Duration.ofSeconds(5)));
+    }
+
     @Test
     void requestGoesThroughHboneInAndOut() throws Exception {
-        Transport transport = Transport.best();
-        EventLoopGroup group = transport.newEventLoopGroup(2, "hbone-test");
-        MeshCa ca = MeshCa.selfSigned("cluster.local");
-        HboneSettings settings = HboneSettings.defaults();
-        try (TestBackend backend = TestBackend.http1("backend");
-             CertManager certs = new CertManager(new LocalCertificateAuthorityClient(ca), ca.trustBundle(),
-                     new TlsContextFactory(ca.trustBundle(), Clock.systemUTC()), Duration.ofHours(1),
-                     Clock.systemUTC());
-             HbonePool waypointPool = new HbonePool(transport, certs, settings);
-             HbonePool clientPool = new HbonePool(transport, certs, settings)) {
-            for (SpiffeId id : List.of(CLIENT, WAYPOINT, BACKEND)) {
-                certs.add(id).get(10, TimeUnit.SECONDS);
+        FullHttpResponseText response = get(clientPool, group, inbound.address());
+        assertEquals(200, response.status());
+        assertEquals("backend", response.body());
+        assertEquals(1, backend.requests());
+        // No Host names the service: the waypoint found it by the CONNECT target.
+        assertEquals("127.0.0.77:80", backend.last().headers().get("host"));
+    }
+
+    /**
+     * {@code Connection: close} over HBONE: the response is followed by END_STREAM (the client's tunnel relays it as
+     * a FIN), never RST_STREAM (relayed as a TCP reset, which throws away response bytes the client has not read).
+     * The stream closes once the client ends its side too.
+     */
+    @Test
+    void connectionCloseEndsTheStreamAfterTheResponseWithoutReset() throws Exception {
+        Channel stream = clientPool.connect(new HboneKey(CLIENT, inbound.address(), WAYPOINT), VIP, group.next())
+                .get(10, TimeUnit.SECONDS);
+        StreamEnd end = new StreamEnd();
+        stream.eventLoop().submit(() -> {
+            stream.pipeline().addLast(end);
+            stream.config().setAutoRead(true);
+            stream.writeAndFlush(Unpooled.copiedBuffer(
+                    "GET / HTTP/1.1\r\nHost: 127.0.0.77\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII));
+        }).sync();
+
+        assertEquals("END_STREAM", end.outcome.get(10, TimeUnit.SECONDS));
+        assertTrue(end.received().startsWith("HTTP/1.1 200 OK\r\n"), end.received());
+        assertTrue(end.received().endsWith("\r\n\r\nbackend"), end.received());
+        ChannelEnds.shutdownOutput(stream);
+        // Closed by the client's END_STREAM, well before the waypoint's linger deadline would reset it.
+        assertTrue(stream.closeFuture().await(2, TimeUnit.SECONDS), "stream still open");
+        assertEquals("END_STREAM", end.outcome.getNow("?"));
+        assertFalse(end.reset, "stream was reset");
+    }
+
+    /**
+     * Requests on connections of different event loops all reach the backend: each loop's HTTP/1.1 upstream pool
+     * gets HBONE streams living on that loop (a stream from another loop's connection has its handlers installed
+     * later, on that loop, and the first read found none).
+     */
+    @Test
+    void requestsOnEveryLoopReachHboneBackends() {
+        TcpInboundSource plain = new TcpInboundSource(transport, group, new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(CLIENT), 100);
+        waypoint.listen(plain);
+        for (int i = 0; i < 4; i++) {
+            try (RawClient client = new RawClient(plain.address().getPort())) {
+                String response = client.write("GET / HTTP/1.1\r\nHost: " + Mesh.host("backend")
+                        + "\r\nConnection: close\r\n\r\n").readAll();
+                assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), "request " + i + ": " + response);
             }
-            Listener backendTunnel = HboneServer.bind(transport, group, new InetSocketAddress("127.0.0.1", 0), certs,
-                    settings, stream -> transport.connect(stream.channel().eventLoop(), stream.target(),
-                            Duration.ofSeconds(5)).addListener((Future<Channel> connected) -> {
-                                if (connected.isSuccess()) {
-                                    stream.accept();
-                                    Bridge.join(stream.channel(), connected.getNow(), TrafficObserver.NONE);
-                                } else {
-                                    stream.reject(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
-                                }
-                            }), ConnectionFailures.IGNORE);
-            Workload backendWorkload = new Workload("backend-0", Mesh.name("backend-0"), BACKEND, "node-2",
-                    List.of(InetAddress.getLoopbackAddress()), DataplaneMode.AMBIENT,
-                    Optional.of(backendTunnel.address()), Optional.empty(), Map.of(), "backend", "v1",
-                    List.of(Mesh.name("backend")));
-            MeshService service = new MeshService(Mesh.name("backend"), Mesh.host("backend"),
-                    List.of(VIP.getAddress()), List.of(new ServicePort("", 80, 80, Optional.empty())),
-                    List.of(new Endpoint("backend-0", InetAddress.getLoopbackAddress(), Map.of(80, backend.port()))),
-                    Optional.empty(), Map.of());
-            Waypoint waypoint = new Waypoint(WaypointSettings.defaults(), new HboneUpstreamConnector(waypointPool,
-                    WAYPOINT, new TcpUpstreamConnector(transport, Duration.ofSeconds(5))), new PrometheusRegistry());
-            waypoint.update(new WaypointConfig(List.of(service), List.of(backendWorkload), List.of(), List.of(),
-                    List.of(), List.of(), "ambit-system"));
-            HboneInboundSource inbound = new HboneInboundSource(transport, group, certs, settings,
-                    new InetSocketAddress("127.0.0.1", 0));
-            waypoint.listen(inbound);
-            try {
-                FullHttpResponseText response = get(clientPool, group, inbound.address());
-                assertEquals(200, response.status());
-                assertEquals("backend", response.body());
-                assertEquals(1, backend.requests());
-                // No Host names the service: the waypoint found it by the CONNECT target.
-                assertEquals("127.0.0.77:80", backend.last().headers().get("host"));
-            } finally {
-                waypoint.close();
-                // GOAWAY with a short deadline: a plain close would wait out the graceful-shutdown default.
-                HboneServer.goAway(backendTunnel, Duration.ofMillis(100)).syncUninterruptibly();
-                backendTunnel.stopAccepting();
-            }
+        }
+        assertEquals(4, backend.requests());
+    }
+
+    /** The {@code UpstreamConnector} contract the upstream pools rely on: the stream is on the asking loop. */
+    @Test
+    void hboneStreamsLiveOnTheLoopThatAskedForThem() throws Exception {
+        HboneUpstreamConnector connector = connector();
+        UpstreamTarget target = new UpstreamTarget(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), backend.port()), Optional.of(backendWorkload));
+        EventLoop first = group.next();
+        EventLoop second = group.next();
+        for (EventLoop loop : List.of(first, second, first)) {
+            Channel stream = loop.submit(() -> connector.connect(target, loop)).get(10, TimeUnit.SECONDS)
+                    .get(10, TimeUnit.SECONDS);
+            assertSame(loop, stream.eventLoop());
+            stream.close().sync();
+        }
+    }
+
+    /**
+     * Guard for the Nagle x delayed-ACK stall: every upstream socket the waypoint opens (plain TCP, and the TCP
+     * connection under an HBONE stream) sends small writes at once.
+     */
+    @Test
+    void upstreamSocketsHaveNagleOff() throws Exception {
+        EventLoop loop = group.next();
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), backend.port());
+        Channel plain = new TcpUpstreamConnector(transport, Duration.ofSeconds(5))
+                .connect(new UpstreamTarget(address, Optional.empty()), loop).get(10, TimeUnit.SECONDS);
+        Channel stream = loop.submit(() -> connector().connect(new UpstreamTarget(address,
+                Optional.of(backendWorkload)), loop)).get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        try {
+            assertTrue(plain.config().getOption(ChannelOption.TCP_NODELAY), "plain TCP upstream");
+            assertTrue(stream.parent().config().getOption(ChannelOption.TCP_NODELAY), "HBONE connection");
         } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            plain.close().sync();
+            stream.close().sync();
+        }
+    }
+
+    /** The client end of a raw CONNECT stream: the bytes received, and how the waypoint ended the stream. */
+    private static final class StreamEnd extends ChannelInboundHandlerAdapter {
+
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        private final StringBuilder received = new StringBuilder();
+        volatile boolean reset;
+
+        synchronized String received() {
+            return received.toString();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            synchronized (this) {
+                received.append(bytes.toString(StandardCharsets.US_ASCII));
+            }
+            bytes.release();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                outcome.complete("END_STREAM");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof HboneStreamResetException) {
+                reset = true;
+            }
+            outcome.complete(cause.toString());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            outcome.complete("closed without END_STREAM");
         }
     }
 

@@ -24,6 +24,9 @@ public final class HelloServer {
             System.err.println("usage: HelloServer <port> <version> <hostname>");
             System.exit(2);
         }
+        // The JDK server writes headers and body separately; with Nagle on, a keep-alive peer (a waypoint's pooled
+        // upstream) waits a delayed ACK (~40 ms) for every body.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(args[0]);
         byte[] greeting = ("Hello, world! version: " + args[1] + ", hostname: " + args[2] + "\n")
                 .getBytes(StandardCharsets.UTF_8);

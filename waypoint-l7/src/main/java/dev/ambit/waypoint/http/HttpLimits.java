@@ -16,6 +16,8 @@ import java.time.Duration;
  *                              the previous response (slowloris: 408 and close)
  * @param idleTimeout           a connection or stream with no bytes either way for this long is closed
  * @param maxConnections        client connections per listener; beyond it new ones are closed at once
+ * @param closeLinger           after an HTTP/1.x connection's last response (and FIN or END_STREAM), how long the
+ *                              client has to end its side before the connection is closed (reset) anyway
  */
 public record HttpLimits(
         int maxInitialLineLength,
@@ -25,15 +27,16 @@ public record HttpLimits(
         int retryBufferBytes,
         Duration headersTimeout,
         Duration idleTimeout,
-        int maxConnections) {
+        int maxConnections,
+        Duration closeLinger) {
 
     public static HttpLimits defaults() {
         return new HttpLimits(8 * 1024, 64 * 1024, 64L * 1024 * 1024, 100, 64 * 1024, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), 10_000);
+                Duration.ofMinutes(5), 10_000, Duration.ofSeconds(5));
     }
 
     public HttpLimits withHeadersTimeout(Duration timeout) {
         return new HttpLimits(maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxConcurrentStreams,
-                retryBufferBytes, timeout, idleTimeout, maxConnections);
+                retryBufferBytes, timeout, idleTimeout, maxConnections, closeLinger);
     }
 }

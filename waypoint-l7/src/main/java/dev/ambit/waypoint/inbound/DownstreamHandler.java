@@ -159,10 +159,21 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     private void refuse(HttpResponseStatus status, String reason) {
         log.debug("event=request_refused status={} reason=\"{}\" source={}", status.code(), reason, sourceAddress());
         FullHttpResponse response = LocalReply.of(ctx.alloc(), status, reason, false);
-        if (!http2) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (http2 || current != null) {
+            // An HTTP/2 stream ends with the response (reset if the request was not all read); an exchange under
+            // way learns of the close.
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response);
+        endConnection();
+    }
+
+    /** Ends the HTTP/1.x connection after what was written so far, without a reset ({@link LingeringClose}). */
+    private void endConnection() {
+        cancelHeadersTimer();
+        ctx.pipeline().replace(this, "h1-linger", new LingeringClose(inputShutdown, env.limits().closeLinger()));
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {
@@ -215,7 +226,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
         if (activity != null && activity.readSinceMark()) {
             refuse(HttpResponseStatus.REQUEST_TIMEOUT, "request headers not received in time");
         } else {
-            ctx.close();
+            endConnection();
         }
     }
 
@@ -231,8 +242,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            if (current == null) {
+            if (current == null && http2) {
                 ctx.close();
+            } else if (current == null) {
+                // Between requests: whatever was answered may still be on its way to the client.
+                endConnection();
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -339,17 +353,16 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     @Override
     public void done(boolean requestComplete) {
         current = null;
-        ChannelFuture written = lastWrite != null ? lastWrite : ctx.newSucceededFuture();
         if (http2) {
             // A stream whose request was not read to its end is reset; a finished one is already closed.
-            written.addListener(ChannelFutureListener.CLOSE);
+            (lastWrite != null ? lastWrite : ctx.newSucceededFuture()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         if (keepAlive && !inputShutdown && (requestComplete || bodyless)) {
             armHeadersTimer();
             read();
         } else {
-            written.addListener(ChannelFutureListener.CLOSE);
+            endConnection();
         }
     }
 

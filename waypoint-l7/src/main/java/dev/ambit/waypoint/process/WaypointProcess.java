@@ -4,9 +4,7 @@ import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
-import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.api.identity.TrustBundle;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.RequestAuthentication;
 import dev.ambit.api.model.route.HttpRoute;
@@ -19,16 +17,14 @@ import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
 import dev.ambit.waypoint.observe.MetricsEndpoint;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
+import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
-import dev.ambit.ztunnel.controlplane.BearerToken;
-import dev.ambit.ztunnel.controlplane.ControllerChannels;
+import dev.ambit.ztunnel.controlplane.ControlPlane;
 import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
-import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.lifecycle.ResourceStack;
 import dev.ambit.ztunnel.hbone.HboneSettings;
 import dev.ambit.ztunnel.metrics.ReadinessServer;
 import dev.ambit.ztunnel.tls.CertManager;
-import dev.ambit.ztunnel.tls.GrpcCertificateAuthorityClient;
 import dev.ambit.ztunnel.tls.TlsContextFactory;
 import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
@@ -55,12 +51,10 @@ public final class WaypointProcess implements AutoCloseable {
             ResourceType.HTTP_ROUTE, ResourceType.TRAFFIC_POLICY, ResourceType.AUTHORIZATION_POLICY,
             ResourceType.REQUEST_AUTHENTICATION);
     private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration CA_CALL_DEADLINE = Duration.ofSeconds(10);
     private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
     private static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final int HBONE_PORT = 15008;
     public static final int READINESS_PORT = 15021;
-    private static final String CONTROLLER_SERVICE_ACCOUNT = "ambit-controller";
 
     private final ResourceStack opened;
     private final Waypoint waypoint;
@@ -84,23 +78,17 @@ public final class WaypointProcess implements AutoCloseable {
     }
 
     private static WaypointProcess start(WaypointProcessSettings settings, ResourceStack opened, Clock clock) {
-        TrustBundle bundle = new TrustBundle(settings.trustDomain(),
-                Pem.certificates(Pem.read(settings.rootCert()), settings.rootCert().toString()));
-        SpiffeId controller = SpiffeId.of(settings.trustDomain(), settings.rootNamespace(), CONTROLLER_SERVICE_ACCOUNT);
-        SpiffeId identity = SpiffeId.of(settings.trustDomain(), settings.gateway().namespace(),
-                settings.gateway().name());
-        ManagedChannel caChannel = ControllerChannels.certificateAuthority(settings.ca(), bundle, controller, clock);
-        opened.push(caChannel, ManagedChannel::shutdownNow);
-        CertManager certificates = new CertManager(
-                new GrpcCertificateAuthorityClient(caChannel, new BearerToken(settings.tokenFile()), CA_CALL_DEADLINE),
-                bundle, new TlsContextFactory(bundle, clock), CERTIFICATE_TTL, clock);
-        opened.push(certificates);
+        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
+        SpiffeId identity = controlPlane.identity(settings.gateway().namespace(), settings.gateway().name());
+        CertManager certificates = opened.push(new CertManager(controlPlane.certificateAuthority(),
+                controlPlane.trustBundle(), new TlsContextFactory(controlPlane.trustBundle(), clock), CERTIFICATE_TTL,
+                clock));
         IdentityBootstrap.await(certificates, identity, IDENTITY_DEADLINE);
 
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(), "ambit-waypoint");
         opened.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        HbonePool pool = new HbonePool(transport, certificates, HboneSettings.defaults());
+        LoopHbonePools pool = new LoopHbonePools(transport, certificates, HboneSettings.defaults());
         opened.push(pool);
         PrometheusRegistry registry = new PrometheusRegistry();
         Waypoint waypoint = new Waypoint(WaypointSettings.defaults(), new HboneUpstreamConnector(pool, identity,
@@ -113,9 +101,7 @@ public final class WaypointProcess implements AutoCloseable {
                 new InetSocketAddress(settings.listenAddress(), READINESS_PORT), () -> process.configured);
         opened.push(readiness);
 
-        ManagedChannel configChannel = ControllerChannels.config(settings.controller(), bundle, controller,
-                () -> certificates.certificate(identity), clock);
-        opened.push(configChannel, ManagedChannel::shutdownNow);
+        ManagedChannel configChannel = controlPlane.configChannel(() -> certificates.certificate(identity));
         ConfigStreamClient stream = new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
                 .setId(settings.gateway() + "/" + UUID.randomUUID())
                 .setKind(ClientInfo.Kind.WAYPOINT)
@@ -128,7 +114,7 @@ public final class WaypointProcess implements AutoCloseable {
         waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
                 new InetSocketAddress(settings.listenAddress(), HBONE_PORT)));
         log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
-                identity, transport.name(), settings.controller());
+                identity, transport.name(), settings.controlPlane().controller());
         return process;
     }
 
@@ -147,7 +133,7 @@ public final class WaypointProcess implements AutoCloseable {
         waypoint.update(new WaypointConfig(List.copyOf(config.all(MeshService.class)),
                 List.copyOf(config.all(Workload.class)), List.copyOf(config.all(HttpRoute.class)),
                 List.copyOf(config.all(TrafficPolicy.class)), List.copyOf(config.all(AuthorizationPolicy.class)),
-                List.copyOf(config.all(RequestAuthentication.class)), settings.rootNamespace()));
+                List.copyOf(config.all(RequestAuthentication.class)), settings.controlPlane().rootNamespace()));
         configured = true;
     }
 }

@@ -1,9 +1,8 @@
 package dev.ambit.waypoint.process;
 
 import dev.ambit.api.model.NamespacedName;
-import dev.ambit.ztunnel.controlplane.ControllerAddress;
+import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
-import java.nio.file.Path;
 
 /**
  * How one waypoint runs; every field is a {@code waypoint} flag (see docs/waypoint.md).
@@ -14,10 +13,5 @@ public record WaypointProcessSettings(
         NamespacedName gateway,
         String nodeName,
         InetAddress listenAddress,
-        ControllerAddress controller,
-        ControllerAddress ca,
-        Path tokenFile,
-        Path rootCert,
-        String trustDomain,
-        String rootNamespace) {
+        ControlPlaneSettings controlPlane) {
 }

@@ -4,7 +4,6 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.hbone.HboneKey;
-import dev.ambit.ztunnel.hbone.HbonePool;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -15,17 +14,18 @@ import java.util.Optional;
 /**
  * Reaches mesh workloads through HBONE: a CONNECT stream to the endpoint, through the node tunnel that serves it,
  * presenting the waypoint's identity and requiring the workload's. Endpoints outside the mesh (no workload, or
- * dataplane mode NONE) are reached with {@code plaintext}.
+ * dataplane mode NONE) are reached with {@code plaintext}. Streams come from the pool of the caller's loop, so they
+ * live on that loop as {@link UpstreamConnector} promises.
  */
 public final class HboneUpstreamConnector implements UpstreamConnector {
 
-    private final HbonePool pool;
+    private final LoopHbonePools pools;
     private final SpiffeId identity;
     private final UpstreamConnector plaintext;
 
     /** @param identity the waypoint's own identity, held by the pool's TLS contexts */
-    public HboneUpstreamConnector(HbonePool pool, SpiffeId identity, UpstreamConnector plaintext) {
-        this.pool = pool;
+    public HboneUpstreamConnector(LoopHbonePools pools, SpiffeId identity, UpstreamConnector plaintext) {
+        this.pools = pools;
         this.identity = identity;
         this.plaintext = plaintext;
     }
@@ -39,7 +39,7 @@ public final class HboneUpstreamConnector implements UpstreamConnector {
         }
         Workload workload = meshWorkload.get();
         Promise<Channel> result = loop.newPromise();
-        pool.connect(new HboneKey(identity, workload.tunnel().get(), workload.identity()), target.address(), loop)
+        pools.of(loop).connect(new HboneKey(identity, workload.tunnel().get(), workload.identity()), target.address(), loop)
                 .addListener((Future<Http2StreamChannel> stream) -> {
                     if (stream.isSuccess()) {
                         result.setSuccess(stream.getNow());

@@ -23,7 +23,7 @@ public final class ChannelEnds {
      * Ends the output once everything written before has gone out: a TCP FIN, or END_STREAM on a stream. (Netty's
      * {@code shutdownOutput()} discards queued writes, hence the flush first.)
      */
-    static ChannelFuture shutdownOutput(Channel channel) {
+    public static ChannelFuture shutdownOutput(Channel channel) {
         if (channel instanceof Http2StreamChannel) {
             return channel.writeAndFlush(new DefaultHttp2DataFrame(true));
         }
