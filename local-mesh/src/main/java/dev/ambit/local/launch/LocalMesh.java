@@ -130,10 +130,16 @@ public final class LocalMesh implements AutoCloseable {
         return lines;
     }
 
-    /** Like {@code kubectl apply -f}: copies {@code file} into the watched directory under its own name. */
+    /**
+     * Like {@code kubectl apply -f}: puts {@code file} into the watched directory under its own name, atomically (a
+     * hidden temporary file, then a rename), so the controller never reads it half-written.
+     */
     public void apply(Path file) {
+        Path target = configDir().resolve(file.getFileName());
+        Path temporary = configDir().resolve("." + file.getFileName() + ".tmp");
         try {
-            Files.copy(file, configDir().resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot apply " + file + ": " + e.getMessage(), e);
         }
