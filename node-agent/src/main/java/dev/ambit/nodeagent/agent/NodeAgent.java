@@ -72,13 +72,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Starts everything, or closes what it opened and throws with the reason. */
     public static NodeAgent start(NodeAgentSettings settings) {
-        ResourceStack opened = new ResourceStack();
-        try {
-            return start(settings, opened, Clock.systemUTC());
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
-        }
+        return ResourceStack.openAll(opened -> start(settings, opened, Clock.systemUTC()));
     }
 
     private static NodeAgent start(NodeAgentSettings settings, ResourceStack opened, Clock clock) {

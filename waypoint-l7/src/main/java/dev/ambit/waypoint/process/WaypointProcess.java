@@ -68,13 +68,7 @@ public final class WaypointProcess implements AutoCloseable {
     }
 
     public static WaypointProcess start(WaypointProcessSettings settings) {
-        ResourceStack opened = new ResourceStack();
-        try {
-            return start(settings, opened, Clock.systemUTC());
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
-        }
+        return ResourceStack.openAll(opened -> start(settings, opened, Clock.systemUTC()));
     }
 
     private static WaypointProcess start(WaypointProcessSettings settings, ResourceStack opened, Clock clock) {

@@ -3,6 +3,7 @@ package dev.ambit.ztunnel.lifecycle;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,20 @@ public final class ResourceStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResourceStack.class);
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    /**
+     * Runs {@code start} with a fresh stack: what it returns owns the stack; if it throws, everything it had opened
+     * is closed before the failure propagates.
+     */
+    public static <T> T openAll(Function<ResourceStack, T> start) {
+        ResourceStack opened = new ResourceStack();
+        try {
+            return start.apply(opened);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
 
     public synchronized <T extends AutoCloseable> T push(T resource) {
         opened.push(resource);
