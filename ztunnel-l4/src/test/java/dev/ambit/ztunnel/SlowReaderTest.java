@@ -45,6 +45,8 @@ class SlowReaderTest {
         HboneSettings settings = HboneSettings.defaults().withWindows(STREAM_WINDOW, 4 * STREAM_WINDOW);
         try (TwoNodeMesh mesh = new TwoNodeMesh(settings); ServerSocket pod = new ServerSocket()) {
             pod.bind(new InetSocketAddress(TwoNodeMesh.ECHO_POD, 0));
+            // A tunnelled connection that never arrives must fail here, with its reason, not at the class timeout.
+            pod.setSoTimeout(15_000);
             mesh.lookup().put(TwoNodeMesh.CLIENT_POD, (InetSocketAddress) pod.getLocalSocketAddress());
             long directBefore = liveDirectBytes();
             AtomicLong written = new AtomicLong();
