@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""bench/run's parsing and reporting: turns tool outputs into JSON rows, and rows into Markdown or JSON.
+
+  report.py l4-row NAME RSS CPU0 CPU1 IDLE IPERF1 IPERF8 SOCKPERF WRK_CLOSE   one L4 row
+  report.py wrk-row NAME RSS WRK                                             one L7 row (HTTP/1.1)
+  report.py h2load-row NAME RSS H2LOAD LOGFILE                               one L7 row (HTTP/2)
+  report.py control-rows                < JSON lines of the control mains    control rows
+  report.py json META | markdown META   < rows                               the report
+"""
+import json
+import re
+import sys
+
+GIB = 1 << 30
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def number(text):
+    return None if text in ("", "null") else float(text)
+
+
+def iperf(path):
+    """(Gbit/s, bytes, error): from the receiver's summary, or when the run broke before its end (the control
+    connection failed), from the client's per-second intervals, with the error kept for the report."""
+    result = json.loads(read(path))
+    if "error" not in result:
+        received = result["end"]["sum_received"]
+        return received["bits_per_second"] / 1e9, received["bytes"], None
+    intervals = [i["sum"] for i in result.get("intervals", []) if not i["sum"].get("omitted")]
+    if not intervals:
+        return None, 0, result["error"]
+    moved = sum(i["bytes"] for i in intervals)
+    return moved * 8 / sum(i["seconds"] for i in intervals) / 1e9, moved, result["error"]
+
+
+def sockperf_percentiles(text):
+    found = {float(p): float(v) for p, v in re.findall(r"percentile\s+([\d.]+)\s*=\s*([\d.]+)", text)}
+    if not found:
+        raise SystemExit("sockperf printed no percentiles:\n" + text)
+    return found.get(50.0), found.get(99.0), found.get(99.9)
+
+
+def requests_per_second(text):
+    match = re.search(r"Requests/sec:\s*([\d.]+)", text)
+    if not match:
+        raise SystemExit("wrk printed no rate:\n" + text)
+    return float(match.group(1))
+
+
+def wrk_percentile(text, percent):
+    match = re.search(r"^\s*%d%%\s+([\d.]+)(us|ms|s)\s*$" % percent, text, re.M)
+    if not match:
+        return None
+    scale = {"us": 1, "ms": 1e3, "s": 1e6}[match.group(2)]
+    return float(match.group(1)) * scale
+
+
+def nearest_rank(sorted_values, percent):
+    if not sorted_values:
+        return None
+    rank = max(1, -(-len(sorted_values) * percent // 100))
+    return sorted_values[int(rank) - 1]
+
+
+def rounded(value):
+    return None if value is None else round(value, 2)
+
+
+def emit(row):
+    print(json.dumps(row))
+
+
+def l4_row(name, rss, cpu0, cpu1, idle, one, eight, lat, conns):
+    gbps1, _, error1 = iperf(one)
+    gbps8, bytes8, error8 = iperf(eight)
+    p50, p99, p999 = sockperf_percentiles(read(lat))
+    cpu = number(cpu1) - number(cpu0)
+    idle_values = [number(v) for v in idle.split()] if idle != "null" else [None, None]
+    emit({"section": "l4", "name": name, "throughput_gbps": rounded(gbps1), "throughput_8_gbps": rounded(gbps8),
+          "p50_us": p50, "p99_us": p99, "p999_us": p999,
+          "conns_per_s": round(requests_per_second(read(conns))),
+          "rss_mib": number(rss),
+          "cpu_s_per_gib": round(cpu / (bytes8 / GIB), 3) if number(rss) is not None and bytes8 else None,
+          "idle_rss_mib": idle_values[0], "idle_rss_first_mib": idle_values[1],
+          "iperf_errors": [e for e in (error1, error8) if e]})
+
+
+def wrk_row(name, rss, out):
+    text = read(out)
+    emit({"section": "l7", "name": name, "rps": round(requests_per_second(text)),
+          "p50_us": wrk_percentile(text, 50), "p99_us": wrk_percentile(text, 99), "rss_mib": number(rss)})
+
+
+def h2load_row(name, rss, out, log):
+    text = read(out)
+    match = re.search(r"finished in [^,]+, ([\d.]+) req/s", text)
+    failed = re.search(r"requests: .*?(\d+) failed", text)
+    if not match:
+        raise SystemExit("h2load printed no rate:\n" + text)
+    elapsed = sorted(int(line.split()[2]) for line in read(log).splitlines() if len(line.split()) >= 3)
+    emit({"section": "l7", "name": name, "rps": round(float(match.group(1))),
+          "p50_us": nearest_rank(elapsed, 50), "p99_us": nearest_rank(elapsed, 99), "rss_mib": number(rss),
+          "failed": int(failed.group(1)) if failed else None})
+
+
+def control_rows():
+    for line in sys.stdin:
+        line = line.strip()
+        if line.startswith("{"):
+            row = json.loads(line)
+            row["section"] = "control"
+            if "issuances_per_s" in row:
+                row["rps"] = row["issuances_per_s"]
+            row.setdefault("rss_mib", None)
+            emit(row)
+
+
+def rows():
+    return [json.loads(line) for line in sys.stdin if line.strip()]
+
+
+def by_section(all_rows):
+    sections = {"l4": [], "l7": [], "control": []}
+    for row in all_rows:
+        sections[row.pop("section")].append(row)
+    return sections
+
+
+def to_json(meta):
+    print(json.dumps({"meta": meta, **by_section(rows())}, indent=2))
+
+
+def fmt(value, digits=0):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(value, base):
+    return f"{value / base:.2f}×" if value is not None and base else "–"
+
+
+def find(table, prefix):
+    return next((row for row in table if row["name"].startswith(prefix)), None)
+
+
+def markdown(meta):
+    s = by_section(rows())
+    l4, l7 = s["l4"], s["l7"]
+    direct, stunnel, haproxy = find(l4, "direct"), find(l4, "stunnel"), find(l4, "haproxy")
+    out = [f"_{meta}_", "", "### L4: tunnel pairs (client pod → server pod across two node namespaces)", "",
+           "| peer | Gbit/s 1 stream | Gbit/s 8 streams | RTT p50 µs | p99 µs | p99.9 µs | new conns/s "
+           "| RSS MiB (pair, loaded) | CPU s / GiB (pair) | RSS MiB, 1,000 idle conns (pair) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in l4:
+        out.append(f"| {r['name']} | {fmt(r['throughput_gbps'], 2)} | {fmt(r['throughput_8_gbps'], 2)} "
+                   f"| {fmt(r['p50_us'], 1)} | {fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(r['conns_per_s'])} "
+                   f"| {fmt(r['rss_mib'], 1)} | {fmt(r['cpu_s_per_gib'], 2)} | {fmt(r['idle_rss_mib'], 1)} |")
+    out += ["", "Ratios (throughput: peer ÷ reference; latency: peer's added RTT over direct ÷ reference's added RTT)",
+            "", "| peer | tput 1 ÷ direct | ÷ stunnel | ÷ haproxy | tput 8 ÷ direct | ÷ stunnel | ÷ haproxy "
+            "| added p50 ÷ stunnel's | added p99 ÷ stunnel's | conns/s ÷ stunnel | ÷ haproxy |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in l4:
+        if r is direct:
+            continue
+        out.append(f"| {r['name']} "
+                   + "".join(f"| {ratio(r[k], ref[k] if ref else None)} " for k in ("throughput_gbps", "throughput_8_gbps")
+                             for ref in (direct, stunnel, haproxy))
+                   + f"| {added_ratio(r, stunnel, direct, 'p50_us')} | {added_ratio(r, stunnel, direct, 'p99_us')} "
+                   + f"| {ratio(r['conns_per_s'], stunnel and stunnel['conns_per_s'])} "
+                   + f"| {ratio(r['conns_per_s'], haproxy and haproxy['conns_per_s'])} |")
+    out += ["", "### L7: HTTP through three hops (client node, waypoint, server node) vs direct", "",
+            "| path | req/s | p50 µs | p99 µs | RSS MiB (proxies) | ÷ direct | ÷ haproxy |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in l7:
+        protocol = r["name"].split(", ", 1)[1]
+        ref_direct = next((x for x in l7 if x["name"] == "direct, " + protocol), None)
+        ref_haproxy = next((x for x in l7 if x["name"] == "haproxy http mode, " + protocol), None)
+        out.append(f"| {r['name']} | {fmt(r['rps'])} | {fmt(r['p50_us'])} | {fmt(r['p99_us'])} | {fmt(r['rss_mib'], 1)} "
+                   f"| {ratio(r['rps'], ref_direct and ref_direct['rps'])} "
+                   f"| {ratio(r['rps'], ref_haproxy and ref_haproxy['rps'])} |")
+    out += ["", "### Control plane", "", "| what | rate /s | p50 µs | p99 µs | max µs |", "|---|---:|---:|---:|---:|"]
+    for r in s["control"]:
+        out.append(f"| {r['name']} | {fmt(r.get('rps'))} | {fmt(r.get('p50_us'))} | {fmt(r.get('p99_us'))} "
+                   f"| {fmt(r.get('max_us'))} |")
+    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct)
+    print("\n".join(out))
+
+
+def added_ratio(row, reference, direct, key):
+    if not (row and reference and direct) or None in (row[key], reference[key], direct[key]):
+        return "–"
+    added, reference_added = row[key] - direct[key], reference[key] - direct[key]
+    return f"{added / reference_added:.2f}×" if reference_added > 0 else "–"
+
+
+def targets(l4, l7, stunnel, direct):
+    lines = ["| target | measured | met |", "|---|---|---|"]
+
+    def check(what, measured, ok):
+        lines.append(f"| {what} | {measured} | {'yes' if ok else '**no**'} |")
+
+    for r in (x for x in l4 if x["name"].startswith("ambit")):
+        if stunnel and direct:
+            for key, label in (("throughput_gbps", "1 stream"), ("throughput_8_gbps", "8 streams")):
+                value = r[key] or 0
+                check(f"{r['name']} {label} ≥ 1.5× stunnel", ratio(r[key], stunnel[key]), value >= 1.5 * stunnel[key])
+                check(f"{r['name']} {label} ≥ 40 % of direct", ratio(r[key], direct[key]), value >= 0.4 * direct[key])
+            for key, limit in (("p50_us", 1.2), ("p99_us", 1.5)):
+                added = added_ratio(r, stunnel, direct, key)
+                check(f"{r['name']} added {key[:3]} ≤ {limit}× stunnel's", added,
+                      added != "–" and float(added[:-1]) <= limit)
+        if r["idle_rss_first_mib"] is not None:
+            check(f"{r['name']} node agent + tunnel RSS ≤ 96 MiB, 1,000 idle conns", f"{r['idle_rss_first_mib']} MiB",
+                  r["idle_rss_first_mib"] <= 96)
+    for protocol in ("HTTP/1.1 (wrk)", "HTTP/2 (h2load)"):
+        waypoint = find(l7, "ambit waypoint, " + protocol)
+        haproxy = find(l7, "haproxy http mode, " + protocol)
+        if waypoint and haproxy:
+            check(f"waypoint {protocol} req/s ≥ HAProxy HTTP mode", ratio(waypoint["rps"], haproxy["rps"]),
+                  waypoint["rps"] >= haproxy["rps"])
+    return lines
+
+
+COMMANDS = {"l4-row": l4_row, "wrk-row": wrk_row, "h2load-row": h2load_row, "control-rows": control_rows,
+            "json": to_json, "markdown": markdown}
+
+if __name__ == "__main__":
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
