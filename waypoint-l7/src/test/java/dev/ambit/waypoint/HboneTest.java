@@ -14,9 +14,11 @@ import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
 import dev.ambit.waypoint.inbound.TcpInboundSource;
+import dev.ambit.waypoint.support.H2cClient;
 import dev.ambit.waypoint.support.Mesh;
 import dev.ambit.waypoint.support.NoLeaks;
 import dev.ambit.waypoint.support.RawClient;
+import dev.ambit.waypoint.support.RawH2Client;
 import dev.ambit.waypoint.support.TestBackend;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
@@ -206,6 +208,42 @@ class HboneTest {
             }
         }
         assertEquals(4, backend.requests());
+    }
+
+    /**
+     * HTTP/2 with prior knowledge from a pod, as its node tunnel carries it: each TCP connection becomes one CONNECT
+     * stream to the waypoint, which must speak HTTP/2 on that stream (regression: it answered GOAWAY right after the
+     * request HEADERS).
+     */
+    @Test
+    void priorKnowledgeHttp2ThroughAClientTunnel() throws Exception {
+        Listener clientTunnel = Listener.bind("client-tunnel",
+                transport.serverBootstrap(group).childOption(ChannelOption.AUTO_READ, false),
+                new InetSocketAddress("127.0.0.1", 0), 16, ConnectionFailures.IGNORE,
+                pod -> clientPool.connect(new HboneKey(CLIENT, inbound.address(), WAYPOINT), VIP, pod.eventLoop())
+                        .addListener((Future<Channel> stream) -> {
+                            if (stream.isSuccess()) {
+                                Bridge.join(pod, stream.getNow(), TrafficObserver.NONE);
+                            } else {
+                                pod.close();
+                            }
+                        }));
+        try {
+            // As curl sends it: the request on stream 1, in the same write as the preface.
+            RawH2Client.Response first = RawH2Client.get(clientTunnel.address().getPort(), "127.0.0.77:80", "/");
+            assertEquals("200", first.status());
+            assertEquals("backend", first.body());
+            try (H2cClient client = new H2cClient(clientTunnel.address().getPort())) {
+                for (int i = 0; i < 2; i++) {
+                    H2cClient.Response response = client.get("backend", "/h2/" + i);
+                    assertEquals(200, response.status(), "request " + i);
+                    assertEquals("backend", response.body());
+                }
+            }
+        } finally {
+            clientTunnel.close();
+        }
+        assertEquals(3, backend.requests());
     }
 
     /** The {@code UpstreamConnector} contract the upstream pools rely on: the stream is on the asking loop. */

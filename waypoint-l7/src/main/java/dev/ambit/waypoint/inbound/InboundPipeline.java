@@ -8,8 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2MultiplexCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -56,17 +55,18 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                 .addAfter("h1-flow", "h1-downstream", new DownstreamHandler(env, false));
     }
 
+    /**
+     * HTTP/2 runs on a TCP connection or on an HBONE CONNECT stream. Netty's {@code Http2MultiplexHandler} decides
+     * whether it is a server by whether the channel's parent is a {@code ServerChannel}; an HBONE stream's parent is
+     * the tunnel's TCP connection, so it would take itself for a client and treat the client's stream 1 as an HTTP/1
+     * upgrade (a connection error, answered with GOAWAY). {@code Http2MultiplexCodec} asks the HTTP/2 connection
+     * instead, which knows it is a server.
+     */
     @Override
+    @SuppressWarnings("deprecation")
     public void installHttp2(ChannelHandlerContext ctx) {
         ctx.pipeline()
-                .addAfter(ctx.name(), "h2-codec", Http2FrameCodecBuilder.forServer()
-                        .initialSettings(Http2Settings.defaultSettings()
-                                .maxConcurrentStreams(limits.maxConcurrentStreams())
-                                .maxHeaderListSize(limits.maxHeaderSize())
-                                .initialWindowSize(STREAM_WINDOW))
-                        .validateHeaders(true)
-                        .build())
-                .addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(
+                .addAfter(ctx.name(), "h2-codec", Http2MultiplexCodecBuilder.forServer(
                         new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
@@ -74,8 +74,14 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
                                         new FlowControlHandler(), new DownstreamHandler(env, true));
                             }
-                        }))
-                .addAfter("h2-multiplex", "h2-errors", ConnectionErrors.INSTANCE);
+                        })
+                        .initialSettings(Http2Settings.defaultSettings()
+                                .maxConcurrentStreams(limits.maxConcurrentStreams())
+                                .maxHeaderListSize(limits.maxHeaderSize())
+                                .initialWindowSize(STREAM_WINDOW))
+                        .validateHeaders(true)
+                        .build())
+                .addAfter("h2-codec", "h2-errors", ConnectionErrors.INSTANCE);
         // The connection always reads: per-stream flow control bounds what each stream buffers.
         ctx.channel().config().setAutoRead(true);
     }
