@@ -6,7 +6,8 @@
  *   cgroup/connect4|6   (pods subtree)  rewrite dst to the tunnel, remember the original by socket cookie
  *   sockops             (cgroup root)   on established, re-key the record by the client's ip:port;
  *                                       optionally put pod <-> tunnel socket pairs into a sockhash
- *   sk_msg              (sockhash)      short-circuit data between the two sockets of a pair
+ *   sk_msg              (sockhash)      short-circuit data between the two sockets of a pair, for
+ *                                       the first AMBIT_FAST_PATH_BYTES a socket sends
  *   cgroup/getsockopt   (cgroup root)   answer SO_ORIGINAL_DST on the tunnel's accepted socket
  *   cgroup_skb/ingress  (pods subtree)  STRICT pods: drop new plaintext TCP connections not from the tunnel
  *
@@ -42,6 +43,19 @@
 #define AMBIT_STAT_REDIRECTS    0
 #define AMBIT_STAT_STRICT_DROPS 1
 #define AMBIT_STAT_COUNT        2
+
+/*
+ * A redirect into the peer's ingress queue has no flow control: the kernel charges the
+ * receiver's memory but never makes the sender wait, so a sender faster than its reader
+ * queues without bound until sendmsg() fails with ENOMEM (cilium/cilium#6431, #6438). Each
+ * socket therefore takes the fast path for its first AMBIT_FAST_PATH_BYTES only, about one
+ * socket buffer: request/response traffic gains, a bulk transfer continues through TCP and
+ * its windows. Order is kept because the receiver empties its ingress queue before it
+ * reads its TCP receive queue (tcp_bpf_recvmsg).
+ */
+#define AMBIT_FAST_PATH_BYTES (1024 * 1024)
+/* Set once a socket has sent anything through TCP: it never goes back to the fast path. */
+#define AMBIT_FAST_PATH_SPENT (~0ULL)
 
 #define AMBIT_POD_MAX_ADDRS  4
 #define AMBIT_IDENTITY_LEN   256
@@ -117,6 +131,16 @@ struct {
 	__type(key, struct ambit_sock_pair);
 	__type(value, __u64);
 } sock_pairs SEC(".maps");
+
+/* Bytes each sending socket (keyed like the sockhash) has passed through the fast path.
+ * Closed sockets leave their entry behind, hence LRU; a socket evicted while open only
+ * starts counting again, bounded as before. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ambit_sock_pair);
+	__type(value, __u64);
+} fast_path_bytes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -384,15 +408,51 @@ int ambit_sockops(struct bpf_sock_ops *skops)
 	return 1;
 }
 
+/* Whether this message may skip the stack; sk_msg runs under the sending socket's lock, so
+ * the count of one socket is never updated concurrently. */
+static __always_inline int fast_path_allows(struct ambit_sock_pair *self, __u32 size)
+{
+	__u64 zero = 0;
+	__u64 *sent = bpf_map_lookup_elem(&fast_path_bytes, self);
+
+	if (!sent) {
+		bpf_map_update_elem(&fast_path_bytes, self, &zero, BPF_NOEXIST);
+		sent = bpf_map_lookup_elem(&fast_path_bytes, self);
+		if (!sent)
+			return 0;
+	}
+	if (*sent == AMBIT_FAST_PATH_SPENT || *sent + size > AMBIT_FAST_PATH_BYTES) {
+		*sent = AMBIT_FAST_PATH_SPENT;
+		return 0;
+	}
+	*sent += size;
+	return 1;
+}
+
+static __always_inline void fast_path_spend_all(struct ambit_sock_pair *self)
+{
+	__u64 *sent = bpf_map_lookup_elem(&fast_path_bytes, self);
+
+	if (sent)
+		*sent = AMBIT_FAST_PATH_SPENT;
+}
+
 SEC("sk_msg")
 int ambit_sk_msg(struct sk_msg_md *msg)
 {
-	struct ambit_sock_pair peer;
+	struct ambit_sock_pair self, peer;
 
+	LOAD_ENDPOINTS(msg, &self.local, &self.remote);
+	if (!fast_path_allows(&self, msg->size))
+		return SK_PASS;
 	/* The receiving socket is keyed by its own (local, remote): our (remote, local). */
-	LOAD_ENDPOINTS(msg, &peer.remote, &peer.local);
-	/* Without a peer in the map the message simply takes the normal path. */
-	bpf_msg_redirect_hash(msg, &sock_pairs, &peer, BPF_F_INGRESS);
+	peer.local = self.remote;
+	peer.remote = self.local;
+	/* Without a peer in the map (the tunnel's side may not be established yet) the message
+	 * takes the normal path, and so must every later one: the receiver would read data
+	 * redirected later before this. */
+	if (bpf_msg_redirect_hash(msg, &sock_pairs, &peer, BPF_F_INGRESS) != SK_PASS)
+		fast_path_spend_all(&self);
 	return SK_PASS;
 }
 

@@ -5,7 +5,17 @@ serve HOST PORT                 listen; per connection print
                                 echo one line back, print CLOSED when the peer closes
 connect HOST PORT [SOURCE]      print CONNECTED <local ip> <local port> or FAILED <reason>; send "ping",
                                 print REPLY <line>; close when stdin closes
+sink HOST PORT PAUSE            listen; accept one connection, print ACCEPT <peer ip> <peer port>, read
+                                nothing for PAUSE seconds, then read to the end and print
+                                RECEIVED <bytes> <sha256>
+send HOST PORT BYTES AFTER      connect and print CONNECTED; when stdin closes, send BYTES pseudo-random
+                                bytes, print PROGRESS <bytes sent> AFTER seconds into it, then
+                                SENT <bytes> <sha256> (or FAILED <errno>) and close
 """
+import hashlib
+import random
+import threading
+import time
 import ipaddress
 import socket
 import struct
@@ -71,5 +81,51 @@ def connect(host, port, source=None):
         sys.stdin.read()
 
 
+def sink(host, port, pause):
+    server = socket.socket(family_of(host), socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((host, int(port)))
+    server.listen(1)
+    say("LISTENING", server.getsockname()[1])
+    conn, peer = server.accept()
+    say("ACCEPT", peer[0], peer[1])
+    time.sleep(float(pause))
+    digest, total = hashlib.sha256(), 0
+    with conn:
+        while chunk := conn.recv(1 << 16):
+            digest.update(chunk)
+            total += len(chunk)
+    say("RECEIVED", total, digest.hexdigest())
+
+
+def send(host, port, size, after):
+    client = socket.create_connection((host, int(port)), timeout=30)
+    say("CONNECTED", *client.getsockname()[:2])
+    data = random.Random(7).randbytes(int(size))
+    sys.stdin.read()
+    sent, failure = [0], []
+
+    def write():
+        try:
+            view = memoryview(data)
+            while sent[0] < len(data):
+                sent[0] += client.send(view[sent[0]:sent[0] + (1 << 16)])
+        except OSError as error:
+            failure.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(float(after))
+    say("PROGRESS", sent[0])
+    writer.join()
+    if failure:
+        say("FAILED", failure[0].errno, failure[0].strerror)
+        return
+    client.shutdown(socket.SHUT_WR)
+    client.recv(1)
+    client.close()
+    say("SENT", len(data), hashlib.sha256(data).hexdigest())
+
+
 if __name__ == "__main__":
-    {"serve": serve, "connect": connect}[sys.argv[1]](*sys.argv[2:])
+    {"serve": serve, "connect": connect, "sink": sink, "send": send}[sys.argv[1]](*sys.argv[2:])

@@ -239,6 +239,60 @@ class SteeringTest {
         }
     }
 
+    /** The fast path's reason to exist: a pod's data reaches the tunnel without crossing its link. */
+    @Test
+    void theSocketFastPathCarriesDataOutsideTheTcpStack() {
+        int size = 256 * 1024;
+        try (Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", "0"))) {
+            InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
+                    Integer.parseInt(sink.await("LISTENING")[1]));
+            track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))
+                    .enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
+            try (Probe client = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(size), "0")) {
+                client.await("CONNECTED");
+                sink.await("ACCEPT");
+                long before = pod.bytesSentOverLink();
+                client.release();
+                client.await("PROGRESS");
+                String[] sent = client.await("SENT");
+                String[] received = sink.await("RECEIVED");
+                assertEquals(sent[1] + " " + sent[2], received[1] + " " + received[2], "bytes and digest");
+                long overLink = pod.bytesSentOverLink() - before;
+                // Without the fast path all 256 KiB cross the link; with it, only the FIN and ACKs do.
+                assertTrue(overLink < 16 * 1024, overLink + " bytes crossed the pod's link");
+            }
+        }
+    }
+
+    /**
+     * Redirected data has no flow control in the kernel, so a socket leaves the fast path after its first MiB: a
+     * bulk sender facing a reader that has stopped must block on TCP's window (not queue without bound and fail
+     * with ENOMEM), and every byte must arrive in order across the switch.
+     */
+    @Test
+    void aBulkTransferOnTheSocketFastPathKeepsFlowControlAndOrder() {
+        int size = 32 * 1024 * 1024;
+        try (Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", "3"))) {
+            InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
+                    Integer.parseInt(sink.await("LISTENING")[1]));
+            track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))
+                    .enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
+            try (Probe client = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(size), "2")) {
+                client.await("CONNECTED");
+                sink.await("ACCEPT");
+                client.release();
+                long whileReaderStopped = Long.parseLong(client.await("PROGRESS")[1]);
+                // At most the fast path's MiB plus the two sockets' buffers (tcp_wmem and tcp_rmem maxima).
+                assertTrue(whileReaderStopped < 16L * 1024 * 1024,
+                        whileReaderStopped + " bytes accepted while the reader had stopped: no backpressure");
+                String[] sent = client.await("SENT");
+                String[] received = sink.await("RECEIVED");
+                assertEquals(String.valueOf(size), sent[1]);
+                assertEquals(sent[1] + " " + sent[2], received[1] + " " + received[2], "bytes and digest");
+            }
+        }
+    }
+
     @Test
     void aCorruptObjectFailsClearlyAndLeavesNothing() {
         LibbpfException failure = assertThrows(LibbpfException.class, () -> BpfRedirector.start(

@@ -86,13 +86,20 @@ public final class Probe implements AutoCloseable {
 
     /** Lets a connected client close its connection (it waits for stdin to close). */
     public void finish() {
+        release();
         try {
-            process.getOutputStream().close();
             process.waitFor(EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the probe's stdin, which is what a waiting client goes on at, without waiting for it to end. */
+    public void release() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -22,11 +22,13 @@ public final class TestPod implements AutoCloseable {
     public static final String SERVICE_VIP6 = "fd00:96::10";
 
     private final String netns;
+    private final String hostVeth;
     private final int index;
     private final Path cgroup;
 
-    private TestPod(String netns, int index, Path cgroup) {
+    private TestPod(String netns, String hostVeth, int index, Path cgroup) {
         this.netns = netns;
+        this.hostVeth = hostVeth;
         this.index = index;
         this.cgroup = cgroup;
     }
@@ -34,7 +36,7 @@ public final class TestPod implements AutoCloseable {
     static TestPod create(String namePrefix, int index, Path podsCgroup) {
         String netns = namePrefix + "-" + index;
         String hostVeth = namePrefix.replace("-", "") + index;
-        TestPod pod = new TestPod(netns, index, podsCgroup.resolve("pod" + index));
+        TestPod pod = new TestPod(netns, hostVeth, index, podsCgroup.resolve("pod" + index));
         try {
             Files.createDirectory(pod.cgroup);
             HostCommand.run("ip", "netns", "add", netns);
@@ -85,6 +87,16 @@ public final class TestPod implements AutoCloseable {
 
     public Path cgroup() {
         return cgroup;
+    }
+
+    /** Bytes the pod has sent through its link (as the host's end of the veth pair received them). */
+    public long bytesSentOverLink() {
+        try {
+            return Long.parseLong(Files.readString(
+                    Path.of("/sys/class/net", hostVeth, "statistics", "rx_bytes")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public List<InetAddress> addresses() {
