@@ -4,12 +4,14 @@ import dev.ambit.control.model.convert.MeshLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the mesh's trust bundle (root certificates, PEM) as the ConfigMap {@value #CONFIG_MAP}, key
- * {@value #KEY}, in the controller's namespace and in every ambient namespace, as Istio does with
- * {@code istio-ca-root-cert}: waypoints and other clients mount it to verify the controller and the mesh. A copy
+ * {@value #KEY}, in the controller's namespace, in every ambient namespace and in every namespace with an Ambit
+ * waypoint {@code Gateway} (a waypoint need not live in an ambient namespace, and its pod mounts the copy), as Istio
+ * does with {@code istio-ca-root-cert}: waypoints and other clients mount it to verify the controller and the mesh. A copy
  * edited or deleted by someone else is put back. A copy in a namespace that stops being ambient is left in place,
  * as pods there may still mount it. Runs on the leader only: {@link #start} when elected, {@link #stop} when not.
  */
@@ -36,6 +39,7 @@ public final class RootCertPublisher implements AutoCloseable {
     private final String rootsPem;
     private volatile SharedIndexInformer<Namespace> namespaces;
     private volatile SharedIndexInformer<ConfigMap> copies;
+    private volatile SharedIndexInformer<Gateway> waypoints;
 
     public RootCertPublisher(KubernetesClient client, String rootNamespace, String rootsPem) {
         this.client = client;
@@ -69,6 +73,22 @@ public final class RootCertPublisher implements AutoCloseable {
                         }
                     }
                 }, RESYNC.toMillis());
+        waypoints = client.resources(Gateway.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Gateway gateway) {
+                publishForWaypoint(gateway);
+            }
+
+            @Override
+            public void onUpdate(Gateway old, Gateway gateway) {
+                publishForWaypoint(gateway);
+            }
+
+            @Override
+            public void onDelete(Gateway gateway, boolean finalStateUnknown) {
+                // The copy stays, as in a namespace that stops being ambient.
+            }
+        }, RESYNC.toMillis());
         namespaces = client.namespaces().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Namespace namespace) {
@@ -91,21 +111,41 @@ public final class RootCertPublisher implements AutoCloseable {
         if (namespaces != null) {
             namespaces.close();
             copies.close();
+            waypoints.close();
             namespaces = null;
             copies = null;
+            waypoints = null;
         }
     }
 
     private void publishIfWanted(Namespace namespace) {
-        if (!wanted(namespace)) {
-            return;
+        if (wanted(namespace)) {
+            publishIfMissing(namespace.getMetadata().getName());
         }
+    }
+
+    private void publishForWaypoint(Gateway gateway) {
+        if (isWaypoint(gateway)) {
+            publishIfMissing(gateway.getMetadata().getNamespace());
+        }
+    }
+
+    private void publishIfMissing(String namespace) {
         SharedIndexInformer<ConfigMap> known = copies;
-        ConfigMap copy = known == null ? null
-                : known.getStore().getByKey(namespace.getMetadata().getName() + "/" + CONFIG_MAP);
+        ConfigMap copy = known == null ? null : known.getStore().getByKey(namespace + "/" + CONFIG_MAP);
         if (copy == null || !current(copy)) {
-            publish(namespace.getMetadata().getName());
+            publish(namespace);
         }
+    }
+
+    private static boolean isWaypoint(Gateway gateway) {
+        return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
+    }
+
+    private boolean hasWaypoint(String namespace) {
+        SharedIndexInformer<Gateway> known = waypoints;
+        return known != null && known.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace).stream()
+                .anyMatch(RootCertPublisher::isWaypoint);
     }
 
     private void restoreIfChanged(ConfigMap copy) {
@@ -120,7 +160,8 @@ public final class RootCertPublisher implements AutoCloseable {
         }
         Map<String, String> labels = namespace.getMetadata().getLabels();
         return rootNamespace.equals(namespace.getMetadata().getName())
-                || labels != null && MeshLabels.AMBIENT.equals(labels.get(MeshLabels.DATAPLANE_MODE));
+                || labels != null && MeshLabels.AMBIENT.equals(labels.get(MeshLabels.DATAPLANE_MODE))
+                || hasWaypoint(namespace.getMetadata().getName());
     }
 
     private boolean current(ConfigMap copy) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ambit.control.Eventually;
+import dev.ambit.control.model.convert.MeshLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -49,6 +52,25 @@ class RootCertPublisherTest {
         client.resource(new NamespaceBuilder(client.namespaces().withName("other").get()).editMetadata()
                 .addToLabels("ambit.dev/dataplane-mode", "ambient").endMetadata().build()).update();
         awaitRoots("other", ROOTS);
+    }
+
+    @Test
+    void aNamespaceOutsideTheMeshGetsTheRootsWhenItHoldsAnAmbitWaypoint() throws Exception {
+        client.resource(gateway("other", "some-ingress", "nginx")).create();
+        awaitRoots("ambit-system", ROOTS);
+        Thread.sleep(500);
+        assertNull(copy("other"), "another class's Gateway needs no mesh roots");
+
+        client.resource(gateway("other", "waypoint", MeshLabels.WAYPOINT_CLASS)).create();
+        awaitRoots("other", ROOTS);
+        client.resource(copy("other")).delete();
+        awaitRoots("other", ROOTS);
+    }
+
+    private static Gateway gateway(String namespace, String name, String gatewayClass) {
+        return new GatewayBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withGatewayClassName(gatewayClass).addNewListener().withName("mesh").withPort(15008)
+                .withProtocol("HBONE").endListener().endSpec().build();
     }
 
     @Test
