@@ -43,6 +43,7 @@ public final class WaypointDeployer implements AutoCloseable {
     private final KubernetesClient client;
     private final WaypointResources resources;
     private final WaypointStatus status;
+    private final WaypointGatewayClass gatewayClass;
     private final ControlMetrics metrics;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -57,6 +58,7 @@ public final class WaypointDeployer implements AutoCloseable {
         this.client = client;
         this.resources = new WaypointResources(settings, mesh);
         this.status = new WaypointStatus(client, mesh);
+        this.gatewayClass = new WaypointGatewayClass(client);
         this.metrics = metrics;
     }
 
@@ -64,6 +66,7 @@ public final class WaypointDeployer implements AutoCloseable {
         if (informer != null) {
             return;
         }
+        gatewayClass.ensure();
         informer = client.resources(Gateway.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Gateway gateway) {

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -73,6 +75,25 @@ class WaypointDeployerTest {
         assertEquals("True", condition(withStatus, "Programmed").getStatus());
         assertEquals("waypoint.demo.svc.cluster.local", withStatus.getStatus().getAddresses().get(0).getValue());
         assertEquals("Hostname", withStatus.getStatus().getAddresses().get(0).getType());
+    }
+
+    @Test
+    void theLeaderDeclaresTheWaypointGatewayClassAsAccepted() {
+        GatewayClass declared = client.resources(GatewayClass.class).withName("ambit-waypoint").get();
+        assertEquals(WaypointGatewayClass.CONTROLLER_NAME, declared.getSpec().getControllerName());
+        Condition accepted = declared.getStatus().getConditions().get(0);
+        assertEquals(List.of("Accepted", "True"), List.of(accepted.getType(), accepted.getStatus()));
+
+        // A class of that name owned by another controller is left alone.
+        client.resources(GatewayClass.class).withName("ambit-waypoint").delete();
+        client.resource(new GatewayClassBuilder().withNewMetadata().withName("ambit-waypoint").endMetadata()
+                .withNewSpec().withControllerName("example.com/other").endSpec().build()).create();
+        deployer.stop();
+        deployer.start();
+        GatewayClass foreign = client.resources(GatewayClass.class).withName("ambit-waypoint").get();
+        assertEquals("example.com/other", foreign.getSpec().getControllerName());
+        assertNull(foreign.getStatus() == null ? null : foreign.getStatus().getConditions().stream()
+                .filter(condition -> "Accepted".equals(condition.getType())).findFirst().orElse(null));
     }
 
     @Test
