@@ -33,13 +33,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's L4 tunnel: outbound capture, HBONE and plaintext inbound, certificates for the node's identities,
- * metrics and readiness. The node agent starts it in its own JVM and feeds it config and original destinations.
+ * metrics and readiness. Its process ({@code node-agent tunnel}) feeds it config and original destinations.
  */
 public final class Ztunnel implements AutoCloseable {
 
@@ -63,6 +64,7 @@ public final class Ztunnel implements AutoCloseable {
     private final List<Listener> traffic;
     private final Set<SpiffeId> localIdentities = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private volatile BooleanSupplier prerequisite = () -> true;
 
     private Ztunnel(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca, TrustBundle bundle,
             OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
@@ -79,7 +81,7 @@ public final class Ztunnel implements AutoCloseable {
             this.metrics = new TunnelMetrics(registry);
             metrics.watchCertificates(certificates::expiries, clock);
             metrics.describe(transport.name(), contexts.provider().name());
-            this.metricsServer = push(opened, new MetricsServer(options.metrics(), registry));
+            this.metricsServer = push(opened, MetricsServer.bind(transport, group, options.metrics(), registry));
             this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
             this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
             config.onUpdate(this::reconcileIdentities);
@@ -95,8 +97,8 @@ public final class Ztunnel implements AutoCloseable {
             this.plaintextListener = push(opened,
                     plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
             this.traffic = List.of(outboundListener, hboneListener, plaintextListener);
-            log.info("event=tunnel_started node={} transport={} tls_provider={}", options.node(), transport.name(),
-                    contexts.provider());
+            log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={}", options.node(),
+                    transport.name(), contexts.provider(), transport.listenerHandover());
         } catch (RuntimeException e) {
             log.error("event=tunnel_start_failed node={} error=\"{}\"", options.node(), e.toString());
             closeAll(opened, e);
@@ -114,9 +116,18 @@ public final class Ztunnel implements AutoCloseable {
         config.update(update);
     }
 
-    /** Ready once every identity of this node has a certificate, until draining starts. */
+    /** Ready once every identity of this node has a certificate and the prerequisite holds, until draining starts. */
     public boolean ready() {
-        return !draining && certificates.expiries().keySet().containsAll(localIdentities);
+        return !draining && prerequisite.getAsBoolean()
+                && certificates.expiries().keySet().containsAll(localIdentities);
+    }
+
+    /**
+     * Readiness also waits for {@code condition}: what the process running the tunnel needs before it can carry
+     * traffic, e.g. its first config and the node's steering maps.
+     */
+    public void alsoReadyWhen(BooleanSupplier condition) {
+        this.prerequisite = condition;
     }
 
     /**
@@ -126,8 +137,9 @@ public final class Ztunnel implements AutoCloseable {
     public void drain(Duration deadline) {
         Instant end = Instant.now().plus(deadline);
         log.info("event=drain_started deadline_ms={} connections={}", deadline.toMillis(), openConnections());
-        traffic.forEach(Listener::stopAccepting);
         draining = true;
+        // A successor sharing these ports (SO_REUSEPORT) takes every new connection from here on.
+        traffic.forEach(Listener::stopAccepting);
         pool.close();
         HboneServer.goAway(hboneListener, deadline);
         while (openConnections() > 0 && Instant.now().isBefore(end)) {
@@ -172,7 +184,7 @@ public final class Ztunnel implements AutoCloseable {
     }
 
     public InetSocketAddress metricsAddress() {
-        return new InetSocketAddress(options.metrics().getAddress(), metricsServer.port());
+        return metricsServer.address();
     }
 
     public CertManager certificates() {
