@@ -2,14 +2,16 @@ package dev.ambit.nodeagent;
 
 import dev.ambit.nodeagent.cli.CheckCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
+import dev.ambit.nodeagent.cli.TunnelCommand;
 import dev.ambit.nodeagent.cli.UninstallCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code node-agent}: the per-node agent's command line. */
 @Command(name = "node-agent", mixinStandardHelpOptions = true,
-        description = "Ambit node agent: steers enrolled pods' traffic into the node tunnel with eBPF.",
-        subcommands = {RunCommand.class, CheckCommand.class, UninstallCommand.class})
+        description = "Ambit node agent: steers enrolled pods' traffic into the node tunnel with eBPF (run), and the"
+                + " node tunnel itself, as a separate process (tunnel).",
+        subcommands = {RunCommand.class, TunnelCommand.class, CheckCommand.class, UninstallCommand.class})
 public final class NodeAgentMain {
 
     public static void main(String[] args) {

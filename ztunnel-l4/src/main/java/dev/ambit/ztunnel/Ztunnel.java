@@ -33,13 +33,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's L4 tunnel: outbound capture, HBONE and plaintext inbound, certificates for the node's identities,
- * metrics and readiness. The node agent starts it in its own JVM and feeds it config and original destinations.
+ * metrics and readiness. Its process ({@code node-agent tunnel}) feeds it config and original destinations.
  */
 public final class Ztunnel implements AutoCloseable {
 
@@ -50,6 +51,7 @@ public final class Ztunnel implements AutoCloseable {
     private static final long QUIET_PERIOD_MILLIS = 50;
 
     private final ZtunnelOptions options;
+    private final Transport transport;
     private final EventLoopGroup group;
     private final TunnelConfigStore config = new TunnelConfigStore();
     private final CertManager certificates;
@@ -57,16 +59,25 @@ public final class Ztunnel implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final HbonePool pool;
     private final Listener readiness;
-    private final Listener outboundListener;
-    private final Listener hboneListener;
-    private final Listener plaintextListener;
-    private final List<Listener> traffic;
+    private final OutboundProxy outbound;
+    private final HboneInbound inbound;
+    private final PlaintextInbound plaintext;
+    /** The traffic listeners (15001, 15008, 15006); null until {@link #listen()}. */
+    private volatile Traffic traffic;
     private final Set<SpiffeId> localIdentities = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private volatile BooleanSupplier prerequisite = () -> true;
+
+    private record Traffic(Listener outbound, Listener hbone, Listener plaintext) {
+        List<Listener> all() {
+            return List.of(outbound, hbone, plaintext);
+        }
+    }
 
     private Ztunnel(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca, TrustBundle bundle,
-            OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
+            OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock, boolean listen) {
         this.options = options;
+        this.transport = transport;
         // What a failed start has opened so far, closed in reverse so that nothing outlives it.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
@@ -79,24 +90,20 @@ public final class Ztunnel implements AutoCloseable {
             this.metrics = new TunnelMetrics(registry);
             metrics.watchCertificates(certificates::expiries, clock);
             metrics.describe(transport.name(), contexts.provider().name());
-            this.metricsServer = push(opened, new MetricsServer(options.metrics(), registry));
+            this.metricsServer = push(opened, MetricsServer.bind(transport, group, options.metrics(), registry));
             this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
             this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
             config.onUpdate(this::reconcileIdentities);
-            OutboundProxy outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool,
-                    metrics, options.connectTimeout());
-            HboneInbound inbound = new HboneInbound(transport, config, options.node(), metrics,
+            this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
                     options.connectTimeout());
-            PlaintextInbound plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics,
+            this.inbound = new HboneInbound(transport, config, options.node(), metrics, options.connectTimeout());
+            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics,
                     options.connectTimeout());
-            this.outboundListener = push(opened, outbound.bind(group, options.outbound(), options.maxConnections()));
-            this.hboneListener = push(opened, HboneServer.bind(transport, group, options.hbone(), certificates,
-                    options.hboneSettings(), inbound, metrics));
-            this.plaintextListener = push(opened,
-                    plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
-            this.traffic = List.of(outboundListener, hboneListener, plaintextListener);
-            log.info("event=tunnel_started node={} transport={} tls_provider={}", options.node(), transport.name(),
-                    contexts.provider());
+            log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={}", options.node(),
+                    transport.name(), contexts.provider(), transport.listenerHandover());
+            if (listen) {
+                listen();
+            }
         } catch (RuntimeException e) {
             log.error("event=tunnel_start_failed node={} error=\"{}\"", options.node(), e.toString());
             closeAll(opened, e);
@@ -104,9 +111,41 @@ public final class Ztunnel implements AutoCloseable {
         }
     }
 
+    /** A tunnel listening at once: until it has config and certificates it refuses what it cannot carry. */
     public static Ztunnel start(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
             TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
-        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock);
+        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock, true);
+    }
+
+    /**
+     * A tunnel with everything but its traffic listeners: certificates, config, metrics and readiness work, and
+     * 15001, 15006 and 15008 are bound by {@link #listen()}. A successor sharing the node's ports with a running
+     * tunnel must not take connections before it has the config and certificates to carry them.
+     */
+    public static Ztunnel prepare(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
+            TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
+        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock, false);
+    }
+
+    /** Binds the traffic listeners; all of them, or none and throws. */
+    public synchronized void listen() {
+        if (traffic != null) {
+            throw new IllegalStateException("the tunnel already listens");
+        }
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            Listener outboundListener = push(opened,
+                    outbound.bind(group, options.outbound(), options.maxConnections()));
+            Listener hboneListener = push(opened, HboneServer.bind(transport, group, options.hbone(), certificates,
+                    options.hboneSettings(), inbound, metrics));
+            Listener plaintextListener = push(opened,
+                    plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
+            traffic = new Traffic(outboundListener, hboneListener, plaintextListener);
+            log.info("event=tunnel_listening node={} local_identities={}", options.node(), localIdentities.size());
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
     }
 
     /** Installs a new config; identities of workloads new on this node get certificates, departed ones are dropped. */
@@ -114,9 +153,25 @@ public final class Ztunnel implements AutoCloseable {
         config.update(update);
     }
 
-    /** Ready once every identity of this node has a certificate, until draining starts. */
+    /**
+     * Ready once listening, with a certificate for every identity of this node, and the prerequisite holds; until
+     * draining starts.
+     */
     public boolean ready() {
-        return !draining && certificates.expiries().keySet().containsAll(localIdentities);
+        return traffic != null && !draining && prerequisite.getAsBoolean() && certificatesReady();
+    }
+
+    /** Whether every identity of this node's workloads (as the config last said) has its certificate. */
+    public boolean certificatesReady() {
+        return certificates.expiries().keySet().containsAll(localIdentities);
+    }
+
+    /**
+     * Readiness also waits for {@code condition}: what the process running the tunnel needs before it can carry
+     * traffic, e.g. its first config and the node's steering maps.
+     */
+    public void alsoReadyWhen(BooleanSupplier condition) {
+        this.prerequisite = condition;
     }
 
     /**
@@ -126,10 +181,15 @@ public final class Ztunnel implements AutoCloseable {
     public void drain(Duration deadline) {
         Instant end = Instant.now().plus(deadline);
         log.info("event=drain_started deadline_ms={} connections={}", deadline.toMillis(), openConnections());
-        traffic.forEach(Listener::stopAccepting);
         draining = true;
+        List<Listener> listeners = listeners();
+        // A successor sharing these ports (SO_REUSEPORT) takes every new connection from here on.
+        listeners.forEach(Listener::stopAccepting);
         pool.close();
-        HboneServer.goAway(hboneListener, deadline);
+        Traffic bound = traffic;
+        if (bound != null) {
+            HboneServer.goAway(bound.hbone(), deadline);
+        }
         while (openConnections() > 0 && Instant.now().isBefore(end)) {
             try {
                 Thread.sleep(DRAIN_POLL_MILLIS);
@@ -139,7 +199,7 @@ public final class Ztunnel implements AutoCloseable {
             }
         }
         int left = openConnections();
-        traffic.forEach(listener -> listener.closeConnections().awaitUninterruptibly(FORCED_CLOSE_MILLIS));
+        listeners.forEach(listener -> listener.closeConnections().awaitUninterruptibly(FORCED_CLOSE_MILLIS));
         log.info("event=drain_finished connections_closed_at_deadline={}", left);
     }
 
@@ -152,19 +212,19 @@ public final class Ztunnel implements AutoCloseable {
     }
 
     public int openConnections() {
-        return traffic.stream().mapToInt(Listener::connectionCount).sum();
+        return listeners().stream().mapToInt(Listener::connectionCount).sum();
     }
 
     public InetSocketAddress outboundAddress() {
-        return outboundListener.address();
+        return listening().outbound().address();
     }
 
     public InetSocketAddress hboneAddress() {
-        return hboneListener.address();
+        return listening().hbone().address();
     }
 
     public InetSocketAddress plaintextInboundAddress() {
-        return plaintextListener.address();
+        return listening().plaintext().address();
     }
 
     public InetSocketAddress readinessAddress() {
@@ -172,7 +232,7 @@ public final class Ztunnel implements AutoCloseable {
     }
 
     public InetSocketAddress metricsAddress() {
-        return new InetSocketAddress(options.metrics().getAddress(), metricsServer.port());
+        return metricsServer.address();
     }
 
     public CertManager certificates() {
@@ -190,9 +250,12 @@ public final class Ztunnel implements AutoCloseable {
     @Override
     public void close() {
         draining = true;
-        hboneListener.stopAccepting();
-        HboneServer.goAway(hboneListener, Duration.ZERO);
-        traffic.forEach(Listener::close);
+        Traffic bound = traffic;
+        if (bound != null) {
+            bound.hbone().stopAccepting();
+            HboneServer.goAway(bound.hbone(), Duration.ZERO);
+            bound.all().forEach(Listener::close);
+        }
         readiness.close();
         pool.close();
         // Connections must be gone before their event loops: a loop shut down under a closing TLS connection
@@ -202,6 +265,19 @@ public final class Ztunnel implements AutoCloseable {
         metricsServer.close();
         group.shutdownGracefully(QUIET_PERIOD_MILLIS, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
+    }
+
+    private List<Listener> listeners() {
+        Traffic bound = traffic;
+        return bound == null ? List.of() : bound.all();
+    }
+
+    private Traffic listening() {
+        Traffic bound = traffic;
+        if (bound == null) {
+            throw new IllegalStateException("the tunnel does not listen yet");
+        }
+        return bound;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {

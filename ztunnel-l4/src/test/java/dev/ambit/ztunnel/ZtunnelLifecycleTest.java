@@ -9,12 +9,16 @@ import dev.ambit.ztunnel.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(LeakDetectorExtension.class)
 class ZtunnelLifecycleTest {
@@ -35,6 +39,26 @@ class ZtunnelLifecycleTest {
         }
         Waits.until("event loops and the certificate thread to stop", Duration.ofSeconds(10),
                 () -> tunnelThreads() <= threadsBefore);
+    }
+
+    @Test
+    void aPreparedTunnelTakesNoTrafficUntilItListens() throws Exception {
+        TestCa ca = new TestCa();
+        try (Ztunnel tunnel = Ztunnel.prepare(ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)),
+                Transport.best(), ca.client(), ca.trustBundle(), new MapLookup(), new PrometheusRegistry(),
+                Clock.systemUTC())) {
+            assertThrows(IllegalStateException.class, tunnel::outboundAddress, "no traffic listener yet");
+            assertFalse(tunnel.ready(), "not ready before it listens");
+            assertEquals(0, tunnel.openConnections());
+
+            tunnel.listen();
+
+            assertTrue(tunnel.ready());
+            try (Socket socket = new Socket()) {
+                socket.connect(tunnel.outboundAddress(), 5_000);
+            }
+            assertThrows(IllegalStateException.class, tunnel::listen, "listening twice is a mistake");
+        }
     }
 
     private static long tunnelThreads() {

@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One node of the bench mesh, as the node agent runs it: the node tunnel on the standard ports of the node address
- * and, on the client node, the eBPF steering of the enrolled client pod's cgroup feeding the tunnel its original
- * destinations. Runs inside the node's network namespace until SIGTERM, then removes its steering.
+ * One node of the bench mesh: the node tunnel on the standard ports of the node address and, on the client node, the
+ * eBPF steering of the enrolled client pod's cgroup feeding the tunnel its original destinations. A real node runs
+ * these as two processes (node-agent run and tunnel) sharing the pinned maps; one JVM here measures the same data
+ * path, the map lookup being the same syscall either way. Runs inside the node's network namespace until SIGTERM,
+ * then removes its steering.
  *
  * <p>{@code TunnelNode --node node-a|node-b --ca-cert F --ca-key F
  * [--pods-cgroup DIR --pod-cgroup DIR --pin-root DIR [--fast-path]]}

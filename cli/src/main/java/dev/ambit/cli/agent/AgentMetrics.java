@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A node agent's Prometheus metrics (:15020), read through the API server's pod proxy: no port-forward needed. */
+/**
+ * A node's Prometheus metrics (:15020, served by the tunnel container of its node agent pod), read through the API
+ * server's pod proxy: no port-forward needed.
+ */
 final class AgentMetrics {
 
     static final int PORT = 15020;

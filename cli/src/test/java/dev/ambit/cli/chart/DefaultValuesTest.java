@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ class DefaultValuesTest {
     private static RenderedChart chart;
     private static PodSpec agent;
     private static Container agentContainer;
+    private static Container tunnelContainer;
     private static PodSpec controller;
     private static Container controllerContainer;
 
@@ -38,7 +40,8 @@ class DefaultValuesTest {
     static void render() {
         chart = RenderedChart.render();
         agent = chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec();
-        agentContainer = agent.getContainers().get(0);
+        agentContainer = container(agent, "node-agent");
+        tunnelContainer = container(agent, "tunnel");
         controller = chart.one(Deployment.class, "ambit-controller").getSpec().getTemplate().getSpec();
         controllerContainer = controller.getContainers().get(0);
     }
@@ -54,6 +57,14 @@ class DefaultValuesTest {
     }
 
     @Test
+    void nodePodsRunTheAgentAndTheTunnelAsTwoContainersOfOneImage() {
+        assertEquals(List.of("node-agent", "tunnel"), agent.getContainers().stream().map(Container::getName).toList());
+        assertEquals("run", agentContainer.getArgs().get(0));
+        assertEquals("tunnel", tunnelContainer.getArgs().get(0));
+        assertEquals(agentContainer.getImage(), tunnelContainer.getImage());
+    }
+
+    @Test
     void nodeAgentHasOnlyTheCapabilitiesItNeedsAndIsNotPrivileged() {
         SecurityContext security = agentContainer.getSecurityContext();
         assertFalse(security.getPrivileged());
@@ -63,6 +74,18 @@ class DefaultValuesTest {
         assertTrue(security.getReadOnlyRootFilesystem());
         assertEquals("RuntimeDefault", security.getSeccompProfile().getType());
         assertFalse(controllerContainer.getSecurityContext().getPrivileged());
+    }
+
+    @Test
+    void theTunnelOnlyReadsPinnedMapsSoItHasCapBpfAlone() {
+        SecurityContext security = tunnelContainer.getSecurityContext();
+        assertFalse(security.getPrivileged());
+        assertFalse(security.getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
+        assertEquals(List.of("BPF"), security.getCapabilities().getAdd());
+        assertEquals(0L, security.getRunAsUser(), "the pins belong to root");
+        assertTrue(security.getReadOnlyRootFilesystem());
+        assertEquals("RuntimeDefault", security.getSeccompProfile().getType());
     }
 
     @Test
@@ -81,6 +104,15 @@ class DefaultValuesTest {
     }
 
     @Test
+    void theTunnelMountsBpffsReadOnlyAndNothingElseOfTheHost() {
+        Map<String, VolumeMount> mounts = tunnelContainer.getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getMountPath, mount -> mount));
+        assertEquals(Set.of("/sys/fs/bpf", "/var/run/secrets/ambit", "/var/run/ambit", "/tmp"), mounts.keySet());
+        assertTrue(mounts.get("/sys/fs/bpf").getReadOnly());
+        assertEquals("HostToContainer", mounts.get("/sys/fs/bpf").getMountPropagation());
+    }
+
+    @Test
     void nodeAgentRunsOnTheHostNetworkOnEveryNodeWithoutAnApiToken() {
         assertTrue(agent.getHostNetwork());
         assertEquals("ClusterFirstWithHostNet", agent.getDnsPolicy());
@@ -92,12 +124,17 @@ class DefaultValuesTest {
     }
 
     @Test
-    void nodeAgentPortsProbesAndScrapeAnnotations() {
-        assertEquals(Map.of("outbound", 15001, "inbound", 15006, "hbone", 15008, "metrics", 15020, "readiness", 15021),
-                ports(agentContainer));
+    void nodePodsProbeEachProcessAndDeclareNoHostPorts() {
+        assertEquals(List.of(), agentContainer.getPorts(), "a declared port is a host port on the host network");
+        assertEquals(List.of(), tunnelContainer.getPorts(), "and would keep a rollout's new pod off its node");
         assertEquals("/healthz/ready", agentContainer.getReadinessProbe().getHttpGet().getPath());
-        assertEquals(15021, agentContainer.getReadinessProbe().getHttpGet().getPort().getIntVal());
-        assertEquals(null, agentContainer.getLivenessProbe(), "a draining agent is unready, never killed");
+        assertEquals(15022, agentContainer.getReadinessProbe().getHttpGet().getPort().getIntVal());
+        assertEquals(List.of("cat", "/tmp/tunnel-ready"), tunnelContainer.getReadinessProbe().getExec().getCommand(),
+                "the tunnel's own ready file: the old pod's tunnel also answers on the shared :15021");
+        assertEquals(List.of("cat", "/tmp/tunnel-ready"), tunnelContainer.getStartupProbe().getExec().getCommand());
+        assertTrue(tunnelContainer.getArgs().contains("--ready-file=/tmp/tunnel-ready"));
+        assertEquals(null, agentContainer.getLivenessProbe());
+        assertEquals(null, tunnelContainer.getLivenessProbe(), "a draining tunnel is unready, never killed");
         Map<String, String> annotations = chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate()
                 .getMetadata().getAnnotations();
         assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "15020", "prometheus.io/path",
@@ -105,23 +142,27 @@ class DefaultValuesTest {
     }
 
     @Test
-    void nodeAgentRollsOutNodeByNodeAndHasTimeToDrain() {
+    void nodePodsRollOutNewBesideOldAndTheTunnelHasTimeToDrain() {
         DaemonSet daemonSet = chart.one(DaemonSet.class, "ambit-node-agent");
         assertEquals("RollingUpdate", daemonSet.getSpec().getUpdateStrategy().getType());
-        assertEquals(1, daemonSet.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
-        assertTrue(agentContainer.getArgs().contains("--drain-deadline=30s"));
+        assertEquals(1, daemonSet.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+        assertEquals(0, daemonSet.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+        assertTrue(tunnelContainer.getArgs().contains("--drain-deadline=30s"));
         assertEquals(45L, agent.getTerminationGracePeriodSeconds());
     }
 
     @Test
     void nodeAgentFindsTheControllerAndItsTrustBundle() {
-        assertEquals(List.of("run", "--controller=ambit-controller.ambit-system.svc:15010",
+        List<String> controlPlane = List.of("--controller=ambit-controller.ambit-system.svc:15010",
                 "--ca=ambit-controller.ambit-system.svc:15012", "--trust-domain=cluster.local",
                 "--root-namespace=ambit-system", "--token-file=/var/run/secrets/ambit/token",
-                "--root-cert=/var/run/ambit/root-cert.pem", "--drain-deadline=30s"), agentContainer.getArgs());
-        Map<String, String> fields = agentContainer.getEnv().stream().filter(env -> env.getValueFrom() != null)
-                .collect(Collectors.toMap(env -> env.getName(), env -> env.getValueFrom().getFieldRef().getFieldPath()));
-        assertEquals(Map.of("NODE_NAME", "spec.nodeName", "NODE_IP", "status.hostIP"), fields);
+                "--root-cert=/var/run/ambit/root-cert.pem");
+        assertEquals(List.of("run"), agentContainer.getArgs().subList(0, 1));
+        assertEquals(controlPlane, agentContainer.getArgs().subList(1, agentContainer.getArgs().size()));
+        assertEquals(controlPlane, tunnelContainer.getArgs().subList(1, 1 + controlPlane.size()),
+                "the tunnel has its own config stream, as the same node agent identity");
+        assertEquals(Map.of("NODE_NAME", "spec.nodeName", "NODE_IP", "status.hostIP"), fieldEnv(agentContainer));
+        assertEquals(Map.of("NODE_NAME", "spec.nodeName"), fieldEnv(tunnelContainer));
     }
 
     @Test
@@ -175,6 +216,16 @@ class DefaultValuesTest {
         assertTrue(chart.all().stream().noneMatch(object -> object.getKind().endsWith("Monitor")));
         assertTrue(chart.one(io.fabric8.kubernetes.api.model.ConfigMap.class, "ambit-dashboard").getData()
                 .get("ambit.json").contains("ambit_bpf_enrolled_pods"));
+    }
+
+    private static Container container(PodSpec pod, String name) {
+        return pod.getContainers().stream().filter(container -> container.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + name));
+    }
+
+    private static Map<String, String> fieldEnv(Container container) {
+        return container.getEnv().stream().filter(env -> env.getValueFrom() != null)
+                .collect(Collectors.toMap(env -> env.getName(), env -> env.getValueFrom().getFieldRef().getFieldPath()));
     }
 
     private static Map<String, Integer> ports(Container container) {

@@ -3,6 +3,7 @@ package dev.ambit.cli.chart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,6 +28,26 @@ class NonDefaultValuesTest {
         assertEquals("Bidirectional", container.getVolumeMounts().stream()
                 .filter(mount -> mount.getMountPath().equals("/sys/fs/bpf")).findFirst().orElseThrow()
                 .getMountPropagation(), "an agent-mounted bpffs must reach the host to keep pins across restarts");
+        Container tunnel = tunnel(chart);
+        assertFalse(tunnel.getSecurityContext().getPrivileged(), "the tunnel is never privileged");
+        assertEquals(List.of("SYS_ADMIN"), tunnel.getSecurityContext().getCapabilities().getAdd(),
+                "what bpf() accepted before CAP_BPF existed");
+    }
+
+    @Test
+    void maxSurgeZeroRestartsNodePodsInPlace() {
+        DaemonSet agent = RenderedChart.render("nodeAgent.maxSurge", "0", "nodeAgent.maxUnavailable", "1")
+                .one(DaemonSet.class, "ambit-node-agent");
+        assertEquals(0, agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal());
+        assertEquals(1, agent.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+    }
+
+    @Test
+    void aRolloutThatCouldReplaceNothingIsRefused() {
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> RenderedChart.render("nodeAgent.maxSurge", "0", "nodeAgent.maxUnavailable", "0"));
+        assertTrue(error.getMessage().contains("nodeAgent.maxSurge and nodeAgent.maxUnavailable cannot both be 0"),
+                error.getMessage());
     }
 
     @Test
@@ -52,14 +73,19 @@ class NonDefaultValuesTest {
     void meshSettingsReachControllerAndAgent() {
         RenderedChart chart = RenderedChart.render("trustDomain", "prod.example.com", "tokenAudience", "mesh-ca",
                 "ca.existingSecret", "corp-intermediate", "nodeAgent.podsCgroup", "/sys/fs/cgroup/kubepods.slice",
-                "nodeAgent.drainDeadlineSeconds", "90", "nodeAgent.javaOptions", "-Xmx300m");
+                "nodeAgent.drainDeadlineSeconds", "90", "nodeAgent.javaOptions", "-Xmx100m",
+                "nodeAgent.tunnel.javaOptions", "-Xmx300m");
         assertTrue(controller(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
                 "--token-audience=mesh-ca")));
         assertTrue(agent(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
-                "--pods-cgroup=/sys/fs/cgroup/kubepods.slice", "--drain-deadline=90s")));
+                "--pods-cgroup=/sys/fs/cgroup/kubepods.slice")));
+        assertTrue(tunnel(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
+                "--drain-deadline=90s")));
         assertEquals(105L, chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec()
                 .getTerminationGracePeriodSeconds());
-        assertEquals("-Xmx300m", agent(chart).getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS"))
+        assertEquals("-Xmx100m", agent(chart).getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS"))
+                .findFirst().orElseThrow().getValue());
+        assertEquals("-Xmx300m", tunnel(chart).getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS"))
                 .findFirst().orElseThrow().getValue());
         assertEquals("mesh-ca", chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec()
                 .getVolumes().stream().filter(volume -> volume.getProjected() != null).findFirst().orElseThrow()
@@ -76,7 +102,10 @@ class NonDefaultValuesTest {
                 "monitoring.podMonitor.labels.release", "kube-prometheus");
         GenericKubernetesResource dataPlane = (GenericKubernetesResource) chart.generic("PodMonitor", "ambit-data-plane");
         assertEquals("kube-prometheus", dataPlane.getMetadata().getLabels().get("release"));
-        assertEquals("metrics", path(dataPlane, "spec", "podMetricsEndpoints", 0, "port"));
+        assertEquals("tunnel", path(dataPlane, "spec", "podMetricsEndpoints", 0, "relabelings", 0, "regex"),
+                "the tunnel container serves the node's metrics");
+        assertEquals("$1:15020", path(dataPlane, "spec", "podMetricsEndpoints", 0, "relabelings", 1, "replacement"),
+                "node pods declare no ports");
         GenericKubernetesResource waypoints = (GenericKubernetesResource) chart.generic("PodMonitor", "ambit-waypoints");
         assertEquals("gateway.networking.k8s.io/gateway-name", path(waypoints, "spec", "selector", "matchExpressions",
                 0, "key"));
@@ -101,5 +130,9 @@ class NonDefaultValuesTest {
 
     private static Container agent(RenderedChart chart) {
         return chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Container tunnel(RenderedChart chart) {
+        return chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec().getContainers().get(1);
     }
 }

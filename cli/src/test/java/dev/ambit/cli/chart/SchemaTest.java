@@ -18,6 +18,8 @@ class SchemaTest {
         "nodeAgent.seccompProfile.type, Localhost, localhostProfile",
         "image.pullPolicy, Sometimes, /image/pullPolicy",
         "nodeAgent.podsCgroup, kubepods.slice, /nodeAgent/podsCgroup",
+        "nodeAgent.maxSurge, lots, /nodeAgent/maxSurge",
+        "nodeAgent.tunnel.privileged, true, tunnel",
     })
     void invalidValuesAreRejectedWithTheirName(String key, String value, String named) {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> RenderedChart.render(key, value));

@@ -10,7 +10,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The demo's sample app, in the spirit of the mesh guides' helloworld: {@code GET /hello} answers
- * {@code Hello, world! version: v1, hostname: hello-v1-...}. Runs inside a simulated pod.
+ * {@code Hello, world! version: v1, hostname: hello-v1-...}, and {@code POST /echo} answers the request body (the
+ * end-to-end tests check long-lived connections byte for byte with it). Runs inside a simulated pod.
  *
  * <p>Usage: {@code HelloServer <port> <version> <hostname>}
  */
@@ -32,9 +33,21 @@ public final class HelloServer {
                 .getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 128);
         server.createContext("/", exchange -> respond(exchange, greeting));
+        server.createContext("/echo", HelloServer::echo);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
         System.out.println("event=hello_listening port=" + port + " version=" + args[1] + " hostname=" + args[2]);
+    }
+
+    private static void echo(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
     }
 
     private static void respond(HttpExchange exchange, byte[] greeting) throws IOException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,9 @@ import java.util.regex.Pattern;
  * Sends {@code count} sequential requests from inside a simulated pod and prints one summary line: how many answers
  * came from each hello version, the status codes, the failures and the latency percentiles. The demo parses it.
  *
- * <p>Usage: {@code RequestClient <url> <count> [timeout_ms=N] [header:value ...]} (default timeout 10 s)
+ * <p>Usage: {@code RequestClient <url> <count> [timeout_ms=N] [stop_file=PATH] [header:value ...]} (default timeout
+ * 10 s). With {@code stop_file}, it stops early once that file exists (a test's "enough"), and prints
+ * {@code event=requests_started} first.
  *
  * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12}
  */
@@ -25,6 +29,7 @@ public final class RequestClient {
     private static final Pattern VERSION = Pattern.compile("version: (\\S+?),");
     private static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
     private static final String TIMEOUT_OPTION = "timeout_ms=";
+    private static final String STOP_FILE_OPTION = "stop_file=";
 
     private RequestClient() {
     }
@@ -38,9 +43,13 @@ public final class RequestClient {
         int count = Integer.parseInt(args[1]);
         List<String> headers = new ArrayList<>();
         int timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+        Path stopFile = null;
         for (String arg : List.of(args).subList(2, args.length)) {
             if (arg.startsWith(TIMEOUT_OPTION)) {
                 timeoutMillis = Integer.parseInt(arg.substring(TIMEOUT_OPTION.length()));
+            } else if (arg.startsWith(STOP_FILE_OPTION)) {
+                stopFile = Path.of(arg.substring(STOP_FILE_OPTION.length()));
+                System.out.println("event=requests_started");
             } else {
                 headers.add(arg);
             }
@@ -51,7 +60,7 @@ public final class RequestClient {
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
         String lastFailure = "";
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && (stopFile == null || !Files.exists(stopFile)); i++) {
             long start = System.nanoTime();
             try {
                 String response = exchange(url, request, timeoutMillis);

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole mesh on this host: the controller reading a directory of YAML, one node agent (with its tunnel) per
- * simulated node, and the pods the YAML describes, each process in its own namespace and cgroup. Changes are made
- * the way a user makes them, by editing the watched directory ({@link #apply}, {@link #delete}).
+ * The whole mesh on this host: the controller reading a directory of YAML, per simulated node a node agent and a
+ * node tunnel (two processes, as the chart's two containers), and the pods the YAML describes, each process in its
+ * own namespace and cgroup. Changes are made the way a user makes them, by editing the watched directory
+ * ({@link #apply}, {@link #delete}); agents and tunnels are killed, restarted and handed over the way a node's
+ * operator or a rollout does it.
  */
 public final class LocalMesh implements AutoCloseable {
 
@@ -39,6 +42,13 @@ public final class LocalMesh implements AutoCloseable {
     public static final int CONTROLLER_METRICS_PORT = 15014;
     public static final int METRICS_PORT = 15020;
     public static final int READINESS_PORT = 15021;
+    public static final int AGENT_HEALTH_PORT = 15022;
+    /**
+     * The tunnel runs with what the chart grants its container, CAP_BPF only (read the agent's pinned maps; kernels
+     * 5.19+ need not even that), so the local mesh proves the chart's capability split.
+     */
+    private static final List<String> TUNNEL_CAPABILITIES =
+            List.of("setpriv", "--bounding-set=-all,+bpf", "--inh-caps=-all", "--");
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final String HELLO_IMAGE = "ambit.dev/samples/hello";
@@ -49,6 +59,8 @@ public final class LocalMesh implements AutoCloseable {
     private final String classpath;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
+    /** Per node, how many tunnels it has had: each has its own log and ready file. */
+    private final Map<String, Integer> tunnelGenerations = new HashMap<>();
     private Manifests manifests;
 
     public LocalMesh(Path workDir, Path moduleDir) {
@@ -81,11 +93,12 @@ public final class LocalMesh implements AutoCloseable {
         startController();
         for (LocalNode node : manifests.nodes()) {
             startAgent(node.name());
+            startTunnel(node.name());
         }
         manifests.pods().forEach(this::startPod);
         for (LocalNode node : manifests.nodes()) {
-            awaitReady("agent " + node.name(), AddressPlan.nodeNetns(node.number()),
-                    "http://" + AddressPlan.nodeIp(node.number()) + ":" + READINESS_PORT + "/healthz/ready");
+            awaitAgentReady(node.name());
+            awaitTunnelReady(node.name());
         }
         log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),
                 workDir);
@@ -95,6 +108,7 @@ public final class LocalMesh implements AutoCloseable {
     public void down() {
         processes.values().forEach(process -> process.stop(Duration.ofSeconds(2)));
         processes.clear();
+        tunnelGenerations.clear();
         removeEverything();
     }
 
@@ -162,24 +176,33 @@ public final class LocalMesh implements AutoCloseable {
                 logs().resolve("runs").resolve(name + "-" + System.nanoTime() + ".log"), timeout);
     }
 
+    /** Starts a Java main of the local mesh inside {@code namespace/name}'s netns and cgroup, in the background. */
+    public MeshProcess startInPod(String namespace, String name, Class<?> main, List<String> args) {
+        LocalPod pod = manifests.pod(namespace, name);
+        return MeshProcess.start(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                logs().resolve("runs").resolve(name + "-" + main.getSimpleName() + "-" + System.nanoTime() + ".log"));
+    }
+
     /** GETs {@code url} from inside node {@code nodeName}'s namespace (e.g. its metrics). */
     public String fetchFromNode(String nodeName, String path) {
         int number = manifests.node(nodeName).number();
         return fetch(AddressPlan.nodeNetns(number), "http://" + AddressPlan.nodeIp(number) + path, Duration.ofSeconds(10));
     }
 
+    /** SIGTERM, as the kubelet stops a container; the steering stays pinned, the tunnel carries on. */
     public void stopAgent(String nodeName) {
-        processes.remove("agent-" + nodeName).stop(STOP_GRACE);
+        processes.remove(agentName(nodeName)).stop(STOP_GRACE);
     }
 
     /** SIGKILL, as a crash or an OOM kill would. */
     public void killAgent(String nodeName) {
-        processes.remove("agent-" + nodeName).kill();
+        processes.remove(agentName(nodeName)).kill();
     }
 
     public void startAgent(String nodeName) {
         int number = manifests.node(nodeName).number();
-        String name = "agent-" + nodeName;
+        String name = agentName(nodeName);
         processes.put(name, MeshProcess.start(name, AddressPlan.nodeNetns(number), cgroups.agent(number),
                 mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("run",
                         "--node-name", nodeName,
@@ -191,14 +214,96 @@ public final class LocalMesh implements AutoCloseable {
                         "--token-file", tokenFile(nodeName).toString(),
                         "--root-cert", roots().toString(),
                         "--pods-cgroup", cgroups.pods(number).toString(),
-                        "--pin-root", PIN_BASE.resolve(nodeName).toString(),
-                        "--drain-deadline", "PT5S")), logs().resolve(name + ".log")));
+                        "--pin-root", pinRoot(nodeName).toString(),
+                        "--health-address", AddressPlan.nodeIp(number))), logs().resolve(name + ".log")));
     }
 
+    /** Waits for the agent's {@code :15022/healthz/ready}: its steering is loaded and the config applied. */
     public void awaitAgentReady(String nodeName) {
         int number = manifests.node(nodeName).number();
         awaitReady("agent " + nodeName, AddressPlan.nodeNetns(number),
-                "http://" + AddressPlan.nodeIp(number) + ":" + READINESS_PORT + "/healthz/ready");
+                "http://" + AddressPlan.nodeIp(number) + ":" + AGENT_HEALTH_PORT + "/healthz/ready");
+    }
+
+    /** Starts the node's tunnel, which reads the agent's pins (waiting for them if the agent is not up yet). */
+    public void startTunnel(String nodeName) {
+        processes.put(tunnelName(nodeName), startTunnelProcess(nodeName));
+    }
+
+    /** Waits for the node's current tunnel to be ready: its ready file, which no predecessor can fake. */
+    public void awaitTunnelReady(String nodeName) {
+        awaitFile("tunnel " + nodeName, processes.get(tunnelName(nodeName)), readyFile(nodeName));
+    }
+
+    /** SIGTERM: the tunnel stops accepting and drains its connections (up to its drain deadline), then exits. */
+    public void stopTunnel(String nodeName) {
+        processes.remove(tunnelName(nodeName)).stop(STOP_GRACE);
+    }
+
+    /**
+     * Restarts the node's tunnel the way a surge rollout does, without a moment with no listener: a successor starts
+     * beside the running tunnel (they share the ports, SO_REUSEPORT) and, once it is ready, the predecessor gets
+     * SIGTERM and drains. Returns when the predecessor has exited.
+     */
+    public void handOverTunnel(String nodeName) {
+        MeshProcess predecessor = processes.remove(tunnelName(nodeName));
+        MeshProcess successor = startTunnelProcess(nodeName);
+        processes.put(tunnelName(nodeName), successor);
+        awaitTunnelReady(nodeName);
+        predecessor.stop(STOP_GRACE);
+        log.info("event=tunnel_handed_over node={} predecessor_pid={} successor_pid={}", nodeName, predecessor.pid(),
+                successor.pid());
+    }
+
+    /** The node's tunnel logs, oldest first: one file per tunnel process the node has had. */
+    public List<Path> tunnelLogs(String nodeName) {
+        List<Path> files = new ArrayList<>();
+        for (int generation = 1; generation <= tunnelGenerations.getOrDefault(nodeName, 0); generation++) {
+            files.add(tunnelLog(nodeName, generation));
+        }
+        return files;
+    }
+
+    private MeshProcess startTunnelProcess(String nodeName) {
+        int number = manifests.node(nodeName).number();
+        int generation = tunnelGenerations.merge(nodeName, 1, Integer::sum);
+        try {
+            Files.deleteIfExists(readyFile(nodeName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(TUNNEL_CAPABILITIES);
+        command.addAll(mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("tunnel",
+                "--node-name", nodeName,
+                "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
+                "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
+                "--token-file", tokenFile(nodeName).toString(),
+                "--root-cert", roots().toString(),
+                "--pin-root", pinRoot(nodeName).toString(),
+                "--drain-deadline", "PT5S",
+                "--ready-file", readyFile(nodeName).toString())));
+        return MeshProcess.start(tunnelName(nodeName) + "-" + generation, AddressPlan.nodeNetns(number),
+                cgroups.tunnel(number), command, tunnelLog(nodeName, generation));
+    }
+
+    private Path tunnelLog(String nodeName, int generation) {
+        return logs().resolve(tunnelName(nodeName) + (generation == 1 ? "" : "-" + generation) + ".log");
+    }
+
+    private Path readyFile(String nodeName) {
+        return workDir.resolve("run").resolve(tunnelName(nodeName) + "-" + tunnelGenerations.get(nodeName) + ".ready");
+    }
+
+    private Path pinRoot(String nodeName) {
+        return PIN_BASE.resolve(nodeName);
+    }
+
+    private static String agentName(String nodeName) {
+        return "agent-" + nodeName;
+    }
+
+    private static String tunnelName(String nodeName) {
+        return "tunnel-" + nodeName;
     }
 
     public void stopController() {
@@ -261,6 +366,23 @@ public final class LocalMesh implements AutoCloseable {
         log.info("event=ready component=\"{}\"", what);
     }
 
+    private void awaitFile(String what, MeshProcess process, Path file) {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        while (!Files.exists(file)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not become ready (no " + file + "); see "
+                        + process.log());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+        log.info("event=ready component=\"{}\"", what);
+    }
+
     private String fetch(String netns, String url, Duration wait) {
         Path log = logs().resolve("runs").resolve("fetch-" + System.nanoTime() + ".log");
         MeshProcess process = MeshProcess.start("fetch", netns, cgroups.root().resolve("probes"),
@@ -276,6 +398,12 @@ public final class LocalMesh implements AutoCloseable {
         try {
             Files.createDirectories(configDir());
             Files.createDirectories(logs().resolve("runs"));
+            Files.createDirectories(workDir.resolve("run"));
+            try (Stream<Path> stale = Files.list(workDir.resolve("run"))) {
+                for (Path file : stale.toList()) {
+                    Files.delete(file);
+                }
+            }
             try (Stream<Path> old = Files.list(configDir())) {
                 for (Path file : old.toList()) {
                     Files.delete(file);

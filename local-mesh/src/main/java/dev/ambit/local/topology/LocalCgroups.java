@@ -6,11 +6,13 @@ import java.nio.file.Path;
 
 /**
  * The cgroup v2 layout of the local mesh, mirroring a kubelet's: per node a {@code pods} subtree (what the node's
- * agent attaches its steering to) and an {@code agent} cgroup outside it (so the tunnel is never steered).
+ * agent attaches its steering to), and {@code agent} and {@code tunnel} cgroups outside it (so the tunnel is never
+ * steered).
  *
  * <pre>
  *   &lt;cgroup2&gt;/ambit-local/controller
  *   &lt;cgroup2&gt;/ambit-local/node1/agent
+ *   &lt;cgroup2&gt;/ambit-local/node1/tunnel
  *   &lt;cgroup2&gt;/ambit-local/node1/pods/pod&lt;uid&gt;
  * </pre>
  */
@@ -32,6 +34,10 @@ public record LocalCgroups(Path root) {
 
     public Path agent(int node) {
         return node(node).resolve("agent");
+    }
+
+    public Path tunnel(int node) {
+        return node(node).resolve("tunnel");
     }
 
     public Path pods(int node) {

@@ -50,6 +50,9 @@ public final class LocalNetwork {
                 "br0");
         in(netns, "ip", "link", "set", "br0", "up");
         in(netns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // As docs/node-agent.md advises for nodes: when a tunnel hands over to its successor (the two share their
+        // ports), connections still queued at the closing listeners move to the successor instead of being reset.
+        in(netns, "sysctl", "-q", "-w", "net.ipv4.tcp_migrate_req=1");
         for (int other = 1; other <= nodes; other++) {
             if (other != node) {
                 in(netns, "ip", "route", "add", AddressPlan.podCidr(other), "via", AddressPlan.nodeIp(other));

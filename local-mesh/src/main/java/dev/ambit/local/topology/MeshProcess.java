@@ -57,9 +57,39 @@ public final class MeshProcess {
             process.kill();
             throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
         }
+        return process.lastLine();
+    }
+
+    /** Waits until the process has written a line containing {@code text}; fails if it ends or times out first. */
+    public void awaitOutput(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!output().contains(text)) {
+            if (!process.isAlive() && !output().contains(text)) {
+                throw new IllegalStateException(name + " ended before writing '" + text + "'; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not write '" + text + "' within " + timeout + "; see "
+                        + log);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + name, e);
+            }
+        }
+    }
+
+    /** The last line the process wrote, e.g. a client's summary once it has ended. */
+    public String lastLine() {
+        List<String> lines = output().lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    /** Everything the process has written so far. */
+    public String output() {
         try {
-            List<String> lines = Files.readAllLines(log);
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+            return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

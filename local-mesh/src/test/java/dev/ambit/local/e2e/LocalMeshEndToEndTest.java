@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.local.apps.RequestClient;
+import dev.ambit.local.apps.StreamClient;
 import dev.ambit.local.demo.DemoRunner;
 import dev.ambit.local.demo.RequestSummary;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.topology.LocalCgroups;
 import dev.ambit.local.topology.LocalNetwork;
+import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole mesh on this host, as the demo runs it: real controller (file source), node agents with real eBPF,
- * real mTLS tunnels and a real waypoint, in simulated nodes and pods. One mesh serves every test, in order.
+ * real mTLS tunnels (each node's in its own process beside its agent) and a real waypoint, in simulated nodes and
+ * pods. One mesh serves every test, in order.
  */
 @RequiresPrivileges
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,6 +42,8 @@ class LocalMeshEndToEndTest {
     private static final String HELLO_SVC = "http://10.96.0.10:8080/hello";
     private static final Duration RUN = Duration.ofSeconds(90);
     /** What the restarted agent logs when it takes over the programs and enrollments its predecessor pinned. */
+    private static final String HELLO_V2 = "http://10.96.0.12:8080";
+    private static final Pattern PROGRESS = Pattern.compile("event=stream_progress exchanges=(\\d+)");
     private static final Pattern ADOPTED =
             Pattern.compile("event=bpf_redirector_started .*adopted=[1-9].* enrollments=[1-9]");
 
@@ -99,22 +105,64 @@ class LocalMeshEndToEndTest {
 
     @Test
     @Order(7)
-    void aKilledAgentLeavesSteeringInPlaceAndItsSuccessorServesAgain() throws Exception {
-        mesh.killAgent("node2");
-        // node1's tunnel serves its own pods' traffic meanwhile: hello-v1 lives on node1.
-        RequestSummary duringOutage = fromClient("http://10.96.0.11:8080/hello", 10);
-        assertEquals(Map.of("v1", 10), duringOutage.versions(), duringOutage.line());
+    void aKilledAgentLeavesEstablishedConnectionsFlowingAndItsSuccessorAdoptsTheSteering() throws Exception {
+        Path stop = stopFile();
+        MeshProcess stream = mesh.startInPod("demo", "client", StreamClient.class,
+                List.of(HELLO_V2, "300", "interval_ms=20", "stop_file=" + stop));
+        stream.awaitOutput("event=stream_open", RUN);
+        awaitExchangesBeyond(stream, 20);
 
-        mesh.startAgent("node2");
-        mesh.awaitAgentReady("node2");
-        RequestSummary afterRestart = awaitAllOk("http://10.96.0.12:8080/hello", 10);
-        assertEquals(Map.of("v2", 10), afterRestart.versions(), "hello-v2 on node2 is reachable again");
-        String log = Files.readString(mesh.logs().resolve("agent-node2.log"));
-        assertTrue(ADOPTED.matcher(log).find(), "the new agent adopted the pinned steering instead of rebuilding it");
+        mesh.killAgent("node1");
+        long atKill = exchanges(stream);
+        // No agent on the client's node: steering stays pinned, the tunnel (its own process) reads the pins.
+        RequestSummary crossNode = fromClient(HELLO_V2 + "/hello", 10);
+        assertEquals(Map.of("v2", 10), crossNode.versions(), crossNode.line());
+        RequestSummary sameNode = fromClient("http://10.96.0.11:8080/hello", 10);
+        assertEquals(Map.of("v1", 10), sameNode.versions(), sameNode.line());
+        awaitExchangesBeyond(stream, atKill + 20);
+
+        mesh.startAgent("node1");
+        mesh.awaitAgentReady("node1");
+        long atRestart = exchanges(stream);
+        RequestSummary afterRestart = fromClient(HELLO_V2 + "/hello", 10);
+        assertEquals(Map.of("v2", 10), afterRestart.versions(), afterRestart.line());
+        awaitExchangesBeyond(stream, atRestart + 20);
+
+        Files.writeString(stop, "stop");
+        assertTrue(stream.awaitExit(RUN), "the stream client ends once told to");
+        String summary = stream.lastLine();
+        assertTrue(summary.contains(" failures=0 "), "the one connection never dropped nor lost a byte: " + summary);
+        assertTrue(ADOPTED.matcher(Files.readString(mesh.logs().resolve("agent-node1.log"))).find(),
+                "the new agent adopted the pinned steering instead of rebuilding it");
+        assertTrue(tunnelLogs("node1").stream().noneMatch(log -> log.contains("event=steering_pins_reopened")),
+                "the restarted agent kept the same maps: the tunnel never had to re-open them");
     }
 
     @Test
     @Order(8)
+    void tunnelsHandedOverToSuccessorsLoseNoNewConnection() throws Exception {
+        Path stop = stopFile();
+        // Every request is a new connection through node1's outbound listener and node2's HBONE listener.
+        MeshProcess requests = mesh.startInPod("demo", "client", RequestClient.class,
+                List.of(HELLO_V2 + "/hello", "1000000", "stop_file=" + stop));
+        requests.awaitOutput("event=requests_started", RUN);
+
+        mesh.handOverTunnel("node1");
+        mesh.handOverTunnel("node2");
+        // Pooled HBONE connections to node2's old tunnel were told GOAWAY: new streams go to the successor.
+        Thread.sleep(1000);
+
+        Files.writeString(stop, "stop");
+        assertTrue(requests.awaitExit(RUN), "the request loop ends once told to");
+        RequestSummary during = RequestSummary.parse(requests.lastLine());
+        assertTrue(during.total() >= 50, "enough connections crossed the hand-overs: " + during.line());
+        assertEquals(during.total(), during.status(200), "no connection failed during the hand-overs: " + during.line());
+        RequestSummary after = fromClient(HELLO_V2 + "/hello", 10);
+        assertEquals(Map.of("v2", 10), after.versions(), "the successors carry the traffic: " + after.line());
+    }
+
+    @Test
+    @Order(9)
     void trafficFlowsOnTheLastConfigWhileTheControllerIsDown() {
         mesh.stopController();
         try {
@@ -126,7 +174,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());
@@ -135,17 +183,43 @@ class LocalMeshEndToEndTest {
         mesh = null;
     }
 
+    private Path stopFile() throws java.io.IOException {
+        Path stop = mesh.logs().resolve("runs").resolve("stop-" + System.nanoTime());
+        Files.deleteIfExists(stop);
+        return stop;
+    }
+
+    /** What a stream client has exchanged so far, from its last progress line. */
+    private static long exchanges(MeshProcess stream) {
+        Matcher progress = PROGRESS.matcher(stream.output());
+        long last = -1;
+        while (progress.find()) {
+            last = Long.parseLong(progress.group(1));
+        }
+        return last;
+    }
+
+    /** The stream is still exchanging data: it gets past {@code count}, on its one connection. */
+    private static void awaitExchangesBeyond(MeshProcess stream, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (exchanges(stream) <= count) {
+            assertTrue(stream.isAlive(), "the stream client ended early: " + stream.lastLine());
+            assertTrue(System.nanoTime() < deadline, "the stream stalled at " + exchanges(stream) + " exchanges");
+            Thread.sleep(100);
+        }
+    }
+
+    private List<String> tunnelLogs(String node) throws java.io.IOException {
+        List<String> logs = new java.util.ArrayList<>();
+        for (Path log : mesh.tunnelLogs(node)) {
+            logs.add(Files.readString(log));
+        }
+        return logs;
+    }
+
     private RequestSummary fromClient(String url, int count) {
         return RequestSummary.parse(mesh.runInPod("demo", "client", RequestClient.class,
                 List.of(url, String.valueOf(count)), RUN));
-    }
-
-    private RequestSummary awaitAllOk(String url, int count) {
-        RequestSummary last = fromClient(url, count);
-        for (int attempt = 0; attempt < 20 && last.status(200) != count; attempt++) {
-            last = fromClient(url, count);
-        }
-        return last;
     }
 
     private static void assertPassed(Map<String, Object> step) {

@@ -5,24 +5,27 @@ import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.nodeagent.config.MeshConfigView;
 import dev.ambit.nodeagent.enroll.PodCgroupLocator;
 import dev.ambit.nodeagent.enroll.PodReconciler;
 import dev.ambit.nodeagent.host.Bpffs;
 import dev.ambit.nodeagent.host.Cgroup2;
 import dev.ambit.nodeagent.host.MountTable;
-import dev.ambit.nodeagent.metrics.BpfMetrics;
-import dev.ambit.nodeagent.metrics.ConfigStreamMetrics;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
-import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.ztunnel.controlplane.ControlPlane;
 import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
 import dev.ambit.ztunnel.lifecycle.ResourceStack;
+import dev.ambit.ztunnel.metrics.ReadinessServer;
+import dev.ambit.ztunnel.tls.CertManager;
+import dev.ambit.ztunnel.tls.TlsContextFactory;
+import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
 import io.grpc.ManagedChannel;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,37 +39,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node's agent: loads (or adopts) the eBPF steering, runs the node tunnel in this JVM, gets its own identity
- * from the CA, follows the controller's config stream, and keeps the kernel's enrolled pods in step with it.
+ * One node's agent: loads (or adopts) the eBPF steering, gets its own identity from the CA, follows the controller's
+ * config stream, and keeps the kernel's enrolled pods in step with it. The node's tunnel is another process
+ * ({@code node-agent tunnel}) that reads the pinned maps, so this one can crash or restart under live traffic.
  *
- * <p>Stopping it drains the tunnel but leaves the steering pinned: pods keep their redirection across an agent
- * restart, and the next agent adopts it. {@code node-agent uninstall} is what removes it.
+ * <p>Stopping it leaves the steering pinned: pods keep their redirection across an agent restart, and the next agent
+ * adopts it (the same maps, the same links). {@code node-agent uninstall} is what removes it.
  */
 public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
-    private static final List<ResourceType> CONFIG_KINDS = List.of(ResourceType.WORKLOAD, ResourceType.SERVICE,
-            ResourceType.AUTHORIZATION_POLICY, ResourceType.PEER_AUTHENTICATION, ResourceType.TRAFFIC_POLICY);
+    /** What enrollment needs: the node's workloads, and the peer authentications that make a pod STRICT. */
+    private static final List<ResourceType> CONFIG_KINDS =
+            List.of(ResourceType.WORKLOAD, ResourceType.PEER_AUTHENTICATION);
     /** The kubelet creates a pod's cgroup after the pod is in config: look again this often. */
     private static final Duration RECONCILE_PERIOD = Duration.ofSeconds(2);
     private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
     public static final String IDENTITY_SERVICE_ACCOUNT = "ambit-node-agent";
+    public static final int HEALTH_PORT = 15022;
 
     private final NodeAgentSettings settings;
     private final ResourceStack opened;
-    private final Ztunnel tunnel;
     private final PodReconciler reconciler;
-    private final ConfigStreamClient configStream;
     private final ScheduledExecutorService scheduler;
     private volatile TunnelConfig current = TunnelConfig.EMPTY;
+    private volatile boolean configured;
+    private Listener health;
 
-    private NodeAgent(NodeAgentSettings settings, ResourceStack opened, Ztunnel tunnel, PodReconciler reconciler,
-            ConfigStreamClient configStream, ScheduledExecutorService scheduler) {
+    private NodeAgent(NodeAgentSettings settings, ResourceStack opened, PodReconciler reconciler,
+            ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.opened = opened;
-        this.tunnel = tunnel;
         this.reconciler = reconciler;
-        this.configStream = configStream;
         this.scheduler = scheduler;
     }
 
@@ -85,22 +90,13 @@ public final class NodeAgent implements AutoCloseable {
                 settings.socketFastPath())));
 
         ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
-
-        PrometheusRegistry registry = new PrometheusRegistry();
-        BpfMetrics.register(registry, redirector);
-        Ztunnel tunnel = opened.push(Ztunnel.start(
-                ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
-                        .withDrainDeadline(settings.drainDeadline()),
-                Transport.best(),
-                controlPlane.certificateAuthority(),
-                controlPlane.trustBundle(),
-                (client, listener) -> redirector.originalDestinations().lookup(client),
-                registry, clock));
-
-        SpiffeId agentIdentity = controlPlane.identity(settings.controlPlane().rootNamespace(),
-                IDENTITY_SERVICE_ACCOUNT);
-        IdentityBootstrap.await(tunnel.certificates(), agentIdentity, IDENTITY_DEADLINE);
-        ManagedChannel configChannel = controlPlane.configChannel(() -> tunnel.certificates().certificate(agentIdentity));
+        // The agent's own certificate, for the config stream only: the JDK's TLS is plenty for one channel.
+        CertManager certificates = opened.push(new CertManager(controlPlane.certificateAuthority(),
+                controlPlane.trustBundle(), new TlsContextFactory(SslProvider.JDK, controlPlane.trustBundle(), clock),
+                CERTIFICATE_TTL, clock));
+        SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
+        IdentityBootstrap.await(certificates, identity, IDENTITY_DEADLINE);
+        ManagedChannel configChannel = controlPlane.configChannel(() -> certificates.certificate(identity));
 
         PodReconciler reconciler = new PodReconciler(redirector.enroller(), new PodCgroupLocator(podsCgroup));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -109,35 +105,45 @@ public final class NodeAgent implements AutoCloseable {
             return thread;
         });
         opened.push(scheduler, ScheduledExecutorService::shutdownNow);
-        ClientInfo client = ClientInfo.newBuilder()
-                .setId(settings.nodeName() + "/" + UUID.randomUUID())
+        NodeAgent agent = new NodeAgent(settings, opened, reconciler, scheduler);
+        agent.health = opened.push(healthEndpoint(settings.health(), agent, opened));
+        ConfigStreamClient configStream = opened.push(new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+                .setId(settings.nodeName() + "/agent/" + UUID.randomUUID())
                 .setKind(ClientInfo.Kind.NODE_AGENT)
                 .setNodeName(settings.nodeName())
-                .build();
-        NodeAgent[] agent = new NodeAgent[1];
-        ConfigStreamClient configStream = opened.push(new ConfigStreamClient(configChannel, client, CONFIG_KINDS,
-                config -> agent[0].apply(config)));
-        ConfigStreamMetrics.register(registry, configStream);
-        agent[0] = new NodeAgent(settings, opened, tunnel, reconciler, configStream, scheduler);
+                .build(), CONFIG_KINDS, agent::apply));
         configStream.start();
-        scheduler.scheduleWithFixedDelay(agent[0]::reconcilePods, RECONCILE_PERIOD.toMillis(),
+        scheduler.scheduleWithFixedDelay(agent::reconcilePods, RECONCILE_PERIOD.toMillis(),
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={}",
+        log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
                 settings.nodeName(), settings.nodeIp().getHostAddress(), podsCgroup, settings.pinRoot(),
-                settings.controlPlane().controller(), settings.controlPlane().ca());
-        return agent[0];
+                settings.controlPlane().controller(), settings.controlPlane().ca(), agent.health.address());
+        return agent;
     }
 
-    /** Drains the tunnel when the JVM is asked to stop (SIGTERM), leaving the steering pinned. */
+    /**
+     * {@code GET /healthz/ready} on the health port: ready once the first config is applied to the kernel. One small
+     * event loop; it shares the port with a predecessor (SO_REUSEPORT) like the tunnel does.
+     */
+    private static Listener healthEndpoint(InetSocketAddress address, NodeAgent agent, ResourceStack opened) {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newEventLoopGroup(1, "ambit-agent-health");
+        opened.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        return ReadinessServer.bind(transport, group, address, agent::ready);
+    }
+
+    /** Closes on SIGTERM, leaving the steering pinned. */
     public void closeOnShutdown() {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            tunnel.drain(settings.drainDeadline());
-            close();
-        }, "ambit-agent-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "ambit-agent-shutdown"));
     }
 
-    public Ztunnel tunnel() {
-        return tunnel;
+    /** Ready once the controller's config has been applied to the kernel's enrollments at least once. */
+    public boolean ready() {
+        return configured;
+    }
+
+    public InetSocketAddress healthAddress() {
+        return health.address();
     }
 
     @Override
@@ -146,12 +152,13 @@ public final class NodeAgent implements AutoCloseable {
         log.info("event=node_agent_stopped node={} steering=kept_pinned", settings.nodeName());
     }
 
-    /** A new config from the controller: the tunnel's view first, then the kernel's. Rejects by throwing. */
+    /** A new config from the controller, applied to the kernel's enrollments. Rejects by throwing. */
     private void apply(MeshConfig config) {
-        TunnelConfig next = MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace());
-        tunnel.updateConfig(next);
-        current = next;
-        scheduler.execute(this::reconcilePods);
+        current = MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace());
+        scheduler.execute(() -> {
+            reconcilePods();
+            configured = true;
+        });
     }
 
     private void reconcilePods() {

@@ -21,10 +21,14 @@ public final class BpfMap implements AutoCloseable {
     private static final int BPF_MAP_TYPE_PERCPU_HASH = 5;
     private static final int BPF_MAP_TYPE_PERCPU_ARRAY = 6;
     private static final int BPF_MAP_TYPE_LRU_PERCPU_HASH = 10;
+    /** {@code BPF_F_RDONLY}: the descriptor reads the map, never writes it. */
+    private static final int BPF_F_RDONLY = 1 << 3;
+    private static final int OBJ_GET_OPTS_SIZE = 16;
 
     private final LibbpfRuntime libbpf;
     private final String name;
     private final boolean ownsFd;
+    private final int id;
     private final int keySize;
     private final int valueStorageSize;
     private int fd;
@@ -39,6 +43,7 @@ public final class BpfMap implements AutoCloseable {
                 libbpf.libbpf().bpf_obj_get_info_by_fd(fd, info, new IntByReference(info.length)));
         ByteBuffer fields = ByteBuffer.wrap(info).order(ByteOrder.nativeOrder());
         int type = fields.getInt(0);
+        this.id = fields.getInt(4);
         this.keySize = fields.getInt(8);
         int valueSize = fields.getInt(12);
         boolean perCpu = type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY
@@ -58,6 +63,23 @@ public final class BpfMap implements AutoCloseable {
         LibbpfRuntime libbpf = LibbpfRuntime.get();
         int fd = libbpf.check("bpf_obj_get(" + pin + ")", libbpf.libbpf().bpf_obj_get(pin.toString()));
         return new BpfMap(libbpf, pin.getFileName().toString(), fd, true);
+    }
+
+    /**
+     * For a process that only reads what another pinned (the tunnel reading the agent's maps): a read-only
+     * descriptor, so it cannot change steering even by mistake.
+     */
+    public static BpfMap openPinnedReadOnly(Path pin) {
+        LibbpfRuntime libbpf = LibbpfRuntime.get();
+        byte[] options = ByteBuffer.allocate(OBJ_GET_OPTS_SIZE).order(ByteOrder.nativeOrder())
+                .putLong(OBJ_GET_OPTS_SIZE).putInt(BPF_F_RDONLY).array();
+        int fd = libbpf.check("bpf_obj_get(" + pin + ", read-only)", libbpf.libbpf().bpf_obj_get_opts(pin.toString(), options));
+        return new BpfMap(libbpf, pin.getFileName().toString(), fd, true);
+    }
+
+    /** The map's kernel id: the same id is the same map, whoever opened it and however. */
+    public int id() {
+        return id;
     }
 
     public String name() {

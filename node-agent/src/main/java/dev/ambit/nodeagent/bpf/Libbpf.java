@@ -49,6 +49,9 @@ public interface Libbpf {
 
     int bpf_obj_get(String path);
 
+    /** {@code struct bpf_obj_get_opts}: {@code size_t sz; __u32 file_flags;} padded to 16 bytes (libbpf 1.0+). */
+    int bpf_obj_get_opts(String path, @In byte[] options);
+
     int bpf_obj_get_info_by_fd(int fd, @Out byte[] info, IntByReference infoLength);
 
     int bpf_prog_attach(int programFd, int targetFd, int attachType, int flags);

@@ -5,8 +5,8 @@ import dev.ambit.nodeagent.agent.NodeAgentSettings;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code node-agent run}: the DaemonSet's process. Runs until SIGTERM, then drains. */
-@Command(name = "run", description = "Run the node agent: eBPF steering, the node tunnel and the config stream.")
+/** {@code node-agent run}: the agent's process: steering and enrollment. Runs until SIGTERM; the pins stay. */
+@Command(name = "run", description = "Run the node agent: eBPF steering, pod enrollment and its config stream."
+        + " The node's tunnel is a separate process (node-agent tunnel).")
 public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", required = true,
@@ -23,13 +24,9 @@ public final class RunCommand implements Callable<Integer> {
     private String nodeName;
 
     @Option(names = "--node-ip", defaultValue = "${env:NODE_IP}", required = true,
-            description = "This node's address: pods are redirected to it (:15001), peers reach the tunnel on it"
-                    + " (:15008) (default: $NODE_IP).")
+            description = "This node's address: enrolled pods are redirected to the tunnel's :15001 on it"
+                    + " (default: $NODE_IP).")
     private InetAddress nodeIp;
-
-    @Option(names = "--listen-address", defaultValue = "0.0.0.0",
-            description = "Address the tunnel's listeners bind to (default: ${DEFAULT-VALUE}).")
-    private InetAddress listenAddress;
 
     @Mixin
     private ControlPlaneOptions controlPlane;
@@ -38,7 +35,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "cgroup v2 directory holding this node's pods (default: the kubelet's kubepods cgroup).")
     private Path podsCgroup;
 
-    @Option(names = "--pin-root", description = "bpffs directory of the agent's pins (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pin-root", description = "bpffs directory of the agent's pins, which the tunnel reads"
+            + " (default: ${DEFAULT-VALUE}).")
     private Path pinRoot = RedirectorConfig.DEFAULT_PIN_ROOT;
 
     @Option(names = "--socket-fast-path",
@@ -46,14 +44,19 @@ public final class RunCommand implements Callable<Integer> {
                     + " the TCP/IP stack.")
     private boolean socketFastPath;
 
-    @Option(names = "--drain-deadline", defaultValue = "PT30S",
-            description = "On SIGTERM, how long open connections may finish, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    private Duration drainDeadline;
+    @Option(names = "--health-address", defaultValue = "0.0.0.0",
+            description = "Address of the agent's health endpoint (default: ${DEFAULT-VALUE}).")
+    private InetAddress healthAddress;
+
+    @Option(names = "--health-port", defaultValue = "" + NodeAgent.HEALTH_PORT,
+            description = "Port of the agent's GET /healthz/ready (default: ${DEFAULT-VALUE}).")
+    private int healthPort;
 
     @Override
     public Integer call() throws InterruptedException {
-        NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, listenAddress,
-                controlPlane.settings(), Optional.ofNullable(podsCgroup), pinRoot, socketFastPath, drainDeadline));
+        NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, controlPlane.settings(),
+                Optional.ofNullable(podsCgroup), pinRoot, socketFastPath,
+                new InetSocketAddress(healthAddress, healthPort)));
         agent.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -34,7 +34,6 @@ public final class BpfRedirector implements AutoCloseable {
     public static final String OBJECT_RESOURCE = "/dev/ambit/bpf/ambit_redirect.bpf.o";
 
     private static final Logger LOG = LoggerFactory.getLogger(BpfRedirector.class);
-    private static final String ENROLLED_MAP = "enrolled";
     private static final String CONFIG_MAP = "config";
 
     private final RedirectorConfig config;
@@ -47,7 +46,7 @@ public final class BpfRedirector implements AutoCloseable {
         this.config = config;
         this.object = object;
         this.links = links;
-        this.enroller = new PodEnroller(object.map(ENROLLED_MAP), config.podsCgroup());
+        this.enroller = new PodEnroller(object.map(PodEnroller.MAP_NAME), config.podsCgroup());
         this.originalDestinations = new OriginalDestinationLookup(object.map(OriginalDestinationLookup.MAP_NAME));
     }
 

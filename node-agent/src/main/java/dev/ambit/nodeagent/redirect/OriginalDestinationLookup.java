@@ -20,9 +20,9 @@ public final class OriginalDestinationLookup implements AutoCloseable {
         this.originalByPeer = originalByPeer;
     }
 
-    /** For a tunnel in another process than the agent: opens the agent's pinned map. */
+    /** For a tunnel in another process than the agent: opens the agent's pinned map, read-only. */
     public static OriginalDestinationLookup openPinned(Path pinRoot) {
-        return new OriginalDestinationLookup(BpfMap.openPinned(new PinLayout(pinRoot).map(MAP_NAME)));
+        return new OriginalDestinationLookup(BpfMap.openPinnedReadOnly(new PinLayout(pinRoot).map(MAP_NAME)));
     }
 
     /** @return the original destination, or empty when this connection was not steered */

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodEnroller {
 
+    static final String MAP_NAME = "enrolled";
     private static final Logger LOG = LoggerFactory.getLogger(PodEnroller.class);
 
     private final BpfMap enrolled;

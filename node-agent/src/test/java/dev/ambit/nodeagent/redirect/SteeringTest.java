@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,10 +79,12 @@ class SteeringTest {
 
         awaitForgotten(redirector, peer);
         PrometheusRegistry registry = new PrometheusRegistry();
-        BpfMetrics.register(registry, redirector);
-        assertEquals(1.0, metric(registry, "ambit_bpf_enrolled_pods"));
-        assertEquals(1.0, metric(registry, "ambit_bpf_redirects"));
-        assertEquals(0.0, metric(registry, "ambit_bpf_drops"));
+        try (PinnedSteeringView tunnelSide = PinnedSteeringView.follow(node.pinRoot(), Duration.ofSeconds(1))) {
+            BpfMetrics.register(registry, tunnelSide);
+            assertEquals(1.0, metric(registry, "ambit_bpf_enrolled_pods"));
+            assertEquals(1.0, metric(registry, "ambit_bpf_redirects"));
+            assertEquals(0.0, metric(registry, "ambit_bpf_drops"));
+        }
     }
 
     @Test

@@ -123,10 +123,11 @@ public final class TestBackend implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            requests.incrementAndGet();
             Seen seen = new Seen(request.method().name(), request.uri(), request.headers().copy(),
                     request.content().toString(StandardCharsets.UTF_8));
+            // Remembered before counted: a test that sees the count go up then reads last().
             last = seen;
+            requests.incrementAndGet();
             Reply reply = responder.apply(seen);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             Runnable send = () -> {

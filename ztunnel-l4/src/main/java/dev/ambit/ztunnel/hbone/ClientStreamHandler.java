@@ -5,6 +5,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -40,7 +43,10 @@ final class ClientStreamHandler extends ChannelInboundHandlerAdapter {
         Http2Headers headers = new DefaultHttp2Headers().method("CONNECT").authority(authority);
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(f -> {
             if (!f.isSuccess()) {
-                fail(ctx, f.cause());
+                // A GOAWAY read before this stream got its id: the codec refuses to create it, nothing was sent.
+                fail(ctx, beyondPeersGoAway((Http2StreamChannel) ctx.channel())
+                        ? new UnprocessedStreamException(authority, "its GOAWAY came before the stream could open")
+                        : f.cause());
             }
         });
         ctx.read();
@@ -64,7 +70,15 @@ final class ClientStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame reset) {
-            fail(ctx, new HboneConnectException(authority, "reset " + reset.errorCode()));
+            fail(ctx, reset.errorCode() == Http2Error.REFUSED_STREAM.code()
+                    ? new UnprocessedStreamException(authority, "REFUSED_STREAM")
+                    : new HboneConnectException(authority, "reset " + reset.errorCode()));
+        } else if (evt instanceof Http2GoAwayFrame goAway) {
+            // The multiplexer passes a GOAWAY only to streams above its last stream id: ones the peer never saw.
+            goAway.release();
+            fail(ctx, new UnprocessedStreamException(authority, "its GOAWAY came before it saw the stream"));
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 
@@ -75,7 +89,20 @@ final class ClientStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        established.tryFailure(new HboneConnectException(authority, "stream closed before an answer"));
+        Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();
+        established.tryFailure(beyondPeersGoAway(stream)
+                ? new UnprocessedStreamException(authority, "its GOAWAY came before it saw stream " + stream.stream().id())
+                : new HboneConnectException(authority, "stream closed before an answer"));
+    }
+
+    /** Whether the peer's GOAWAY says it never saw this stream (or the stream never got as far as an id). */
+    static boolean beyondPeersGoAway(Http2StreamChannel stream) {
+        Http2ConnectionHandler http2 = stream.parent().pipeline().get(Http2ConnectionHandler.class);
+        if (http2 == null || !http2.connection().goAwayReceived()) {
+            return false;
+        }
+        int id = stream.stream().id();
+        return id < 0 || id > http2.connection().local().lastStreamKnownByPeer();
     }
 
     private void fail(ChannelHandlerContext ctx, Throwable cause) {

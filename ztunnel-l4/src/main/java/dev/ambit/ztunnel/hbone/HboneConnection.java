@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.SslContext;
@@ -153,7 +154,9 @@ final class HboneConnection {
                     .addListener(open -> {
                         if (!open.isSuccess()) {
                             pool.release(this);
-                            established.tryFailure(open.cause());
+                            established.tryFailure(goAwayReceived(channel)
+                                    ? new UnprocessedStreamException(authority, "GOAWAY before the stream opened")
+                                    : open.cause());
                             return;
                         }
                         ((Http2StreamChannel) open.getNow()).closeFuture().addListener(c -> pool.release(this));
@@ -166,6 +169,11 @@ final class HboneConnection {
                 }
             });
         });
+    }
+
+    private static boolean goAwayReceived(Channel channel) {
+        Http2ConnectionHandler http2 = channel.pipeline().get(Http2ConnectionHandler.class);
+        return http2 != null && http2.connection().goAwayReceived();
     }
 
     /** Closes (GOAWAY, then TCP) once connected; always later on the event loop, never under the pool's lock. */

@@ -29,7 +29,7 @@ public final class HboneFailures {
             if (cause instanceof IdentityMismatchException) {
                 return FailureReason.IDENTITY_MISMATCH;
             }
-            if (cause instanceof HboneConnectException) {
+            if (cause instanceof HboneConnectException || cause instanceof UnprocessedStreamException) {
                 return FailureReason.CONNECT_REFUSED;
             }
             if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException

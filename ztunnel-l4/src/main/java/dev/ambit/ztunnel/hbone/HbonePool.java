@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HBONE client: each tunnelled connection is one CONNECT stream, multiplexed over mTLS HTTP/2 connections pooled by
@@ -26,6 +28,10 @@ import java.util.Map;
  * <p>The lock guards only bookkeeping; no I/O happens under it.
  */
 public final class HbonePool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HbonePool.class);
+    /** A peer handing over may GOAWAY twice in a row (its predecessor, then a pooled connection to it). */
+    private static final int UNPROCESSED_RETRIES = 2;
 
     private final Transport transport;
     private final TlsContextSource contexts;
@@ -46,16 +52,41 @@ public final class HbonePool implements AutoCloseable {
      */
     public Future<Http2StreamChannel> connect(HboneKey key, InetSocketAddress target, EventLoop loop) {
         Promise<Http2StreamChannel> result = loop.newPromise();
+        connect(key, target, loop, result, UNPROCESSED_RETRIES);
+        return result;
+    }
+
+    /**
+     * A stream the peer never processed (its GOAWAY came first: it is draining, e.g. handing over to a successor)
+     * is opened again on another connection, a few times at most.
+     */
+    private void connect(HboneKey key, InetSocketAddress target, EventLoop loop, Promise<Http2StreamChannel> result,
+            int retries) {
         SslContext context = contexts.clientContext(key.source());
         if (context == null) {
-            return result.setFailure(new NoCertificateException(key.source()));
+            result.setFailure(new NoCertificateException(key.source()));
+            return;
         }
         HboneConnection connection = reserve(key, context, loop);
         if (connection == null) {
-            return result.setFailure(new IllegalStateException("HBONE pool is closed"));
+            result.setFailure(new IllegalStateException("HBONE pool is closed"));
+            return;
         }
-        connection.openStream(ConnectAuthority.format(target), result);
-        return result;
+        Promise<Http2StreamChannel> attempt = loop.newPromise();
+        connection.openStream(ConnectAuthority.format(target), attempt);
+        attempt.addListener(f -> {
+            if (f.isSuccess()) {
+                result.trySuccess(attempt.getNow());
+            } else if (f.cause() instanceof UnprocessedStreamException && retries > 0) {
+                // The GOAWAY may not have reached the pool yet: that connection must not be picked again.
+                retire(connection);
+                log.info("event=hbone_stream_reopened destination={} reason=\"{}\"", key.destination(),
+                        f.cause().getMessage());
+                connect(key, target, loop, result, retries - 1);
+            } else {
+                result.tryFailure(f.cause());
+            }
+        });
     }
 
     /** Connections open or opening, for all keys. */

@@ -25,11 +25,14 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * socket the tunnel opens is configured here, so all listeners and upstream connections share one set of options:
  * pooled direct buffers, no Nagle, keepalive (dead peers of idle tunnelled connections are found), half-closure (a
  * FIN is relayed, not turned into a close) and bounded write queues.
+ *
+ * <p>Listeners bind with {@code SO_REUSEPORT} (io_uring and epoll): a successor process binds the same ports while
+ * its predecessor still listens, and the predecessor then closes its listeners and drains, so a restart never
+ * leaves a port without a listener. NIO cannot, and a successor fails to bind until the predecessor has closed.
  */
 public final class Transport {
 
@@ -51,6 +58,8 @@ public final class Transport {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     public enum Kind { IO_URING, EPOLL, NIO }
+
+    private static final Path TCP_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
     private final Kind kind;
     private final Supplier<IoHandlerFactory> handlerFactory;
@@ -75,8 +84,9 @@ public final class Transport {
         } else {
             transport = of(Kind.NIO);
         }
-        log.info("event=transport_selected transport={} io_uring_unavailable=\"{}\" epoll_unavailable=\"{}\"",
-                transport.name(), cause(IoUring.isAvailable(), IoUring.unavailabilityCause()),
+        log.info("event=transport_selected transport={} reuseport={} io_uring_unavailable=\"{}\""
+                        + " epoll_unavailable=\"{}\"",
+                transport.name(), transport.sharesPorts(), cause(IoUring.isAvailable(), IoUring.unavailabilityCause()),
                 cause(Epoll.isAvailable(), Epoll.unavailabilityCause()));
         return transport;
     }
@@ -107,6 +117,27 @@ public final class Transport {
         return kind.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether listeners bind with {@code SO_REUSEPORT}, so that a successor process can listen alongside. */
+    public boolean sharesPorts() {
+        return kind != Kind.NIO;
+    }
+
+    /**
+     * What happens to connections queued at a listener when it closes while a successor shares its port: with
+     * {@code net.ipv4.tcp_migrate_req=1} (Linux 5.14+) the kernel moves them to the successor ({@code migrate}),
+     * otherwise they are reset ({@code reset}); {@code unshared} when listeners do not share ports at all.
+     */
+    public String listenerHandover() {
+        if (!sharesPorts()) {
+            return "unshared";
+        }
+        try {
+            return "1".equals(Files.readString(TCP_MIGRATE_REQ).strip()) ? "migrate" : "reset";
+        } catch (IOException | RuntimeException e) {
+            return "reset";
+        }
+    }
+
     public EventLoopGroup newEventLoopGroup(int threads, String name) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), handlerFactory.get());
     }
@@ -116,7 +147,7 @@ public final class Transport {
      * knows where the bytes go.
      */
     public ServerBootstrap serverBootstrap(EventLoopGroup group) {
-        return new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -128,6 +159,7 @@ public final class Transport {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        return sharesPorts() ? bootstrap.option(UnixChannelOption.SO_REUSEPORT, true) : bootstrap;
     }
 
     /** An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. */

@@ -6,6 +6,7 @@ import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.hbone.HboneServer;
 import dev.ambit.ztunnel.hbone.HboneSettings;
 import dev.ambit.ztunnel.hbone.HboneStream;
+import dev.ambit.ztunnel.hbone.HboneStreamAcceptor;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
 import dev.ambit.ztunnel.tls.TlsContextFactory;
 import dev.ambit.ztunnel.tls.TlsContextSource;
@@ -44,9 +45,14 @@ public final class HboneFixture implements AutoCloseable {
 
     /** A server that presents {@code certificate} whatever identity a client asks for. */
     public HboneFixture(TestCa ca, WorkloadCertificate certificate) {
+        this(ca, certificate, HboneFixture::echo);
+    }
+
+    /** The same with {@code acceptor} deciding what becomes of each stream. */
+    public HboneFixture(TestCa ca, WorkloadCertificate certificate, HboneStreamAcceptor acceptor) {
         this.factory = new TlsContextFactory(ca.trustBundle(), Clock.systemUTC());
         this.server = HboneServer.bind(transport, group, new InetSocketAddress(Workloads.loopback(5), 0),
-                new StaticTlsContexts(factory, certificate), SETTINGS, HboneFixture::echo, serverMetrics);
+                new StaticTlsContexts(factory, certificate), SETTINGS, acceptor, serverMetrics);
     }
 
     /** Client contexts presenting {@code certificate}. */
@@ -84,7 +90,8 @@ public final class HboneFixture implements AutoCloseable {
         group.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
-    private static void echo(HboneStream stream) {
+    /** Accepts the stream and sends back whatever it receives. */
+    public static void echo(HboneStream stream) {
         stream.accept();
         stream.channel().pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override

@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.agent;
+package dev.ambit.nodeagent.config;
 
 import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
@@ -12,8 +12,11 @@ import dev.ambit.nodeagent.redirect.PodMode;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import java.util.List;
 
-/** What the node agent makes of the controller's config: the tunnel's view, and which local pods to steer. */
-final class MeshConfigView {
+/**
+ * What a node's two processes make of the controller's config: the tunnel's view of it, and which of the node's pods
+ * the agent steers (which needs the same workload and peer-authentication view).
+ */
+public final class MeshConfigView {
 
     /** Pod-level STRICT can be enforced in the kernel; a per-port override is the tunnel's business (:15006). */
     private static final int WORKLOAD_LEVEL = 0;
@@ -21,7 +24,7 @@ final class MeshConfigView {
     private MeshConfigView() {
     }
 
-    static TunnelConfig tunnelConfig(MeshConfig config, String rootNamespace) {
+    public static TunnelConfig tunnelConfig(MeshConfig config, String rootNamespace) {
         return TunnelConfig.builder()
                 .rootNamespace(rootNamespace)
                 .workloads(config.all(Workload.class))
@@ -32,7 +35,7 @@ final class MeshConfigView {
                 .build();
     }
 
-    static List<DesiredPod> podsToSteer(TunnelConfig config, String nodeName) {
+    public static List<DesiredPod> podsToSteer(TunnelConfig config, String nodeName) {
         return config.workloads().stream()
                 .filter(workload -> workload.node().equals(nodeName) && workload.dataplaneMode() == DataplaneMode.AMBIENT)
                 .map(workload -> new DesiredPod(workload.uid(), workload.addresses(), workload.identity(),

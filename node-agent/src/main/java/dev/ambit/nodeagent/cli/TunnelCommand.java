@@ -1,0 +1,55 @@
+package dev.ambit.nodeagent.cli;
+
+import dev.ambit.nodeagent.redirect.RedirectorConfig;
+import dev.ambit.nodeagent.tunnel.NodeTunnel;
+import dev.ambit.nodeagent.tunnel.NodeTunnelSettings;
+import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code node-agent tunnel}: the node's L4 tunnel as its own process. Runs until SIGTERM, then drains. */
+@Command(name = "tunnel", description = "Run the node's L4 tunnel (mTLS HBONE), reading original destinations from"
+        + " the steering maps node-agent run pins. SIGTERM drains it; a successor may share its ports meanwhile.")
+public final class TunnelCommand implements Callable<Integer> {
+
+    @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", required = true,
+            description = "The node this tunnel serves (default: $NODE_NAME).")
+    private String nodeName;
+
+    @Option(names = "--listen-address", defaultValue = "0.0.0.0",
+            description = "Address the tunnel's listeners (15001, 15006, 15008, 15020, 15021) bind to"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private InetAddress listenAddress;
+
+    @Mixin
+    private ControlPlaneOptions controlPlane;
+
+    @Option(names = "--pin-root", description = "bpffs directory where node-agent run pins the steering"
+            + " (default: ${DEFAULT-VALUE}).")
+    private Path pinRoot = RedirectorConfig.DEFAULT_PIN_ROOT;
+
+    @Option(names = "--drain-deadline", defaultValue = "PT30S",
+            description = "On SIGTERM, how long open connections may finish, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    private Duration drainDeadline;
+
+    @Option(names = "--ready-file",
+            description = "A file that exists exactly while the tunnel is ready: what a probe checks when a"
+                    + " predecessor may still answer on the shared :15021 (default: none).")
+    private Path readyFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        NodeTunnel tunnel = NodeTunnel.start(new NodeTunnelSettings(nodeName, listenAddress, controlPlane.settings(),
+                pinRoot, drainDeadline, Optional.ofNullable(readyFile)));
+        tunnel.closeOnShutdown();
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ambit.nodeagent.redirect;
+
+import dev.ambit.nodeagent.bpf.BpfMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-only descriptors of the agent's pinned maps that the tunnel reads: original destinations, enrollments and
+ * steering counters. Their kernel ids tell whether the pins still name these maps or an agent made new ones.
+ */
+final class PinnedMaps implements AutoCloseable {
+
+    static final List<String> NAMES =
+            List.of(OriginalDestinationLookup.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME);
+
+    private final Map<String, BpfMap> maps;
+    private final OriginalDestinationLookup originalDestinations;
+
+    private PinnedMaps(Map<String, BpfMap> maps) {
+        this.maps = maps;
+        this.originalDestinations = new OriginalDestinationLookup(maps.get(OriginalDestinationLookup.MAP_NAME));
+    }
+
+    /** Opens every map or none; throws naming the first pin that could not be opened. */
+    static PinnedMaps open(PinLayout pins) {
+        Map<String, BpfMap> opened = new LinkedHashMap<>();
+        try {
+            for (String name : NAMES) {
+                opened.put(name, BpfMap.openPinnedReadOnly(pins.map(name)));
+            }
+            return new PinnedMaps(opened);
+        } catch (RuntimeException e) {
+            opened.values().forEach(BpfMap::close);
+            throw e;
+        }
+    }
+
+    /** Whether some pin now names another map than the one held; a pin that is gone names nothing new. */
+    boolean replacedIn(PinLayout pins) {
+        for (Map.Entry<String, BpfMap> held : maps.entrySet()) {
+            Path pin = pins.map(held.getKey());
+            if (!Files.exists(pin)) {
+                continue;
+            }
+            try (BpfMap pinned = BpfMap.openPinnedReadOnly(pin)) {
+                if (pinned.id() != held.getValue().id()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Map name to kernel id, for logs and for checking that an agent restart kept the same maps. */
+    Map<String, Integer> ids() {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        maps.forEach((name, map) -> ids.put(name, map.id()));
+        return ids;
+    }
+
+    OriginalDestinationLookup originalDestinations() {
+        return originalDestinations;
+    }
+
+    int enrolledPods() {
+        return maps.get(PodEnroller.MAP_NAME).keys().size();
+    }
+
+    SteeringCounters counters() {
+        return SteeringCounters.read(maps.get(SteeringCounters.MAP_NAME));
+    }
+
+    @Override
+    public void close() {
+        maps.values().forEach(BpfMap::close);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ambit.nodeagent.tunnel;
+
+import dev.ambit.api.config.ResourceType;
+import dev.ambit.api.config.stream.ConfigStreamClient;
+import dev.ambit.api.config.stream.MeshConfig;
+import dev.ambit.api.config.v1.ClientInfo;
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.nodeagent.agent.NodeAgent;
+import dev.ambit.nodeagent.config.MeshConfigView;
+import dev.ambit.nodeagent.metrics.BpfMetrics;
+import dev.ambit.nodeagent.metrics.ConfigStreamMetrics;
+import dev.ambit.nodeagent.redirect.PinnedSteeringView;
+import dev.ambit.ztunnel.Ztunnel;
+import dev.ambit.ztunnel.ZtunnelOptions;
+import dev.ambit.ztunnel.controlplane.ControlPlane;
+import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
+import dev.ambit.ztunnel.lifecycle.ResourceStack;
+import dev.ambit.ztunnel.transport.Transport;
+import io.grpc.ManagedChannel;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's L4 tunnel as its own process, beside the node agent: the agent's restarts and crashes leave the
+ * tunnelled connections alone. It reads original destinations (and the node's steering metrics) from the agent's
+ * pinned maps, follows its own config stream with the node agent identity (both processes of a node run as it),
+ * and serves the node's one scrape endpoint, :15020. It binds its traffic listeners only once it has the config
+ * and certificates to carry traffic: a successor shares the node's ports with a running tunnel (SO_REUSEPORT) and
+ * takes connections from the moment it listens. SIGTERM drains it.
+ */
+public final class NodeTunnel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeTunnel.class);
+    private static final List<ResourceType> CONFIG_KINDS = List.of(ResourceType.WORKLOAD, ResourceType.SERVICE,
+            ResourceType.AUTHORIZATION_POLICY, ResourceType.PEER_AUTHENTICATION, ResourceType.TRAFFIC_POLICY);
+    private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
+    /** How soon the tunnel sees pins an agent creates (or re-creates). */
+    private static final Duration PIN_CHECK_PERIOD = Duration.ofSeconds(1);
+    private static final Duration READY_FILE_PERIOD = Duration.ofMillis(200);
+    private static final Duration SERVE_CHECK_PERIOD = Duration.ofMillis(50);
+    private static final Duration WAITING_LOG_PERIOD = Duration.ofSeconds(10);
+
+    private final NodeTunnelSettings settings;
+    private final ResourceStack opened;
+    private final Ztunnel tunnel;
+    private final PinnedSteeringView steering;
+    private volatile boolean configured;
+    private volatile ReadyFile readyFile;
+
+    private NodeTunnel(NodeTunnelSettings settings, ResourceStack opened, Ztunnel tunnel, PinnedSteeringView steering) {
+        this.settings = settings;
+        this.opened = opened;
+        this.tunnel = tunnel;
+        this.steering = steering;
+    }
+
+    /** Starts everything, or closes what it opened and throws with the reason. */
+    public static NodeTunnel start(NodeTunnelSettings settings) {
+        return ResourceStack.openAll(opened -> start(settings, opened, Clock.systemUTC()));
+    }
+
+    private static NodeTunnel start(NodeTunnelSettings settings, ResourceStack opened, Clock clock) {
+        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
+        PinnedSteeringView steering = opened.push(PinnedSteeringView.follow(settings.pinRoot(), PIN_CHECK_PERIOD));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        BpfMetrics.register(registry, steering);
+        Ztunnel tunnel = opened.push(Ztunnel.prepare(
+                ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
+                        .withDrainDeadline(settings.drainDeadline()),
+                Transport.best(),
+                controlPlane.certificateAuthority(),
+                controlPlane.trustBundle(),
+                (client, listener) -> steering.originalDestination(client),
+                registry, clock));
+        NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
+        tunnel.alsoReadyWhen(() -> node.configured && steering.opened());
+
+        SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(),
+                NodeAgent.IDENTITY_SERVICE_ACCOUNT);
+        IdentityBootstrap.await(tunnel.certificates(), identity, IDENTITY_DEADLINE);
+        ManagedChannel configChannel = controlPlane.configChannel(() -> tunnel.certificates().certificate(identity));
+        ConfigStreamClient configStream = opened.push(new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+                .setId(settings.nodeName() + "/tunnel/" + UUID.randomUUID())
+                .setKind(ClientInfo.Kind.NODE_AGENT)
+                .setNodeName(settings.nodeName())
+                .build(), CONFIG_KINDS, node::apply));
+        ConfigStreamMetrics.register(registry, configStream);
+        configStream.start();
+        node.awaitConfigAndCertificates();
+        tunnel.listen();
+        settings.readyFile().ifPresent(file ->
+                node.readyFile = opened.push(ReadyFile.follow(file, tunnel::ready, READY_FILE_PERIOD)));
+        log.info("event=node_tunnel_started node={} listen_address={} pin_root={} steering_pins={} controller={}"
+                        + " ready_file={}", settings.nodeName(), settings.listenAddress().getHostAddress(),
+                settings.pinRoot(), steering.opened() ? "opened" : "waiting (" + steering.problem().orElse("") + ")",
+                settings.controlPlane().controller(), settings.readyFile().map(Object::toString).orElse("-"));
+        return node;
+    }
+
+    /** On SIGTERM: unready at once, stop accepting (a successor on the same ports takes over), drain, then close. */
+    public void closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ReadyFile file = readyFile;
+            if (file != null) {
+                file.close();
+            }
+            tunnel.drain(settings.drainDeadline());
+            close();
+        }, "ambit-tunnel-shutdown"));
+    }
+
+    public Ztunnel tunnel() {
+        return tunnel;
+    }
+
+    public PinnedSteeringView steering() {
+        return steering;
+    }
+
+    @Override
+    public void close() {
+        opened.close();
+        log.info("event=node_tunnel_stopped node={}", settings.nodeName());
+    }
+
+    /** Until the first config is applied and every local identity has its certificate; logs now and then why not. */
+    private void awaitConfigAndCertificates() {
+        long started = System.nanoTime();
+        long nextLog = started + WAITING_LOG_PERIOD.toNanos();
+        while (!configured || !tunnel.certificatesReady()) {
+            if (System.nanoTime() > nextLog) {
+                log.info("event=tunnel_waiting_to_listen config={} certificates={} waited_ms={}",
+                        configured ? "applied" : "awaited", tunnel.certificatesReady() ? "ready" : "awaited",
+                        (System.nanoTime() - started) / 1_000_000);
+                nextLog += WAITING_LOG_PERIOD.toNanos();
+            }
+            try {
+                Thread.sleep(SERVE_CHECK_PERIOD.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted before the tunnel could listen", e);
+            }
+        }
+    }
+
+    private void apply(MeshConfig config) {
+        tunnel.updateConfig(MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace()));
+        configured = true;
+    }
+}

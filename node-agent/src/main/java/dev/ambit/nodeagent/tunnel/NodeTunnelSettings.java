@@ -1,0 +1,27 @@
+package dev.ambit.nodeagent.tunnel;
+
+import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How one node's tunnel runs; every field is a {@code node-agent tunnel} flag (see docs/node-agent.md).
+ *
+ * @param nodeName      the node this tunnel serves: it holds the identities of that node's pods
+ * @param listenAddress what the tunnel's listeners (15001, 15006, 15008, 15020, 15021) bind to
+ * @param controlPlane  how to reach the controller
+ * @param pinRoot       the bpffs directory where {@code node-agent run} pins the steering maps
+ * @param drainDeadline how long connections may finish after SIGTERM
+ * @param readyFile     a file that exists exactly while the tunnel is ready, for probes that must not reach a
+ *                      predecessor sharing the ports; empty for none
+ */
+public record NodeTunnelSettings(
+        String nodeName,
+        InetAddress listenAddress,
+        ControlPlaneSettings controlPlane,
+        Path pinRoot,
+        Duration drainDeadline,
+        Optional<Path> readyFile) {
+}
