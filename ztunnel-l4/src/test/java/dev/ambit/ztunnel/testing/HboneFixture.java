@@ -92,6 +92,12 @@ public final class HboneFixture implements AutoCloseable {
                 ctx.writeAndFlush(msg);
                 ctx.read();
             }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // A client that resets its stream ends the echo; nothing to report.
+                ctx.close();
+            }
         });
         stream.channel().read();
     }
