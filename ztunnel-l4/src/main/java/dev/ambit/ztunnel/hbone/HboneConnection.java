@@ -101,7 +101,9 @@ final class HboneConnection {
 
     void dial(Bootstrap bootstrap) {
         String serverName = ServerNames.of(key.expectedIdentity());
-        bootstrap.option(ChannelOption.AUTO_READ, true).handler(new ChannelInitializer<SocketChannel>() {
+        // HTTP/2 has no half-closed connection: the server's FIN ends it and its streams.
+        bootstrap.option(ChannelOption.AUTO_READ, true).option(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        bootstrap.handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 SslHandler ssl = context.newHandler(channel.alloc(), serverName, key.destination().getPort());

@@ -73,6 +73,11 @@ public final class HboneFixture implements AutoCloseable {
         return serverMetrics;
     }
 
+    /** HBONE connections the server holds open. */
+    public int serverConnections() {
+        return server.connectionCount();
+    }
+
     public InetSocketAddress address() {
         return server.address();
     }
