@@ -114,6 +114,10 @@ final class HboneConnection {
                     if (f.isSuccess()) {
                         Http2Connections.install(channel, false, settings, RefuseServerStreams.INSTANCE,
                                 new PooledConnectionHandler(pool, HboneConnection.this));
+                        if (!settings.keepaliveInterval().isZero()) {
+                            channel.pipeline().addFirst(new KeepalivePing(settings.keepaliveInterval(),
+                                    settings.keepaliveTimeout(), key.destination()));
+                        }
                         ready.trySuccess(channel);
                         log.debug("event=hbone_connection_established destination={} expected_identity={}",
                                 key.destination(), key.expectedIdentity());

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,9 @@ public final class HboneFixture implements AutoCloseable {
 
     private final Transport transport = Transport.best();
     private final EventLoopGroup group = transport.newEventLoopGroup(2, "hbone-test");
+    /** Clients run apart from the server, so that a stalled server ({@link #stall}) does not stall them. */
+    private final EventLoopGroup clientGroup = transport.newEventLoopGroup(1, "hbone-test-client");
+    private final HboneSettings settings;
     private final TlsContextFactory factory;
     private final TunnelMetrics serverMetrics = new TunnelMetrics(new PrometheusRegistry());
     private final Listener server;
@@ -44,9 +48,15 @@ public final class HboneFixture implements AutoCloseable {
 
     /** A server that presents {@code certificate} whatever identity a client asks for. */
     public HboneFixture(TestCa ca, WorkloadCertificate certificate) {
+        this(ca, certificate, SETTINGS);
+    }
+
+    /** The same, with {@code settings} for the server and its clients alike. */
+    public HboneFixture(TestCa ca, WorkloadCertificate certificate, HboneSettings settings) {
+        this.settings = settings;
         this.factory = new TlsContextFactory(ca.trustBundle(), Clock.systemUTC());
         this.server = HboneServer.bind(transport, group, new InetSocketAddress(Workloads.loopback(5), 0),
-                new StaticTlsContexts(factory, certificate), SETTINGS, HboneFixture::echo, serverMetrics);
+                new StaticTlsContexts(factory, certificate), settings, HboneFixture::echo, serverMetrics);
     }
 
     /** Client contexts presenting {@code certificate}. */
@@ -56,13 +66,29 @@ public final class HboneFixture implements AutoCloseable {
 
     /** Opens a stream from {@code client} contexts as {@code source}, expecting the server to be {@code expected}. */
     public Future<Http2StreamChannel> connect(TlsContextSource client, SpiffeId source, SpiffeId expected) {
-        HbonePool pool = new HbonePool(transport, client, SETTINGS);
+        HbonePool pool = new HbonePool(transport, client, settings);
         pools.add(pool);
         Future<Http2StreamChannel> stream = pool.connect(new HboneKey(source, server.address(), expected), TARGET,
-                group.next());
+                clientGroup.next());
         stream.awaitUninterruptibly(10, TimeUnit.SECONDS);
         pool.close();
         return stream;
+    }
+
+    /**
+     * Holds the server's event loops until the returned handle is closed: a peer whose connections stay open but that
+     * answers nothing, as a node that vanished looks until TCP gives up.
+     */
+    public AutoCloseable stall() {
+        CountDownLatch release = new CountDownLatch(1);
+        group.forEach(loop -> loop.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        return release::countDown;
     }
 
     public TlsContextFactory factory() {
@@ -87,6 +113,7 @@ public final class HboneFixture implements AutoCloseable {
         pools.forEach(pool -> pool.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS));
         server.close();
         group.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        clientGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
     private static void echo(HboneStream stream) {
