@@ -92,7 +92,7 @@ public final class Bridge {
             } else {
                 observer.received(size);
             }
-            peer.channel.write(bytes, peer.channel.voidPromise());
+            peer.channel.write(ChannelEnds.payload(peer.channel, bytes), peer.channel.voidPromise());
         }
 
         @Override

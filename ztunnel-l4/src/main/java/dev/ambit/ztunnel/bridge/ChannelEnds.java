@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.bridge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
@@ -13,10 +14,19 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 
-/** How each kind of channel a bridge joins says "no more data" (FIN) and "broken" (reset). */
+/** How each kind of channel a bridge joins carries bytes, says "no more data" (FIN) and "broken" (reset). */
 public final class ChannelEnds {
 
     private ChannelEnds() {
+    }
+
+    /**
+     * What to write to carry {@code bytes}: a DATA frame on a stream, the bytes themselves on a socket. A stream
+     * channel sizes its write buffer by DATA frames only (a plain buffer counts as an empty frame), so plain bytes
+     * written to it from another event loop would queue there without limit while it still reports itself writable.
+     */
+    public static Object payload(Channel channel, ByteBuf bytes) {
+        return channel instanceof Http2StreamChannel ? new DefaultHttp2DataFrame(bytes) : bytes;
     }
 
     /**

@@ -102,7 +102,9 @@ final class HboneConnection {
 
     void dial(Bootstrap bootstrap) {
         String serverName = ServerNames.of(key.expectedIdentity());
-        bootstrap.option(ChannelOption.AUTO_READ, true).handler(new ChannelInitializer<SocketChannel>() {
+        // HTTP/2 has no half-closed connection: the server's FIN ends it and its streams.
+        bootstrap.option(ChannelOption.AUTO_READ, true).option(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        bootstrap.handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
                 SslHandler ssl = context.newHandler(channel.alloc(), serverName, key.destination().getPort());
@@ -113,6 +115,10 @@ final class HboneConnection {
                     if (f.isSuccess()) {
                         Http2Connections.install(channel, false, settings, RefuseServerStreams.INSTANCE,
                                 new PooledConnectionHandler(pool, HboneConnection.this));
+                        if (!settings.keepaliveInterval().isZero()) {
+                            channel.pipeline().addFirst(new KeepalivePing(settings.keepaliveInterval(),
+                                    settings.keepaliveTimeout(), key.destination()));
+                        }
                         ready.trySuccess(channel);
                         log.debug("event=hbone_connection_established destination={} expected_identity={}",
                                 key.destination(), key.expectedIdentity());

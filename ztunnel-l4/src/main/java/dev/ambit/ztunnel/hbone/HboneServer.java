@@ -30,7 +30,9 @@ public final class HboneServer {
             ConnectionFailures failures) {
         return Listener.bind("hbone", transport.serverBootstrap(group)
                         // HTTP/2 flow control bounds what each stream buffers: the connection itself always reads.
-                        .childOption(ChannelOption.AUTO_READ, true),
+                        .childOption(ChannelOption.AUTO_READ, true)
+                        // HTTP/2 has no half-closed connection: a client's FIN ends it and its streams.
+                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false),
                 address, settings.maxConnections(), failures,
                 channel -> channel.pipeline().addLast(new IdentitySniHandler(contexts, settings.handshakeTimeout()),
                         new ServerHandshakeHandler(settings, acceptor, failures)));

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param gracefulShutdown     how long a closing connection waits for its streams after GOAWAY
  * @param maxHeaderListSize    largest header block accepted; a CONNECT needs a few hundred bytes
  * @param maxConnections       connections a server takes at once (handshaking ones included)
+ * @param keepaliveInterval    how long a pooled connection may be quiet before it is sent a PING; zero turns PINGs off
+ * @param keepaliveTimeout     how long the peer then has to send anything before the connection is taken for dead
  */
 public record HboneSettings(
         int streamWindow,
@@ -26,7 +28,9 @@ public record HboneSettings(
         Duration idleTimeout,
         Duration gracefulShutdown,
         int maxHeaderListSize,
-        int maxConnections) {
+        int maxConnections,
+        Duration keepaliveInterval,
+        Duration keepaliveTimeout) {
 
     public static final int MIB = 1024 * 1024;
 
@@ -38,25 +42,34 @@ public record HboneSettings(
         if (maxConcurrentStreams < 1) {
             throw new IllegalArgumentException("maxConcurrentStreams must be positive");
         }
+        if (keepaliveInterval.isNegative() || keepaliveTimeout.isNegative() || keepaliveTimeout.isZero()) {
+            throw new IllegalArgumentException("keepalive interval must not be negative, its timeout must be positive");
+        }
     }
 
     public static HboneSettings defaults() {
         return new HboneSettings(4 * MIB, 16 * MIB, 100, Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofMinutes(1), Duration.ofSeconds(30), 16 * 1024, 4096);
+                Duration.ofMinutes(1), Duration.ofSeconds(30), 16 * 1024, 4096, Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
     }
 
     public HboneSettings withMaxConcurrentStreams(int streams) {
         return new HboneSettings(streamWindow, connectionWindow, streams, handshakeTimeout, connectTimeout,
-                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections);
+                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
     }
 
     public HboneSettings withWindows(int stream, int connection) {
         return new HboneSettings(stream, connection, maxConcurrentStreams, handshakeTimeout, connectTimeout,
-                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections);
+                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
     }
 
     public HboneSettings withTimeouts(Duration handshake, Duration connect, Duration idle) {
         return new HboneSettings(streamWindow, connectionWindow, maxConcurrentStreams, handshake, connect, idle,
-                gracefulShutdown, maxHeaderListSize, maxConnections);
+                gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
+    }
+
+    public HboneSettings withKeepalive(Duration interval, Duration timeout) {
+        return new HboneSettings(streamWindow, connectionWindow, maxConcurrentStreams, handshakeTimeout,
+                connectTimeout, idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, interval, timeout);
     }
 }

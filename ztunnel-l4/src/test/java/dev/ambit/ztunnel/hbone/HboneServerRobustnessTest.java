@@ -1,11 +1,14 @@
 package dev.ambit.ztunnel.hbone;
 
+import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.ztunnel.metrics.FailureReason;
 import dev.ambit.ztunnel.testing.HboneFixture;
 import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.TestCa;
 import dev.ambit.ztunnel.testing.Waits;
 import dev.ambit.ztunnel.tls.ServerNames;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -16,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -105,6 +109,22 @@ class HboneServerRobustnessTest {
         assertWithin(start);
         Waits.until("handshake failure counted", CLOSED_WITHIN,
                 () -> fixture.serverMetrics().failures(FailureReason.TLS_HANDSHAKE) == before + 1);
+    }
+
+    /**
+     * A client that ends its output without GOAWAY (a killed process, a keepalive that gave up) has ended the
+     * connection: HTTP/2 has no half-closed connection, so the server closes it and its streams rather than keep
+     * them, and the upstream connections behind them, until the graceful-shutdown timeout.
+     */
+    @Test
+    void clientThatEndsItsOutputIsClosedWithItsStreams() throws Exception {
+        SpiffeId client = TestCa.identity("demo", "client");
+        Http2StreamChannel stream = fixture.connect(fixture.client(CA.issue(client, Duration.ofHours(1))), client,
+                TestCa.identity("demo", "echo")).get(10, TimeUnit.SECONDS);
+        Waits.until("server connection", CLOSED_WITHIN, () -> fixture.serverConnections() == 1);
+        ((DuplexChannel) stream.parent()).shutdownOutput().sync();
+        Waits.until("server connection closed", CLOSED_WITHIN, () -> fixture.serverConnections() == 0);
+        assertTrue(stream.closeFuture().await(CLOSED_WITHIN.toMillis()), "the client's stream is still open");
     }
 
     private static void assertClosedAfterSending(byte[] bytes, FailureReason reason) throws IOException {

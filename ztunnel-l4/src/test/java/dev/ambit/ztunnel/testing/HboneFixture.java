@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +39,9 @@ public final class HboneFixture implements AutoCloseable {
 
     private final Transport transport = Transport.best();
     private final EventLoopGroup group = transport.newEventLoopGroup(2, "hbone-test");
+    /** Clients run apart from the server, so that a stalled server ({@link #stall}) does not stall them. */
+    private final EventLoopGroup clientGroup = transport.newEventLoopGroup(1, "hbone-test-client");
+    private final HboneSettings settings;
     private final TlsContextFactory factory;
     private final TunnelMetrics serverMetrics = new TunnelMetrics(new PrometheusRegistry());
     private final Listener server;
@@ -45,14 +49,25 @@ public final class HboneFixture implements AutoCloseable {
 
     /** A server that presents {@code certificate} whatever identity a client asks for. */
     public HboneFixture(TestCa ca, WorkloadCertificate certificate) {
-        this(ca, certificate, HboneFixture::echo);
+        this(ca, certificate, SETTINGS, HboneFixture::echo);
     }
 
     /** The same with {@code acceptor} deciding what becomes of each stream. */
     public HboneFixture(TestCa ca, WorkloadCertificate certificate, HboneStreamAcceptor acceptor) {
+        this(ca, certificate, SETTINGS, acceptor);
+    }
+
+    /** The same, with {@code settings} for the server and its clients alike. */
+    public HboneFixture(TestCa ca, WorkloadCertificate certificate, HboneSettings settings) {
+        this(ca, certificate, settings, HboneFixture::echo);
+    }
+
+    private HboneFixture(TestCa ca, WorkloadCertificate certificate, HboneSettings settings,
+            HboneStreamAcceptor acceptor) {
+        this.settings = settings;
         this.factory = new TlsContextFactory(ca.trustBundle(), Clock.systemUTC());
         this.server = HboneServer.bind(transport, group, new InetSocketAddress(Workloads.loopback(5), 0),
-                new StaticTlsContexts(factory, certificate), SETTINGS, acceptor, serverMetrics);
+                new StaticTlsContexts(factory, certificate), settings, acceptor, serverMetrics);
     }
 
     /** Client contexts presenting {@code certificate}. */
@@ -62,13 +77,29 @@ public final class HboneFixture implements AutoCloseable {
 
     /** Opens a stream from {@code client} contexts as {@code source}, expecting the server to be {@code expected}. */
     public Future<Http2StreamChannel> connect(TlsContextSource client, SpiffeId source, SpiffeId expected) {
-        HbonePool pool = new HbonePool(transport, client, SETTINGS);
+        HbonePool pool = new HbonePool(transport, client, settings);
         pools.add(pool);
         Future<Http2StreamChannel> stream = pool.connect(new HboneKey(source, server.address(), expected), TARGET,
-                group.next());
+                clientGroup.next());
         stream.awaitUninterruptibly(10, TimeUnit.SECONDS);
         pool.close();
         return stream;
+    }
+
+    /**
+     * Holds the server's event loops until the returned handle is closed: a peer whose connections stay open but that
+     * answers nothing, as a node that vanished looks until TCP gives up.
+     */
+    public AutoCloseable stall() {
+        CountDownLatch release = new CountDownLatch(1);
+        group.forEach(loop -> loop.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        return release::countDown;
     }
 
     public TlsContextFactory factory() {
@@ -77,6 +108,11 @@ public final class HboneFixture implements AutoCloseable {
 
     public TunnelMetrics serverMetrics() {
         return serverMetrics;
+    }
+
+    /** HBONE connections the server holds open. */
+    public int serverConnections() {
+        return server.connectionCount();
     }
 
     public InetSocketAddress address() {
@@ -88,6 +124,7 @@ public final class HboneFixture implements AutoCloseable {
         pools.forEach(pool -> pool.closeConnections().awaitUninterruptibly(2, TimeUnit.SECONDS));
         server.close();
         group.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        clientGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
     /** Accepts the stream and sends back whatever it receives. */
@@ -98,6 +135,12 @@ public final class HboneFixture implements AutoCloseable {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 ctx.writeAndFlush(msg);
                 ctx.read();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // A client that resets its stream ends the echo; nothing to report.
+                ctx.close();
             }
         });
         stream.channel().read();
