@@ -28,6 +28,7 @@ public final class HboneServer {
     public static Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
             TlsContextSource contexts, HboneSettings settings, HboneStreamAcceptor acceptor,
             ConnectionFailures failures) {
+        PeerConnections peers = new PeerConnections(settings.maxConnectionsPerPeer());
         return Listener.bind("hbone", transport.serverBootstrap(group)
                         // HTTP/2 flow control bounds what each stream buffers: the connection itself always reads.
                         .childOption(ChannelOption.AUTO_READ, true)
@@ -35,7 +36,7 @@ public final class HboneServer {
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false),
                 address, settings.maxConnections(), failures,
                 channel -> channel.pipeline().addLast(new IdentitySniHandler(contexts, settings.handshakeTimeout()),
-                        new ServerHandshakeHandler(settings, acceptor, failures)));
+                        new ServerHandshakeHandler(settings, acceptor, failures, peers)));
     }
 
     /**

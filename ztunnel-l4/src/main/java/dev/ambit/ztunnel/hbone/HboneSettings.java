@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param maxConnections       connections a server takes at once (handshaking ones included)
  * @param keepaliveInterval    how long a pooled connection may be quiet before it is sent a PING; zero turns PINGs off
  * @param keepaliveTimeout     how long the peer then has to send anything before the connection is taken for dead
+ * @param maxConnectionsPerPeer connections one client identity may hold to a server at once, so that one peer (a
+ *                             runaway or compromised workload) cannot take all {@code maxConnections}; by default
+ *                             256, room for 25,600 of its streams while sixteen such peers fit in the listener
  */
 public record HboneSettings(
         int streamWindow,
@@ -30,7 +33,8 @@ public record HboneSettings(
         int maxHeaderListSize,
         int maxConnections,
         Duration keepaliveInterval,
-        Duration keepaliveTimeout) {
+        Duration keepaliveTimeout,
+        int maxConnectionsPerPeer) {
 
     public static final int MIB = 1024 * 1024;
 
@@ -45,31 +49,44 @@ public record HboneSettings(
         if (keepaliveInterval.isNegative() || keepaliveTimeout.isNegative() || keepaliveTimeout.isZero()) {
             throw new IllegalArgumentException("keepalive interval must not be negative, its timeout must be positive");
         }
+        if (maxConnectionsPerPeer < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerPeer must be positive");
+        }
     }
 
     public static HboneSettings defaults() {
         return new HboneSettings(4 * MIB, 16 * MIB, 100, Duration.ofSeconds(10), Duration.ofSeconds(10),
                 Duration.ofMinutes(1), Duration.ofSeconds(30), 16 * 1024, 4096, Duration.ofSeconds(30),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), 256);
     }
 
     public HboneSettings withMaxConcurrentStreams(int streams) {
         return new HboneSettings(streamWindow, connectionWindow, streams, handshakeTimeout, connectTimeout,
-                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
+                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout,
+                maxConnectionsPerPeer);
     }
 
     public HboneSettings withWindows(int stream, int connection) {
         return new HboneSettings(stream, connection, maxConcurrentStreams, handshakeTimeout, connectTimeout,
-                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
+                idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout,
+                maxConnectionsPerPeer);
     }
 
     public HboneSettings withTimeouts(Duration handshake, Duration connect, Duration idle) {
         return new HboneSettings(streamWindow, connectionWindow, maxConcurrentStreams, handshake, connect, idle,
-                gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout);
+                gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval, keepaliveTimeout,
+                maxConnectionsPerPeer);
     }
 
     public HboneSettings withKeepalive(Duration interval, Duration timeout) {
         return new HboneSettings(streamWindow, connectionWindow, maxConcurrentStreams, handshakeTimeout,
-                connectTimeout, idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, interval, timeout);
+                connectTimeout, idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, interval, timeout,
+                maxConnectionsPerPeer);
+    }
+
+    public HboneSettings withMaxConnectionsPerPeer(int connections) {
+        return new HboneSettings(streamWindow, connectionWindow, maxConcurrentStreams, handshakeTimeout,
+                connectTimeout, idleTimeout, gracefulShutdown, maxHeaderListSize, maxConnections, keepaliveInterval,
+                keepaliveTimeout, connections);
     }
 }

@@ -3,6 +3,7 @@ package dev.ambit.ztunnel.hbone;
 import dev.ambit.api.identity.SpiffeCertificates;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.ztunnel.metrics.ConnectionFailures;
+import dev.ambit.ztunnel.metrics.FailureReason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for the server side of the TLS handshake. On success, with ALPN {@code h2}, it takes the client's identity
- * from its (already verified) certificate and turns the connection into HTTP/2 whose streams go to the acceptor; on
- * any failure it counts the reason and closes.
+ * from its (already verified) certificate and, unless that identity already holds its maximum of connections, turns
+ * the connection into HTTP/2 whose streams go to the acceptor; on any failure it counts the reason and closes.
  */
 final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -29,12 +30,15 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final HboneSettings settings;
     private final HboneStreamAcceptor acceptor;
     private final ConnectionFailures failures;
+    private final PeerConnections peers;
     private boolean failed;
 
-    ServerHandshakeHandler(HboneSettings settings, HboneStreamAcceptor acceptor, ConnectionFailures failures) {
+    ServerHandshakeHandler(HboneSettings settings, HboneStreamAcceptor acceptor, ConnectionFailures failures,
+            PeerConnections peers) {
         this.settings = settings;
         this.acceptor = acceptor;
         this.failures = failures;
+        this.peers = peers;
     }
 
     @Override
@@ -59,6 +63,15 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         SpiffeId peer = peerIdentity(ssl);
         Channel channel = ctx.channel();
+        if (!peers.tryOpen(peer)) {
+            failed = true;
+            failures.record(FailureReason.PEER_FULL);
+            log.warn("event=connection_rejected listener=hbone peer={} remote={} reason=peer_full limit={}", peer,
+                    channel.remoteAddress(), peers.maxPerPeer());
+            ctx.close();
+            return;
+        }
+        channel.closeFuture().addListener(f -> peers.closed(peer));
         IdleConnectionTimer idle = new IdleConnectionTimer(channel, settings.idleTimeout());
         ctx.pipeline().remove(this);
         Http2Connections.install(channel, true, settings, new ChannelInitializer<Http2StreamChannel>() {

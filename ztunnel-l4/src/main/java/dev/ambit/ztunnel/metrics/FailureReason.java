@@ -33,7 +33,9 @@ public enum FailureReason {
     /** Plaintext to a workload whose PeerAuthentication is STRICT. */
     PLAINTEXT_REJECTED,
     /** A listener already holds its maximum of open connections. */
-    LISTENER_FULL;
+    LISTENER_FULL,
+    /** The HBONE client's identity already holds its maximum of connections to this tunnel. */
+    PEER_FULL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
