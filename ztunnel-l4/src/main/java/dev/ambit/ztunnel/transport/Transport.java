@@ -59,6 +59,18 @@ public final class Transport {
 
     public enum Kind { IO_URING, EPOLL, NIO }
 
+    public static final String TRANSPORT_PROPERTY = "ambit.transport";
+
+    private static Kind named(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "io_uring", "iouring" -> Kind.IO_URING;
+            case "epoll" -> Kind.EPOLL;
+            case "nio" -> Kind.NIO;
+            default -> throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + name
+                    + " names no transport; use io_uring, epoll or nio");
+        };
+    }
+
     private static final Path TCP_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
     private final Kind kind;
@@ -74,8 +86,19 @@ public final class Transport {
         this.socketChannel = socketChannel;
     }
 
-    /** The best transport this machine offers; the choice and why the better ones were skipped are logged. */
+    /**
+     * The best transport this machine offers; the choice and why the better ones were skipped are logged. The
+     * system property {@value #TRANSPORT_PROPERTY} ({@code io_uring}, {@code epoll} or {@code nio}) names one
+     * instead, e.g. to rule io_uring out on a kernel where it misbehaves; it fails when that one is unavailable.
+     */
     public static Transport best() {
+        String chosen = System.getProperty(TRANSPORT_PROPERTY, "").strip();
+        if (!chosen.isEmpty()) {
+            Transport transport = of(named(chosen));
+            log.info("event=transport_selected transport={} reuseport={} chosen_by=-D{}", transport.name(),
+                    transport.sharesPorts(), TRANSPORT_PROPERTY);
+            return transport;
+        }
         Transport transport;
         if (IoUring.isAvailable()) {
             transport = of(Kind.IO_URING);
