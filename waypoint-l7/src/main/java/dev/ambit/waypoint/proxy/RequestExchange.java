@@ -131,7 +131,7 @@ public final class RequestExchange implements UpstreamListener {
     /** Authenticates, authorizes and routes the request; may answer it before returning. */
     public void begin() {
         HttpHeaders headers = request.headers();
-        entry.put(AccessLogField.START_TIME, Instant.now().toString())
+        entry.put(AccessLogField.START_TIME, Instant.now())
                 .put(AccessLogField.METHOD, request.method().name())
                 .put(AccessLogField.PATH, request.uri())
                 .put(AccessLogField.PROTOCOL, downstream.protocol())
