@@ -432,6 +432,7 @@ public final class RequestExchange implements UpstreamListener {
             stream.attach(RequestExchange.this);
             stream.write(head(protocol));
             body.sendTo(stream);
+            stream.flush();
             stream.read();
             if (!body.complete() && stream.isWritable()) {
                 downstream.read();
@@ -526,6 +527,7 @@ public final class RequestExchange implements UpstreamListener {
         mirror();
         if (attempt != null && attempt.stream != null) {
             body.sendTo(attempt.stream);
+            attempt.stream.flush();
             if (!body.complete() && attempt.stream.isWritable()) {
                 downstream.read();
             }
