@@ -10,6 +10,7 @@ import dev.ambit.api.model.traffic.FaultAbort;
 import dev.ambit.api.model.traffic.Mirror;
 import dev.ambit.api.model.traffic.RetryPolicy;
 import dev.ambit.api.model.workload.Workload;
+import dev.ambit.waypoint.authz.AuthorizationEngine;
 import dev.ambit.waypoint.authz.AuthzDecision;
 import dev.ambit.waypoint.authz.AuthzRequest;
 import dev.ambit.waypoint.http.LocalReply;
@@ -193,7 +194,8 @@ public final class RequestExchange implements UpstreamListener {
                 request.headers().remove(jwt.header());
             }
         }
-        AuthzDecision decision = config.authorization(serviceKey.service()).decide(authzRequest());
+        AuthorizationEngine authorization = config.authorization(serviceKey.service());
+        AuthzDecision decision = authorization.allowsAll() ? AuthzDecision.ALLOW : authorization.decide(authzRequest());
         if (!decision.allowed()) {
             entry.put(AccessLogField.DETAIL, decision.reason());
             localReply(HttpResponseStatus.FORBIDDEN, "RBAC: access denied: " + decision.reason(), "RBAC");
@@ -265,8 +267,11 @@ public final class RequestExchange implements UpstreamListener {
         }
         cluster = target.get();
         entry.put(AccessLogField.UPSTREAM_SERVICE, cluster.service().hostname() + ":" + backend.port());
-        mirrors = new ArrayList<>(filters.mirrors());
-        cluster.mirror().ifPresent(mirrors::add);
+        mirrors = filters.mirrors();
+        if (cluster.mirror().isPresent()) {
+            mirrors = new ArrayList<>(mirrors);
+            mirrors.add(cluster.mirror().get());
+        }
         mirror();
         startTimers(rule == null ? RouteTimeouts.NONE : rule.timeouts());
         FaultInjector.Plan fault = cluster.faults() == null ? FaultInjector.Plan.NONE : cluster.faults().decide();
