@@ -119,6 +119,7 @@ public final class WaypointLoopback {
         private final boolean keep;
         private final Path work;
         private final List<Server> servers = new ArrayList<>();
+        private boolean cleaned;
         private final Map<String, List<Sample>> h1 = new LinkedHashMap<>();
         private final Map<String, List<Sample>> h2 = new LinkedHashMap<>();
 
@@ -141,7 +142,8 @@ public final class WaypointLoopback {
         }
 
         void run() throws Exception {
-            Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "loopback-stop"));
+            // Ctrl-C (or SIGTERM) skips the finally below: the hook stops the servers and cleans up.
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stopAndClean, "loopback-stop"));
             try {
                 start();
                 if (serve) {
@@ -159,12 +161,20 @@ public final class WaypointLoopback {
                 }
                 System.out.print(report());
             } finally {
-                stopAll();
-                if (!keep) {
-                    deleteWork();
-                } else {
-                    log("work directory kept: " + work);
-                }
+                stopAndClean();
+            }
+        }
+
+        private synchronized void stopAndClean() {
+            if (cleaned) {
+                return;
+            }
+            cleaned = true;
+            stopAll();
+            if (!keep) {
+                deleteWork();
+            } else if (Files.exists(work)) {
+                log("work directory kept: " + work);
             }
         }
 
@@ -183,8 +193,9 @@ public final class WaypointLoopback {
                 Files.writeString(logback, waypointLogback());
                 List<String> waypoint = new ArrayList<>(List.of(java));
                 waypoint.addAll(MESH_JVM);
-                waypoint.addAll(waypointJvm);
-                waypoint.addAll(List.of("-Dlogback.configurationFile=" + logback, "-cp", classpath,
+                waypoint.add("-Dlogback.configurationFile=" + logback);
+                waypoint.addAll(waypointJvm); // after it: a -Dlogback.configurationFile here wins
+                waypoint.addAll(List.of("-cp", classpath,
                         WaypointLoopback.class.getName(), "--serve-waypoint", "--port", Integer.toString(waypointPort),
                         "--backend-port", Integer.toString(backendPort)));
                 startServer("waypoint", waypoint);
@@ -302,8 +313,8 @@ public final class WaypointLoopback {
         /** A short pass of each tool against each path: JIT and connection pools warm before anything counts. */
         private void warmUp() throws Exception {
             for (String path : paths) {
-                wrk(path, 0, 3);
-                h2load(path, 0, 3);
+                wrk(path, 0, 5);
+                h2load(path, 0, 5);
             }
         }
 
@@ -474,6 +485,9 @@ public final class WaypointLoopback {
         }
 
         private void deleteWork() {
+            if (!Files.exists(work)) {
+                return;
+            }
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             } catch (IOException e) {
