@@ -51,12 +51,15 @@ import java.util.regex.Pattern;
  * java -cp bench/target/benchmarks.jar dev.ambit.bench.l7.WaypointLoopback [--seconds 10] [--rounds 3]
  *     [--connections 16] [--h2-clients 8] [--h2-streams 8] [--port 21080] [--only direct,haproxy,waypoint]
  *     [--access-log file|off] [--waypoint-jvm "-XX:StartFlightRecording=filename=/tmp/wp.jfr,settings=profile"]
- *     [--serve] [--keep]
+ *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--keep]
  * }</pre>
+ *
+ * <p>{@code --baseline-jar} adds a path, {@code baseline}: a second waypoint run from another build's benchmarks.jar
+ * (one that has this class), so that a change is measured against the code before it in the same run.
  *
  * <p>{@code --serve} starts the three servers, prints their addresses and waits (Ctrl-C stops them), for ad-hoc
  * load and profiling; {@code --keep} keeps the work directory (configs, logs, access log, wrk/h2load output). Uses
- * ports {@code --port} (backend), +1 (waypoint) and +2 (HAProxy) on 127.0.0.1. Needs {@code haproxy}, {@code wrk}
+ * ports {@code --port} (backend), +1 (waypoint), +2 (HAProxy) and +3 (baseline) on 127.0.0.1. Needs {@code haproxy}, {@code wrk}
  * and {@code h2load} on the PATH.
  */
 public final class WaypointLoopback {
@@ -112,6 +115,8 @@ public final class WaypointLoopback {
         private final int backendPort;
         private final int waypointPort;
         private final int haproxyPort;
+        private final int baselinePort;
+        private final Optional<String> baselineJar;
         private final boolean accessLog;
         private final List<String> waypointJvm;
         private final List<String> paths;
@@ -132,10 +137,13 @@ public final class WaypointLoopback {
             backendPort = args.integer("port", 21080);
             waypointPort = backendPort + 1;
             haproxyPort = backendPort + 2;
+            baselinePort = backendPort + 3;
+            baselineJar = args.optional("baseline-jar");
             accessLog = !args.optional("access-log").orElse("file").equals("off");
             waypointJvm = args.optional("waypoint-jvm").map(s -> Arrays.asList(s.trim().split("\\s+")))
                     .orElse(List.of());
-            paths = Arrays.asList(args.optional("only").orElse("direct,haproxy,waypoint").split(","));
+            paths = Arrays.asList(args.optional("only").orElse(baselineJar.isPresent()
+                    ? "direct,haproxy,baseline,waypoint" : "direct,haproxy,waypoint").split(","));
             serve = args.flag("serve");
             keep = args.flag("keep");
             work = Files.createTempDirectory("waypoint-loopback");
@@ -188,17 +196,14 @@ public final class WaypointLoopback {
             backend.addAll(List.of("-cp", classpath, HttpBackend.class.getName(), "--address", LOOPBACK, "--port",
                     Integer.toString(backendPort)));
             startServer("backend", backend);
+            Path logback = work.resolve("waypoint-logback.xml");
+            Files.writeString(logback, waypointLogback());
             if (paths.contains("waypoint")) {
-                Path logback = work.resolve("waypoint-logback.xml");
-                Files.writeString(logback, waypointLogback());
-                List<String> waypoint = new ArrayList<>(List.of(java));
-                waypoint.addAll(MESH_JVM);
-                waypoint.add("-Dlogback.configurationFile=" + logback);
-                waypoint.addAll(waypointJvm); // after it: a -Dlogback.configurationFile here wins
-                waypoint.addAll(List.of("-cp", classpath,
-                        WaypointLoopback.class.getName(), "--serve-waypoint", "--port", Integer.toString(waypointPort),
-                        "--backend-port", Integer.toString(backendPort)));
-                startServer("waypoint", waypoint);
+                startServer("waypoint", waypointCommand(java, classpath, logback, waypointPort));
+            }
+            if (paths.contains("baseline")) {
+                startServer("baseline", waypointCommand(java, baselineJar.orElseThrow(() ->
+                        new IllegalArgumentException("the baseline path needs --baseline-jar")), logback, baselinePort));
             }
             if (paths.contains("haproxy")) {
                 Path config = work.resolve("haproxy.cfg");
@@ -209,9 +214,23 @@ public final class WaypointLoopback {
             if (paths.contains("waypoint")) {
                 awaitPort(waypointPort);
             }
+            if (paths.contains("baseline")) {
+                awaitPort(baselinePort);
+            }
             if (paths.contains("haproxy")) {
                 awaitPort(haproxyPort);
             }
+        }
+
+        /** A waypoint process; {@code classpath} may be another build's benchmarks.jar (the baseline). */
+        private List<String> waypointCommand(String java, String classpath, Path logback, int port) {
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(MESH_JVM);
+            command.add("-Dlogback.configurationFile=" + logback);
+            command.addAll(waypointJvm); // after it: a -Dlogback.configurationFile here wins
+            command.addAll(List.of("-cp", classpath, WaypointLoopback.class.getName(), "--serve-waypoint", "--port",
+                    Integer.toString(port), "--backend-port", Integer.toString(backendPort)));
+            return command;
         }
 
         private String waypointLogback() {
@@ -303,8 +322,9 @@ public final class WaypointLoopback {
                 case "direct" -> backendPort;
                 case "haproxy" -> haproxyPort;
                 case "waypoint" -> waypointPort;
+                case "baseline" -> baselinePort;
                 default -> throw new IllegalArgumentException("unknown path " + path
-                        + "; expected direct, haproxy or waypoint");
+                        + "; expected direct, haproxy, waypoint or baseline");
             };
         }
 
