@@ -27,6 +27,8 @@ public final class AccessLog implements AutoCloseable {
     /** Entries waiting for the writer thread beyond which event loops write their own lines. */
     static final int QUEUE_LIMIT = 16_384;
     static final long LINGER_MILLIS = 2;
+    /** A line with every field is about 650 characters; long paths and user agents grow the builder. */
+    private static final int LINE_CAPACITY = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -65,7 +67,7 @@ public final class AccessLog implements AutoCloseable {
             if (current != null) {
                 queued.decrementAndGet();
             }
-            log.info(format(entry));
+            log.info(format(entry, new StringBuilder(LINE_CAPACITY)));
             return;
         }
         queue.offer(entry);
@@ -74,7 +76,7 @@ public final class AccessLog implements AutoCloseable {
         }
         if (closed) {
             // Closed meanwhile: the writer may have drained for the last time before this entry came.
-            drain();
+            drain(null);
         }
     }
 
@@ -91,7 +93,7 @@ public final class AccessLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        drain();
+        drain(null);
     }
 
     private Thread writerThread() {
@@ -112,9 +114,10 @@ public final class AccessLog implements AutoCloseable {
 
     private void run() {
         long linger = TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+        StringBuilder scratch = new StringBuilder(LINE_CAPACITY);
         while (true) {
             boolean last = closed;
-            drain();
+            drain(scratch);
             if (last) {
                 return;
             }
@@ -130,12 +133,13 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    private void drain() {
+    /** @param scratch the writer thread's reusable builder; null on any other thread */
+    private void drain(StringBuilder scratch) {
         AccessLogEntry entry;
         while ((entry = queue.poll()) != null) {
             queued.decrementAndGet();
             try {
-                log.info(format(entry));
+                log.info(format(entry, scratch != null ? scratch : new StringBuilder(LINE_CAPACITY)));
             } catch (RuntimeException e) {
                 // A broken appender must not end the writer: the next lines may get through.
                 LoggerFactory.getLogger(AccessLog.class).warn("event=access_log_failed error=\"{}\"", e.toString());
@@ -144,7 +148,13 @@ public final class AccessLog implements AutoCloseable {
     }
 
     String format(AccessLogEntry entry) {
-        StringBuilder line = new StringBuilder(640).append('{');
+        return format(entry, new StringBuilder(LINE_CAPACITY));
+    }
+
+    /** Formats into {@code line} (emptied first), so that the writer thread reuses one builder. */
+    private String format(AccessLogEntry entry, StringBuilder line) {
+        line.setLength(0);
+        line.append('{');
         for (AccessLogField field : fields) {
             Object value = entry.get(field);
             if (value == null) {

@@ -1,8 +1,9 @@
 package dev.ambit.waypoint.observe;
 
 /**
- * The values of one request's access-log line, filled in as the request goes. Values must be immutable (strings,
- * numbers, instants): once written, the entry is formatted on the access log's own thread.
+ * The values of one request's access-log line, filled in as the request goes. Values must be immutable: strings,
+ * numbers, instants, or values whose {@code toString()} is the field (an identity, a name, an address), which is then
+ * called on the access log's own thread, where the entry is formatted once written.
  */
 public final class AccessLogEntry {
 

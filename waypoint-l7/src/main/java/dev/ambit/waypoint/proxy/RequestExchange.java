@@ -139,7 +139,7 @@ public final class RequestExchange implements UpstreamListener {
                 .put(AccessLogField.AUTHORITY, headers.get(HttpHeaderNames.HOST))
                 .put(AccessLogField.USER_AGENT, headers.get(HttpHeaderNames.USER_AGENT))
                 .put(AccessLogField.SOURCE_ADDRESS, downstream.sourceAddress())
-                .put(AccessLogField.SOURCE_PRINCIPAL, downstream.peer().map(SpiffeId::uri).orElse(null));
+                .put(AccessLogField.SOURCE_PRINCIPAL, downstream.peer().orElse(null));
         String target = PathNormalizer.normalize(request.uri());
         if (target == null) {
             localReply(HttpResponseStatus.BAD_REQUEST, "request target is not an absolute path", "DPE");
@@ -230,7 +230,7 @@ public final class RequestExchange implements UpstreamListener {
             }
             route = selection.get();
             rule = route.rule();
-            entry.put(AccessLogField.ROUTE, route.route().toString());
+            entry.put(AccessLogField.ROUTE, route.route());
         } else {
             rule = null;
         }
@@ -266,7 +266,7 @@ public final class RequestExchange implements UpstreamListener {
             return;
         }
         cluster = target.get();
-        entry.put(AccessLogField.UPSTREAM_SERVICE, cluster.service().hostname() + ":" + backend.port());
+        entry.put(AccessLogField.UPSTREAM_SERVICE, cluster.authority());
         mirrors = filters.mirrors();
         if (cluster.mirror().isPresent()) {
             mirrors = new ArrayList<>(mirrors);
@@ -790,7 +790,7 @@ public final class RequestExchange implements UpstreamListener {
                 .put(AccessLogField.BYTES_SENT, bytesSent)
                 .put(AccessLogField.DURATION_MS, duration / 1_000_000)
                 .put(AccessLogField.ATTEMPTS, attempts)
-                .put(AccessLogField.UPSTREAM_HOST, lastHost == null ? null : lastHost.toString());
+                .put(AccessLogField.UPSTREAM_HOST, lastHost == null ? null : lastHost.target());
         env.accessLog().write(entry);
         if (log.isDebugEnabled()) {
             log.debug("event=request_done status={} flags={} attempts={}", status, flags, attempts);
