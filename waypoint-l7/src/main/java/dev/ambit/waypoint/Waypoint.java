@@ -38,6 +38,7 @@ public final class Waypoint implements AutoCloseable {
     private final WaypointSettings settings;
     private final JwksCache keys;
     private final AtomicReference<CompiledConfig> config = new AtomicReference<>(CompiledConfig.empty());
+    private final AccessLog accessLog;
     private final InboundPipeline pipeline;
     private final List<InboundConnectionSource> sources = new ArrayList<>();
 
@@ -46,9 +47,10 @@ public final class Waypoint implements AutoCloseable {
         this.settings = settings;
         this.keys = new JwksCache(settings.jwt());
         long backoff = settings.retryBackoff().toNanos();
+        this.accessLog = new AccessLog(settings.accessLog());
         ExchangeEnvironment env = new ExchangeEnvironment(config::get,
                 new ConnectionPools(connector, settings.upstream()), settings.limits(), new RequestMetrics(registry),
-                new AccessLog(settings.accessLog()), settings.random(), new Backoff(backoff, backoff * 10));
+                accessLog, settings.random(), new Backoff(backoff, backoff * 10));
         this.pipeline = new InboundPipeline(env);
     }
 
@@ -77,7 +79,10 @@ public final class Waypoint implements AutoCloseable {
         pipeline.install(connection);
     }
 
-    /** Stops listening; connections under way are left to finish (their event loops belong to the caller). */
+    /**
+     * Stops listening and writes the access-log lines still queued; connections under way are left to finish (their
+     * event loops belong to the caller), and their lines are written as they end.
+     */
     @Override
     public void close() {
         synchronized (sources) {
@@ -85,5 +90,6 @@ public final class Waypoint implements AutoCloseable {
             sources.clear();
         }
         keys.close();
+        accessLog.close();
     }
 }

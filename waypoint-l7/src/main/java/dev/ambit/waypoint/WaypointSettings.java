@@ -6,7 +6,7 @@ import dev.ambit.waypoint.observe.AccessLogSettings;
 import dev.ambit.waypoint.upstream.UpstreamSettings;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,9 +25,15 @@ public record WaypointSettings(
         Duration retryBackoff,
         Clock clock) {
 
+    private static final RandomGenerator PER_THREAD_RANDOM = () -> ThreadLocalRandom.current().nextLong();
+
+    /**
+     * Defaults; the random source draws from each calling thread's {@link ThreadLocalRandom}, so that event loops
+     * never contend on one seed (a request takes several draws: request and trace ids, splits, balancing).
+     */
     public static WaypointSettings defaults() {
         return new WaypointSettings(HttpLimits.defaults(), UpstreamSettings.defaults(), JwtSettings.defaults(),
-                AccessLogSettings.defaults(), new Random(), Duration.ofMillis(25), Clock.systemUTC());
+                AccessLogSettings.defaults(), PER_THREAD_RANDOM, Duration.ofMillis(25), Clock.systemUTC());
     }
 
     public WaypointSettings withLimits(HttpLimits newLimits) {

@@ -101,7 +101,7 @@ class ObservabilityTest {
         try (AccessLogCapture capture = new AccessLogCapture()) {
             client.send("ratings", "GET", "/logged?q=1", Map.of("Authorization", "Bearer secret-token"), null);
             client.get("nowhere", "/");
-            lines = capture.lines();
+            lines = capture.awaitLines(2);
         }
         assertEquals(2, lines.size());
         String line = lines.get(0);

@@ -160,7 +160,7 @@ class ResilienceTest {
                     }
                 }
                 // The access log's DI flag counts delays exactly; the elapsed time shows they were served.
-                delayed = log.lines().stream().filter(line -> line.contains("\"response_flags\":\"DI")).count();
+                delayed = log.awaitLines(requests).stream().filter(line -> line.contains("\"response_flags\":\"DI")).count();
             }
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(elapsedMillis >= delayed * 50, "delays were not waited out: " + elapsedMillis + " ms");

@@ -48,6 +48,7 @@ public final class BenchTopology {
     public static final SpiffeId SERVER = identity("server");
     public static final SpiffeId WAYPOINT = identity("waypoint");
     public static final NamespacedName SERVICE = NamespacedName.of(NAMESPACE, "echo");
+    public static final String SERVICE_HOST = "echo.bench.svc.cluster.local";
 
     private static final Workload CLIENT_WORKLOAD = workload("client", CLIENT, NODE_A, CLIENT_POD,
             Optional.of(hbone(NODE_A_ADDRESS)), DataplaneMode.AMBIENT, List.of());
@@ -55,7 +56,7 @@ public final class BenchTopology {
             Optional.of(hbone(NODE_B_ADDRESS)), DataplaneMode.AMBIENT, List.of(SERVICE));
     private static final Workload WAYPOINT_WORKLOAD = workload("waypoint", WAYPOINT, NODE_B, WAYPOINT_ADDRESS,
             Optional.empty(), DataplaneMode.NONE, List.of());
-    private static final MeshService ECHO_SERVICE = new MeshService(SERVICE, "echo.bench.svc.cluster.local",
+    private static final MeshService ECHO_SERVICE = new MeshService(SERVICE, SERVICE_HOST,
             List.of(SERVICE_VIP), List.of(new ServicePort("http", SERVICE_PORT, BACKEND_PORT, Optional.of("http"))),
             List.of(new Endpoint(SERVER_WORKLOAD.uid(), SERVER_POD, Map.of(SERVICE_PORT, BACKEND_PORT))),
             Optional.of(Waypoint.address(WAYPOINT_ADDRESS)), Map.of("app", "echo"));
@@ -78,6 +79,18 @@ public final class BenchTopology {
 
     public static WaypointConfig waypointConfig() {
         return new WaypointConfig(List.of(ECHO_SERVICE), List.of(CLIENT_WORKLOAD, SERVER_WORKLOAD, WAYPOINT_WORKLOAD),
+                List.of(ECHO_ROUTE), List.of(), List.of(), List.of(), "ambit-system");
+    }
+
+    /**
+     * {@link #waypointConfig()} with the echo service's one endpoint at {@code backend} rather than the server pod:
+     * for a waypoint on loopback ({@code WaypointLoopback}), which finds the service by its {@code Host}.
+     */
+    public static WaypointConfig waypointConfig(InetSocketAddress backend) {
+        MeshService service = new MeshService(ECHO_SERVICE.name(), ECHO_SERVICE.hostname(), ECHO_SERVICE.vips(),
+                ECHO_SERVICE.ports(), List.of(new Endpoint(SERVER_WORKLOAD.uid(), backend.getAddress(),
+                        Map.of(SERVICE_PORT, backend.getPort()))), ECHO_SERVICE.waypoint(), ECHO_SERVICE.labels());
+        return new WaypointConfig(List.of(service), List.of(CLIENT_WORKLOAD, SERVER_WORKLOAD, WAYPOINT_WORKLOAD),
                 List.of(ECHO_ROUTE), List.of(), List.of(), List.of(), "ambit-system");
     }
 

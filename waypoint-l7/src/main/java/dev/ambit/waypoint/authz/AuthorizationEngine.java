@@ -35,6 +35,11 @@ public final class AuthorizationEngine {
                 compile(sorted, AuthorizationPolicy.Action.ALLOW));
     }
 
+    /** No policies: every request is allowed, whatever it is, so callers need not describe it. */
+    public boolean allowsAll() {
+        return deny.isEmpty() && allow.isEmpty();
+    }
+
     public AuthzDecision decide(AuthzRequest request) {
         for (CompiledPolicy policy : deny) {
             if (policy.matches(request)) {

@@ -59,6 +59,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     private RequestExchange current;
     private ScheduledFuture<?> headersTimer;
     private ChannelFuture lastWrite;
+    private String sourceAddress;
     private boolean keepAlive;
     private boolean http10;
     private boolean headRequest;
@@ -297,9 +298,14 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
 
     @Override
     public String sourceAddress() {
-        Channel channel = http2 ? ctx.channel().parent() : ctx.channel();
-        return channel.remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(channel.remoteAddress());
+        // The same for every request of the connection: the access log and authorization ask for it each time.
+        if (sourceAddress == null) {
+            Channel channel = http2 ? ctx.channel().parent() : ctx.channel();
+            sourceAddress = channel.remoteAddress() instanceof InetSocketAddress address
+                    ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                    : String.valueOf(channel.remoteAddress());
+        }
+        return sourceAddress;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +48,8 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
     public void installHttp1(ChannelHandlerContext ctx) {
         // In order, the handler that asks for the first read last: its read must pass the flow-control handler.
         ctx.pipeline()
-                .addAfter(ctx.name(), "h1-activity", new ReadActivity())
+                .addAfter(ctx.name(), "h1-flush", newFlushConsolidation())
+                .addAfter("h1-flush", "h1-activity", new ReadActivity())
                 .addAfter("h1-activity", "h1-decoder", new StrictRequestDecoder(limits))
                 .addAfter("h1-decoder", "h1-encoder", new HttpResponseEncoder())
                 .addAfter("h1-encoder", "h1-expect", new ExpectContinue(limits))
@@ -66,7 +68,8 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
     @SuppressWarnings("deprecation")
     public void installHttp2(ChannelHandlerContext ctx) {
         ctx.pipeline()
-                .addAfter(ctx.name(), "h2-codec", Http2MultiplexCodecBuilder.forServer(
+                .addAfter(ctx.name(), "h2-flush", newFlushConsolidation())
+                .addAfter("h2-flush", "h2-codec", Http2MultiplexCodecBuilder.forServer(
                         new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
@@ -84,5 +87,16 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                 .addAfter("h2-codec", "h2-errors", ConnectionErrors.INSTANCE);
         // The connection always reads: per-stream flow control bounds what each stream buffers.
         ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * Response messages are flushed as they are forwarded, and they are forwarded as the upstream codec decodes them,
+     * one by one: a response head and its body read in one segment from the backend would leave in two, and with
+     * HTTP/2 every stream's response would be a write of its own. Flushes are deferred to the end of the connection's
+     * read or, outside one, of the event loop's current batch of I/O, so what is forwarded together leaves together;
+     * nothing waits for more than that batch, and a connection that stops being writable is flushed at once.
+     */
+    static FlushConsolidationHandler newFlushConsolidation() {
+        return new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true);
     }
 }

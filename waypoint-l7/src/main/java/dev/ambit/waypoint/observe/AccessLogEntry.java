@@ -1,21 +1,25 @@
 package dev.ambit.waypoint.observe;
 
-import java.util.EnumMap;
-import java.util.Map;
-
-/** The values of one request's access-log line, filled in as the request goes. */
+/**
+ * The values of one request's access-log line, filled in as the request goes. Values must be immutable: strings,
+ * numbers, instants, or values whose {@code toString()} is the field (an identity, a name, an address), which is then
+ * called on the access log's own thread, where the entry is formatted once written.
+ */
 public final class AccessLogEntry {
 
-    private final Map<AccessLogField, Object> values = new EnumMap<>(AccessLogField.class);
+    private static final AccessLogField[] FIELDS = AccessLogField.values();
+
+    private final Object[] values = new Object[FIELDS.length];
 
     public AccessLogEntry put(AccessLogField field, Object value) {
         if (value != null) {
-            values.put(field, value);
+            values[field.ordinal()] = value;
         }
         return this;
     }
 
-    Map<AccessLogField, Object> values() {
-        return values;
+    /** The value of {@code field}, or null. */
+    Object get(AccessLogField field) {
+        return values[field.ordinal()];
     }
 }

@@ -88,22 +88,14 @@ public record TraceContext(String traceId, String spanId, String parentSpanId, b
         return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
     }
 
+    /** A random non-zero id of 8 or 16 bytes, in lowercase hex: one draw per 8 bytes. */
     private static String newId(RandomGenerator random, int bytes) {
-        byte[] id = new byte[bytes];
+        long high;
+        long low;
         do {
-            for (int i = 0; i < bytes; i++) {
-                id[i] = (byte) random.nextInt(256);
-            }
-        } while (isZero(id));
-        return HEX.formatHex(id);
-    }
-
-    private static boolean isZero(byte[] id) {
-        for (byte b : id) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
+            high = bytes > 8 ? random.nextLong() : 0;
+            low = random.nextLong();
+        } while (high == 0 && low == 0);
+        return bytes > 8 ? HEX.toHexDigits(high) + HEX.toHexDigits(low) : HEX.toHexDigits(low);
     }
 }

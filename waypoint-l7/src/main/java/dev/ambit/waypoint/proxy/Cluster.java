@@ -40,6 +40,7 @@ public final class Cluster {
     private final RetryConditions retryConditions;
     private final FaultInjector faults;
     private final Optional<UpstreamProtocol> protocol;
+    private final String authority;
 
     Cluster(ServiceKey key, MeshService service, Optional<TrafficPolicy> policy, List<UpstreamHost> hosts,
             Optional<UpstreamProtocol> protocol, RandomGenerator random, Cluster previous) {
@@ -48,6 +49,7 @@ public final class Cluster {
         this.policy = policy;
         this.hosts = List.copyOf(hosts);
         this.protocol = protocol;
+        this.authority = service.hostname() + ":" + key.port();
         boolean samePolicy = previous != null && previous.policy.equals(policy);
         this.balancer = samePolicy ? previous.balancer
                 : LoadBalancers.of(policy.map(TrafficPolicy::loadBalancer).orElse(LoadBalancerAlgorithm.ROUND_ROBIN), random);
@@ -95,6 +97,11 @@ public final class Cluster {
 
     public MeshService service() {
         return service;
+    }
+
+    /** {@code hostname:port}, as the access log names the upstream service. */
+    public String authority() {
+        return authority;
     }
 
     List<UpstreamHost> hosts() {

@@ -10,6 +10,7 @@ import dev.ambit.api.model.traffic.FaultAbort;
 import dev.ambit.api.model.traffic.Mirror;
 import dev.ambit.api.model.traffic.RetryPolicy;
 import dev.ambit.api.model.workload.Workload;
+import dev.ambit.waypoint.authz.AuthorizationEngine;
 import dev.ambit.waypoint.authz.AuthzDecision;
 import dev.ambit.waypoint.authz.AuthzRequest;
 import dev.ambit.waypoint.http.LocalReply;
@@ -131,14 +132,14 @@ public final class RequestExchange implements UpstreamListener {
     /** Authenticates, authorizes and routes the request; may answer it before returning. */
     public void begin() {
         HttpHeaders headers = request.headers();
-        entry.put(AccessLogField.START_TIME, Instant.now().toString())
+        entry.put(AccessLogField.START_TIME, Instant.now())
                 .put(AccessLogField.METHOD, request.method().name())
                 .put(AccessLogField.PATH, request.uri())
                 .put(AccessLogField.PROTOCOL, downstream.protocol())
                 .put(AccessLogField.AUTHORITY, headers.get(HttpHeaderNames.HOST))
                 .put(AccessLogField.USER_AGENT, headers.get(HttpHeaderNames.USER_AGENT))
                 .put(AccessLogField.SOURCE_ADDRESS, downstream.sourceAddress())
-                .put(AccessLogField.SOURCE_PRINCIPAL, downstream.peer().map(SpiffeId::uri).orElse(null));
+                .put(AccessLogField.SOURCE_PRINCIPAL, downstream.peer().orElse(null));
         String target = PathNormalizer.normalize(request.uri());
         if (target == null) {
             localReply(HttpResponseStatus.BAD_REQUEST, "request target is not an absolute path", "DPE");
@@ -193,7 +194,8 @@ public final class RequestExchange implements UpstreamListener {
                 request.headers().remove(jwt.header());
             }
         }
-        AuthzDecision decision = config.authorization(serviceKey.service()).decide(authzRequest());
+        AuthorizationEngine authorization = config.authorization(serviceKey.service());
+        AuthzDecision decision = authorization.allowsAll() ? AuthzDecision.ALLOW : authorization.decide(authzRequest());
         if (!decision.allowed()) {
             entry.put(AccessLogField.DETAIL, decision.reason());
             localReply(HttpResponseStatus.FORBIDDEN, "RBAC: access denied: " + decision.reason(), "RBAC");
@@ -228,7 +230,7 @@ public final class RequestExchange implements UpstreamListener {
             }
             route = selection.get();
             rule = route.rule();
-            entry.put(AccessLogField.ROUTE, route.route().toString());
+            entry.put(AccessLogField.ROUTE, route.route());
         } else {
             rule = null;
         }
@@ -264,9 +266,12 @@ public final class RequestExchange implements UpstreamListener {
             return;
         }
         cluster = target.get();
-        entry.put(AccessLogField.UPSTREAM_SERVICE, cluster.service().hostname() + ":" + backend.port());
-        mirrors = new ArrayList<>(filters.mirrors());
-        cluster.mirror().ifPresent(mirrors::add);
+        entry.put(AccessLogField.UPSTREAM_SERVICE, cluster.authority());
+        mirrors = filters.mirrors();
+        if (cluster.mirror().isPresent()) {
+            mirrors = new ArrayList<>(mirrors);
+            mirrors.add(cluster.mirror().get());
+        }
         mirror();
         startTimers(rule == null ? RouteTimeouts.NONE : rule.timeouts());
         FaultInjector.Plan fault = cluster.faults() == null ? FaultInjector.Plan.NONE : cluster.faults().decide();
@@ -432,6 +437,7 @@ public final class RequestExchange implements UpstreamListener {
             stream.attach(RequestExchange.this);
             stream.write(head(protocol));
             body.sendTo(stream);
+            stream.flush();
             stream.read();
             if (!body.complete() && stream.isWritable()) {
                 downstream.read();
@@ -526,6 +532,7 @@ public final class RequestExchange implements UpstreamListener {
         mirror();
         if (attempt != null && attempt.stream != null) {
             body.sendTo(attempt.stream);
+            attempt.stream.flush();
             if (!body.complete() && attempt.stream.isWritable()) {
                 downstream.read();
             }
@@ -783,7 +790,7 @@ public final class RequestExchange implements UpstreamListener {
                 .put(AccessLogField.BYTES_SENT, bytesSent)
                 .put(AccessLogField.DURATION_MS, duration / 1_000_000)
                 .put(AccessLogField.ATTEMPTS, attempts)
-                .put(AccessLogField.UPSTREAM_HOST, lastHost == null ? null : lastHost.toString());
+                .put(AccessLogField.UPSTREAM_HOST, lastHost == null ? null : lastHost.target());
         env.accessLog().write(entry);
         if (log.isDebugEnabled()) {
             log.debug("event=request_done status={} flags={} attempts={}", status, flags, attempts);

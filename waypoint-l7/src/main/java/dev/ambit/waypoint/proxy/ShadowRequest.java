@@ -64,6 +64,7 @@ final class ShadowRequest implements UpstreamListener {
         stream.write(head);
         body.forEach(stream::write);
         body.clear();
+        stream.flush();
         stream.read();
     }
 

@@ -26,8 +26,14 @@ public final class UpstreamStream {
         handler.attach(listener);
     }
 
+    /** Queues one request message; nothing goes out before {@link #flush}. */
     public ChannelFuture write(HttpObject message) {
-        return channel.writeAndFlush(message);
+        return channel.write(message);
+    }
+
+    /** Sends what was written: once per batch, so that a head and its body leave in one segment. */
+    public void flush() {
+        channel.flush();
     }
 
     public boolean isWritable() {

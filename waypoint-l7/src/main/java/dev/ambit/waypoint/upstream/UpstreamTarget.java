@@ -11,6 +11,15 @@ import java.util.Optional;
  */
 public record UpstreamTarget(InetSocketAddress address, Optional<Workload> workload) {
 
+    /**
+     * The address alone: pools look targets up for every request, and the workload's hash walks all its fields
+     * (labels, services). Equal targets have equal addresses, so this agrees with the record's equals.
+     */
+    @Override
+    public int hashCode() {
+        return address.hashCode();
+    }
+
     @Override
     public String toString() {
         return address.getAddress().getHostAddress() + ":" + address.getPort();

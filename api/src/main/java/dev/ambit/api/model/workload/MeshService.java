@@ -48,7 +48,13 @@ public record MeshService(
 
     /** The port with this number, if the service has one. */
     public Optional<ServicePort> port(int number) {
-        return ports.stream().filter(port -> port.port() == number).findFirst();
+        // A loop, not a stream: the waypoint asks for every request.
+        for (ServicePort port : ports) {
+            if (port.port() == number) {
+                return Optional.of(port);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Kubernetes' rules: port numbers are unique, and names are unique and required once there are two ports. */

@@ -1,0 +1,61 @@
+package dev.ambit.waypoint.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ambit.waypoint.support.AccessLogCapture;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The line format, and that the writer thread loses nothing: every line queued is out once the log is closed. */
+class AccessLogTest {
+
+    @Test
+    void formatsFieldsInOrderEscapingStringsAndKeepingNumbersBare() {
+        AccessLog log = new AccessLog(AccessLogSettings.defaults());
+        AccessLogEntry entry = new AccessLogEntry()
+                .put(AccessLogField.PATH, "/a\"b\\c\nd\u0001e\u00e9")
+                .put(AccessLogField.START_TIME, Instant.parse("2026-01-02T03:04:05.678Z"))
+                .put(AccessLogField.RESPONSE_CODE, 200)
+                .put(AccessLogField.BYTES_SENT, 12_345_678_901L)
+                .put(AccessLogField.USER_AGENT, null);
+        assertEquals("{\"start_time\":\"2026-01-02T03:04:05.678Z\",\"path\":\"/a\\\"b\\\\c\\nd\\u0001e\u00e9\","
+                + "\"response_code\":200,\"bytes_sent\":12345678901}", log.format(entry));
+    }
+
+    @Test
+    void leavesOutFieldsTheSettingsDoNotKeep() {
+        AccessLog log = new AccessLog(new AccessLogSettings(true, EnumSet.of(AccessLogField.METHOD)));
+        assertEquals("{\"method\":\"GET\"}", log.format(new AccessLogEntry()
+                .put(AccessLogField.METHOD, "GET").put(AccessLogField.PATH, "/")));
+    }
+
+    @Test
+    void everyLineFromSeveralThreadsIsWrittenByClose() throws Exception {
+        int perThread = 5_000;
+        List<String> lines;
+        try (AccessLogCapture capture = new AccessLogCapture()) {
+            AccessLog log = new AccessLog(AccessLogSettings.defaults());
+            Thread[] threads = IntStream.range(0, 4).mapToObj(t -> new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    log.write(new AccessLogEntry().put(AccessLogField.PATH, "/" + t + "/" + i));
+                }
+            })).toArray(Thread[]::new);
+            for (Thread thread : threads) {
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            log.close();
+            log.write(new AccessLogEntry().put(AccessLogField.PATH, "/after-close"));
+            lines = capture.lines();
+        }
+        assertEquals(4 * perThread + 1, lines.size());
+        assertEquals(4 * perThread + 1, lines.stream().distinct().count());
+        assertTrue(lines.contains("{\"path\":\"/after-close\"}"));
+    }
+}
