@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,38 +74,30 @@ public final class RootCertPublisher implements AutoCloseable {
                         }
                     }
                 }, RESYNC.toMillis());
-        waypoints = client.resources(Gateway.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // A deleted waypoint's copy stays, as in a namespace that stops being ambient; a deleted namespace's goes
+        // with it.
+        waypoints = client.resources(Gateway.class).inAnyNamespace()
+                .inform(onAddOrUpdate(this::publishForWaypoint), RESYNC.toMillis());
+        namespaces = client.namespaces().inform(onAddOrUpdate(this::publishIfWanted), RESYNC.toMillis());
+    }
+
+    private static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> action) {
+        return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(Gateway gateway) {
-                publishForWaypoint(gateway);
+            public void onAdd(T added) {
+                action.accept(added);
             }
 
             @Override
-            public void onUpdate(Gateway old, Gateway gateway) {
-                publishForWaypoint(gateway);
+            public void onUpdate(T old, T updated) {
+                action.accept(updated);
             }
 
             @Override
-            public void onDelete(Gateway gateway, boolean finalStateUnknown) {
-                // The copy stays, as in a namespace that stops being ambient.
+            public void onDelete(T deleted, boolean finalStateUnknown) {
+                // Nothing to take back.
             }
-        }, RESYNC.toMillis());
-        namespaces = client.namespaces().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace namespace) {
-                publishIfWanted(namespace);
-            }
-
-            @Override
-            public void onUpdate(Namespace old, Namespace namespace) {
-                publishIfWanted(namespace);
-            }
-
-            @Override
-            public void onDelete(Namespace namespace, boolean finalStateUnknown) {
-                // Its copy goes with it.
-            }
-        }, RESYNC.toMillis());
+        };
     }
 
     public synchronized void stop() {
