@@ -51,16 +51,22 @@ import java.util.regex.Pattern;
  * java -cp bench/target/benchmarks.jar dev.ambit.bench.l7.WaypointLoopback [--seconds 10] [--rounds 3]
  *     [--connections 16] [--h2-clients 8] [--h2-streams 8] [--port 21080] [--only direct,haproxy,waypoint]
  *     [--access-log file|off] [--waypoint-jvm "-XX:StartFlightRecording=filename=/tmp/wp.jfr,settings=profile"]
+ *     [--waypoint-transport io_uring|epoll|nio] [--haproxy-log]
  *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--keep]
  * }</pre>
  *
  * <p>{@code --baseline-jar} adds a path, {@code baseline}: a second waypoint run from another build's benchmarks.jar
  * (one that has this class), so that a change is measured against the code before it in the same run.
+ * {@code --haproxy-log} has HAProxy log every request too ({@code option httplog} to its stdout, a file), for a
+ * comparison where both proxies log; by default it logs nothing, as in bench/run. {@code --waypoint-transport}
+ * picks the waypoint's Netty transport instead of the best available; {@code --waypoint-jvm} adds JVM options
+ * (a {@code -Dlogback.configurationFile} there replaces the generated logging configuration).
  *
- * <p>{@code --serve} starts the three servers, prints their addresses and waits (Ctrl-C stops them), for ad-hoc
- * load and profiling; {@code --keep} keeps the work directory (configs, logs, access log, wrk/h2load output). Uses
- * ports {@code --port} (backend), +1 (waypoint), +2 (HAProxy) and +3 (baseline) on 127.0.0.1. Needs {@code haproxy}, {@code wrk}
- * and {@code h2load} on the PATH.
+ * <p>{@code --serve} starts the servers, prints their addresses and waits (Ctrl-C stops them), for ad-hoc load and
+ * profiling; {@code --keep} keeps the work directory (configs, logs, access log, wrk/h2load output). Uses ports
+ * {@code --port} (backend), +1 (waypoint), +2 (HAProxy) and +3 (baseline) on 127.0.0.1. Needs {@code haproxy},
+ * {@code wrk} and {@code h2load} on the PATH. Results and how they were read: bench/RESULTS.md, "Waypoint on
+ * loopback".
  */
 public final class WaypointLoopback {
 
@@ -84,7 +90,9 @@ public final class WaypointLoopback {
     /** The waypoint process: TCP in on {@code --port}, TCP out to the backend on {@code --backend-port}. */
     private static void serveWaypoint(CommandLine args) throws Exception {
         InetAddress loopback = InetAddress.getByName(LOOPBACK);
-        Transport transport = Transport.best();
+        Transport transport = args.optional("transport")
+                .map(kind -> Transport.of(Transport.Kind.valueOf(kind.toUpperCase(Locale.ROOT))))
+                .orElseGet(Transport::best);
         EventLoopGroup group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 "loopback-waypoint");
         Waypoint waypoint = new Waypoint(WaypointSettings.defaults(),
@@ -118,7 +126,9 @@ public final class WaypointLoopback {
         private final int baselinePort;
         private final Optional<String> baselineJar;
         private final boolean accessLog;
+        private final boolean haproxyLog;
         private final List<String> waypointJvm;
+        private final Optional<String> waypointTransport;
         private final List<String> paths;
         private final boolean serve;
         private final boolean keep;
@@ -140,8 +150,10 @@ public final class WaypointLoopback {
             baselinePort = backendPort + 3;
             baselineJar = args.optional("baseline-jar");
             accessLog = !args.optional("access-log").orElse("file").equals("off");
+            haproxyLog = args.flag("haproxy-log");
             waypointJvm = args.optional("waypoint-jvm").map(s -> Arrays.asList(s.trim().split("\\s+")))
                     .orElse(List.of());
+            waypointTransport = args.optional("waypoint-transport");
             paths = Arrays.asList(args.optional("only").orElse(baselineJar.isPresent()
                     ? "direct,haproxy,baseline,waypoint" : "direct,haproxy,waypoint").split(","));
             serve = args.flag("serve");
@@ -230,6 +242,7 @@ public final class WaypointLoopback {
             command.addAll(waypointJvm); // after it: a -Dlogback.configurationFile here wins
             command.addAll(List.of("-cp", classpath, WaypointLoopback.class.getName(), "--serve-waypoint", "--port",
                     Integer.toString(port), "--backend-port", Integer.toString(backendPort)));
+            waypointTransport.ifPresent(kind -> command.addAll(List.of("--transport", kind)));
             return command;
         }
 
@@ -255,13 +268,18 @@ public final class WaypointLoopback {
             return work.resolve("access.log");
         }
 
-        /** HTTP mode, keep-alive to the backend, one server; no log (HAProxy logs only to syslog). */
+        /**
+         * HTTP mode, keep-alive to the backend, one server; no log, as in bench/run, unless {@code --haproxy-log}:
+         * then a line per request ({@code option httplog}) to its stdout, which goes to a file like the waypoint's.
+         */
         private String haproxyConfig() {
             return """
                     global
                       maxconn 4000
+                    %s
                     defaults
                       mode http
+                    %s
                       option http-keep-alive
                       timeout connect 5s
                       timeout client 120s
@@ -269,7 +287,8 @@ public final class WaypointLoopback {
                     listen l7
                       bind %s:%d
                       server backend %s:%d
-                    """.formatted(LOOPBACK, haproxyPort, LOOPBACK, backendPort);
+                    """.formatted(haproxyLog ? "  log stdout format raw local0" : "",
+                    haproxyLog ? "  log global\n  option httplog" : "", LOOPBACK, haproxyPort, LOOPBACK, backendPort);
         }
 
         private void startServer(String name, List<String> command) throws IOException {
