@@ -7,9 +7,11 @@ import dev.ambit.ztunnel.testing.Waits;
 import dev.ambit.ztunnel.testing.Workloads;
 import dev.ambit.ztunnel.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,10 @@ class ZtunnelLifecycleTest {
             assertTrue(tunnel.ready());
             try (Socket socket = new Socket()) {
                 socket.connect(tunnel.outboundAddress(), 5_000);
+            } catch (SocketException e) {
+                // Accepted, then reset at once (no original destination for it): a listener is there. A loaded
+                // host can deliver that reset before connect() returns; only a refusal would mean none.
+                assertFalse(e instanceof ConnectException, e.toString());
             }
             assertThrows(IllegalStateException.class, tunnel::listen, "listening twice is a mistake");
         }
