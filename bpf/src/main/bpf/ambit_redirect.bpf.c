@@ -408,19 +408,22 @@ int ambit_sockops(struct bpf_sock_ops *skops)
 	return 1;
 }
 
-/* Whether this message may skip the stack; sk_msg runs under the sending socket's lock, so
- * the count of one socket is never updated concurrently. */
-static __always_inline int fast_path_allows(struct ambit_sock_pair *self, __u32 size)
+/* This socket's fast-path byte count, created at zero on its first message. */
+static __always_inline __u64 *fast_path_sent(struct ambit_sock_pair *self)
 {
 	__u64 zero = 0;
 	__u64 *sent = bpf_map_lookup_elem(&fast_path_bytes, self);
 
-	if (!sent) {
-		bpf_map_update_elem(&fast_path_bytes, self, &zero, BPF_NOEXIST);
-		sent = bpf_map_lookup_elem(&fast_path_bytes, self);
-		if (!sent)
-			return 0;
-	}
+	if (sent)
+		return sent;
+	bpf_map_update_elem(&fast_path_bytes, self, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&fast_path_bytes, self);
+}
+
+/* Whether a message of size bytes may skip the stack; sk_msg runs under the sending socket's
+ * lock, so the count of one socket is never updated concurrently. */
+static __always_inline int fast_path_allows(__u64 *sent, __u32 size)
+{
 	if (*sent == AMBIT_FAST_PATH_SPENT || *sent + size > AMBIT_FAST_PATH_BYTES) {
 		*sent = AMBIT_FAST_PATH_SPENT;
 		return 0;
@@ -429,21 +432,15 @@ static __always_inline int fast_path_allows(struct ambit_sock_pair *self, __u32 
 	return 1;
 }
 
-static __always_inline void fast_path_spend_all(struct ambit_sock_pair *self)
-{
-	__u64 *sent = bpf_map_lookup_elem(&fast_path_bytes, self);
-
-	if (sent)
-		*sent = AMBIT_FAST_PATH_SPENT;
-}
-
 SEC("sk_msg")
 int ambit_sk_msg(struct sk_msg_md *msg)
 {
 	struct ambit_sock_pair self, peer;
+	__u64 *sent;
 
 	LOAD_ENDPOINTS(msg, &self.local, &self.remote);
-	if (!fast_path_allows(&self, msg->size))
+	sent = fast_path_sent(&self);
+	if (!sent || !fast_path_allows(sent, msg->size))
 		return SK_PASS;
 	/* The receiving socket is keyed by its own (local, remote): our (remote, local). */
 	peer.local = self.remote;
@@ -452,7 +449,7 @@ int ambit_sk_msg(struct sk_msg_md *msg)
 	 * takes the normal path, and so must every later one: the receiver would read data
 	 * redirected later before this. */
 	if (bpf_msg_redirect_hash(msg, &sock_pairs, &peer, BPF_F_INGRESS) != SK_PASS)
-		fast_path_spend_all(&self);
+		*sent = AMBIT_FAST_PATH_SPENT;
 	return SK_PASS;
 }
 

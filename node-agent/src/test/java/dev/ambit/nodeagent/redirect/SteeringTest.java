@@ -246,11 +246,7 @@ class SteeringTest {
     @Test
     void theSocketFastPathCarriesDataOutsideTheTcpStack() {
         int size = 256 * 1024;
-        try (Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", "0"))) {
-            InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
-                    Integer.parseInt(sink.await("LISTENING")[1]));
-            track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))
-                    .enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
+        try (Probe sink = sinkBehindTheFastPath("0")) {
             try (Probe client = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(size), "0")) {
                 client.await("CONNECTED");
                 sink.await("ACCEPT");
@@ -275,11 +271,7 @@ class SteeringTest {
     @Test
     void aBulkTransferOnTheSocketFastPathKeepsFlowControlAndOrder() {
         int size = 32 * 1024 * 1024;
-        try (Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", "3"))) {
-            InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
-                    Integer.parseInt(sink.await("LISTENING")[1]));
-            track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))
-                    .enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
+        try (Probe sink = sinkBehindTheFastPath("3")) {
             try (Probe client = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(size), "2")) {
                 client.await("CONNECTED");
                 sink.await("ACCEPT");
@@ -370,6 +362,19 @@ class SteeringTest {
             }
         }
         throw new AssertionError("no metric " + name);
+    }
+
+    /**
+     * A one-connection sink standing in for the tunnel (reading nothing for {@code pauseSeconds}), with the pod
+     * enrolled and its connections steered there over the socket fast path.
+     */
+    private Probe sinkBehindTheFastPath(String pauseSeconds) {
+        Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", pauseSeconds));
+        InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
+                Integer.parseInt(sink.await("LISTENING")[1]));
+        track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))
+                .enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
+        return sink;
     }
 
     private BpfRedirector start(boolean socketFastPath) {
