@@ -4,8 +4,6 @@ import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import dev.ambit.ztunnel.transport.Transport;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.uring.IoUring;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
@@ -37,7 +35,7 @@ class TransportMatrixTest {
     @ParameterizedTest(name = "{0} with {1}")
     @CsvSource({"IO_URING, OPENSSL", "EPOLL, OPENSSL", "EPOLL, JDK", "NIO, JDK"})
     void fullDuplexTransferArrivesIntact(Transport.Kind kind, SslProvider tls) throws Exception {
-        assumeTrue(available(kind) && (tls == SslProvider.JDK || OpenSsl.isAvailable()), kind + " unavailable here");
+        assumeTrue(Transport.isAvailable(kind) && (tls == SslProvider.JDK || OpenSsl.isAvailable()), kind + " unavailable here");
         try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, Transport.of(kind), tls);
                 ServerSocket pod = new ServerSocket()) {
             pod.bind(new InetSocketAddress(TwoNodeMesh.ECHO_POD, 0));
@@ -75,11 +73,4 @@ class TransportMatrixTest {
         }
     }
 
-    private static boolean available(Transport.Kind kind) {
-        return switch (kind) {
-            case IO_URING -> IoUring.isAvailable();
-            case EPOLL -> Epoll.isAvailable();
-            case NIO -> true;
-        };
-    }
 }

@@ -46,7 +46,8 @@ public final class TunnelNode {
                         redirector.originalDestinations().lookup(client))
                 .orElse((client, listener) -> Optional.empty());
         MeshCa ca = MeshCertificates.ca(args);
-        Ztunnel tunnel = Ztunnel.start(options, Transport.best(), new LocalCertificateAuthorityClient(ca),
+        Transport transport = args.flag("fast-path") ? Transport.forSocketFastPath() : Transport.best();
+        Ztunnel tunnel = Ztunnel.start(options, transport, new LocalCertificateAuthorityClient(ca),
                 ca.trustBundle(), lookup, new PrometheusRegistry(), Clock.systemUTC());
         tunnel.updateConfig(BenchTopology.tunnelConfig());
         while (!tunnel.ready()) {

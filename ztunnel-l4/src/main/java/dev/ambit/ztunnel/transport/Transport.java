@@ -62,7 +62,7 @@ public final class Transport {
     public static final String TRANSPORT_PROPERTY = "ambit.transport";
 
     private static Kind named(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
             case "io_uring", "iouring" -> Kind.IO_URING;
             case "epoll" -> Kind.EPOLL;
             case "nio" -> Kind.NIO;
@@ -92,26 +92,60 @@ public final class Transport {
      * instead, e.g. to rule io_uring out on a kernel where it misbehaves; it fails when that one is unavailable.
      */
     public static Transport best() {
+        return choose(true, "best");
+    }
+
+    /**
+     * The transport for a tunnel whose pod-facing sockets may be on the sk_msg socket fast path: epoll, else NIO,
+     * never io_uring. Such a socket receives through {@code tcp_bpf_recvmsg}, which never reports the data still
+     * queued ({@code IORING_CQE_F_SOCK_NONEMPTY}) nor wakes a poller again for it. Netty's io_uring ends a read
+     * burst on that flag and learns of new data from a multishot poll, which fires on wake-ups only: it reads one
+     * buffer per wake-up, falls behind, and once the unread data has closed the pod's TCP window no wake-up comes
+     * and the connection stalls for good. (Netty 4.2.18's one-shot poll mode would see queued data, but its event
+     * loops then hang at shutdown.) Epoll and NIO read until a read comes back short. {@value #TRANSPORT_PROPERTY}
+     * may name epoll or NIO; naming io_uring fails.
+     */
+    public static Transport forSocketFastPath() {
+        return choose(false, "socket_fast_path");
+    }
+
+    private static Transport choose(boolean ioUringAllowed, String reason) {
         String chosen = System.getProperty(TRANSPORT_PROPERTY, "").strip();
         if (!chosen.isEmpty()) {
-            Transport transport = of(named(chosen));
-            log.info("event=transport_selected transport={} reuseport={} chosen_by=-D{}", transport.name(),
-                    transport.sharesPorts(), TRANSPORT_PROPERTY);
+            Kind kind = named(chosen);
+            if (kind == Kind.IO_URING && !ioUringAllowed) {
+                throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + chosen + " cannot carry the"
+                        + " socket fast path (Netty's io_uring stalls on sockets in the sk_msg sockhash); use epoll"
+                        + " or nio, or turn the socket fast path off");
+            }
+            Transport transport = of(kind);
+            log.info("event=transport_selected transport={} reuseport={} chosen_by=-D{} for={}", transport.name(),
+                    transport.sharesPorts(), TRANSPORT_PROPERTY, reason);
             return transport;
         }
         Transport transport;
-        if (IoUring.isAvailable()) {
+        if (ioUringAllowed && isAvailable(Kind.IO_URING)) {
             transport = of(Kind.IO_URING);
-        } else if (Epoll.isAvailable()) {
+        } else if (isAvailable(Kind.EPOLL)) {
             transport = of(Kind.EPOLL);
         } else {
             transport = of(Kind.NIO);
         }
-        log.info("event=transport_selected transport={} reuseport={} io_uring_unavailable=\"{}\""
+        log.info("event=transport_selected transport={} reuseport={} for={} io_uring_unavailable=\"{}\""
                         + " epoll_unavailable=\"{}\"",
-                transport.name(), transport.sharesPorts(), cause(IoUring.isAvailable(), IoUring.unavailabilityCause()),
+                transport.name(), transport.sharesPorts(), reason,
+                ioUringAllowed ? cause(IoUring.isAvailable(), IoUring.unavailabilityCause()) : "not used with " + reason,
                 cause(Epoll.isAvailable(), Epoll.unavailabilityCause()));
         return transport;
+    }
+
+    /** Whether this machine (kernel, seccomp, native library) offers {@code kind}. */
+    public static boolean isAvailable(Kind kind) {
+        return switch (kind) {
+            case IO_URING -> IoUring.isAvailable();
+            case EPOLL -> Epoll.isAvailable();
+            case NIO -> true;
+        };
     }
 
     /** A specific transport, e.g. NIO in a sandbox that forbids io_uring; fails when it is not available. */
