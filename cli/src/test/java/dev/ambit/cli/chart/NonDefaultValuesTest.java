@@ -96,6 +96,14 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void theSocketFastPathIsTurnedOnForAgentAndTunnelTogether() {
+        assertFalse(agent(RenderedChart.render()).getArgs().contains("--socket-fast-path"), "off by default");
+        RenderedChart chart = RenderedChart.render("nodeAgent.socketFastPath", "true");
+        assertTrue(agent(chart).getArgs().contains("--socket-fast-path"));
+        assertTrue(tunnel(chart).getArgs().contains("--socket-fast-path"), "the tunnel must not run on io_uring then");
+    }
+
+    @Test
     void prometheusOperatorObjectsWhenAskedAndAnnotationsWhenNot() {
         RenderedChart chart = RenderedChart.render("monitoring.podMonitor.enabled", "true",
                 "monitoring.serviceMonitor.enabled", "true", "monitoring.scrapeAnnotations", "false",

@@ -20,6 +20,7 @@ class SchemaTest {
         "nodeAgent.podsCgroup, kubepods.slice, /nodeAgent/podsCgroup",
         "nodeAgent.maxSurge, lots, /nodeAgent/maxSurge",
         "nodeAgent.tunnel.privileged, true, tunnel",
+        "nodeAgent.socketFastPath, sometimes, /nodeAgent/socketFastPath",
     })
     void invalidValuesAreRejectedWithTheirName(String key, String value, String named) {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> RenderedChart.render(key, value));

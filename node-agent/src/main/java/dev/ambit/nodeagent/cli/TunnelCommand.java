@@ -44,10 +44,16 @@ public final class TunnelCommand implements Callable<Integer> {
                     + " predecessor may still answer on the shared :15021 (default: none).")
     private Path readyFile;
 
+    @Option(names = "--socket-fast-path",
+            description = "Set when node-agent run has --socket-fast-path: the tunnel then runs on epoll (else NIO),"
+                    + " as io_uring stalls on fast-path sockets. Without it, the tunnel stays unready while the"
+                    + " agent's steering has the fast path on and the tunnel runs on io_uring.")
+    private boolean socketFastPath;
+
     @Override
     public Integer call() throws InterruptedException {
         NodeTunnel tunnel = NodeTunnel.start(new NodeTunnelSettings(nodeName, listenAddress, controlPlane.settings(),
-                pinRoot, drainDeadline, Optional.ofNullable(readyFile)));
+                pinRoot, drainDeadline, Optional.ofNullable(readyFile), socketFastPath));
         tunnel.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -34,7 +34,6 @@ public final class BpfRedirector implements AutoCloseable {
     public static final String OBJECT_RESOURCE = "/dev/ambit/bpf/ambit_redirect.bpf.o";
 
     private static final Logger LOG = LoggerFactory.getLogger(BpfRedirector.class);
-    private static final String CONFIG_MAP = "config";
 
     private final RedirectorConfig config;
     private final BpfObject object;
@@ -70,7 +69,8 @@ public final class BpfRedirector implements AutoCloseable {
             pinned.createDirectories();
             object.pinMapsIn(pins.maps());
             object.load();
-            object.map(CONFIG_MAP).update(new byte[Integer.BYTES], config.encodeTunnelConfig());
+            object.map(RedirectorConfig.CONFIG_MAP)
+                    .update(RedirectorConfig.tunnelConfigKey(), config.encodeTunnelConfig());
             for (Steering steering : Steering.values()) {
                 links.put(steering, adoptOrAttach(steering, object.program(steering.program()), config, pins, attachedNow));
             }

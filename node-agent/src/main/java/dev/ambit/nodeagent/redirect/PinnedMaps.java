@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Read-only descriptors of the agent's pinned maps that the tunnel reads: original destinations, enrollments and
- * steering counters. Their kernel ids tell whether the pins still name these maps or an agent made new ones.
+ * Read-only descriptors of the agent's pinned maps that the tunnel reads: original destinations, enrollments,
+ * steering counters and the steering's config. Their kernel ids tell whether the pins still name these maps or an agent made new ones.
  */
 final class PinnedMaps implements AutoCloseable {
 
     static final List<String> NAMES =
-            List.of(OriginalDestinationLookup.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME);
+            List.of(OriginalDestinationLookup.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME,
+                    RedirectorConfig.CONFIG_MAP);
 
     private final Map<String, BpfMap> maps;
     private final OriginalDestinationLookup originalDestinations;
@@ -71,6 +72,13 @@ final class PinnedMaps implements AutoCloseable {
 
     SteeringCounters counters() {
         return SteeringCounters.read(maps.get(SteeringCounters.MAP_NAME));
+    }
+
+    /** Whether the agent steers with the socket fast path (sk_msg) on, as its config map says now. */
+    boolean socketFastPath() {
+        return maps.get(RedirectorConfig.CONFIG_MAP).lookup(RedirectorConfig.tunnelConfigKey())
+                .map(RedirectorConfig::socketFastPathIn)
+                .orElse(false);
     }
 
     @Override

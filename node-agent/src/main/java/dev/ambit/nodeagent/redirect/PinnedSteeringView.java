@@ -89,6 +89,12 @@ public final class PinnedSteeringView implements AutoCloseable {
         return maps == null ? OptionalInt.empty() : OptionalInt.of(maps.enrolledPods());
     }
 
+    /** Whether the agent's steering has the socket fast path on; empty before the maps are opened. */
+    public Optional<Boolean> socketFastPath() {
+        PinnedMaps maps = current;
+        return maps == null ? Optional.empty() : Optional.of(maps.socketFastPath());
+    }
+
     public Optional<SteeringCounters> counters() {
         PinnedMaps maps = current;
         return maps == null ? Optional.empty() : Optional.of(maps.counters());

@@ -21,6 +21,8 @@ public record RedirectorConfig(Path pinRoot, Path podsCgroup, Path tunnelCgroup,
                                InetSocketAddress tunnel4, InetSocketAddress tunnel6, boolean socketFastPath) {
 
     public static final Path DEFAULT_PIN_ROOT = Path.of("/sys/fs/bpf/ambit");
+    /** The array map holding {@code struct ambit_config} at key 0. */
+    static final String CONFIG_MAP = "config";
     /** {@code struct ambit_config} (44 bytes): {@code ambit_endpoint tunnel4, tunnel6; u32 flags;} flags in host order. */
     private static final int CONFIG_SIZE = 2 * Endpoints.SIZE + Integer.BYTES;
     private static final int FLAG_SOCKHASH = 1;
@@ -46,5 +48,16 @@ public record RedirectorConfig(Path pinRoot, Path podsCgroup, Path tunnelCgroup,
         Endpoints.put(value, tunnel6);
         value.order(ByteOrder.nativeOrder()).putInt(socketFastPath ? FLAG_SOCKHASH : 0);
         return value.array();
+    }
+
+    /** Whether a {@code struct ambit_config} read back from the pinned map turns the socket fast path on. */
+    static boolean socketFastPathIn(byte[] tunnelConfig) {
+        int flags = ByteBuffer.wrap(tunnelConfig).order(ByteOrder.nativeOrder()).getInt(2 * Endpoints.SIZE);
+        return (flags & FLAG_SOCKHASH) != 0;
+    }
+
+    /** The key of the one {@code struct ambit_config} in {@link #CONFIG_MAP}. */
+    static byte[] tunnelConfigKey() {
+        return new byte[Integer.BYTES];
     }
 }

@@ -69,16 +69,18 @@ public final class NodeTunnel implements AutoCloseable {
         PinnedSteeringView steering = opened.push(PinnedSteeringView.follow(settings.pinRoot(), PIN_CHECK_PERIOD));
         PrometheusRegistry registry = new PrometheusRegistry();
         BpfMetrics.register(registry, steering);
+        Transport transport = settings.socketFastPath() ? Transport.forSocketFastPath() : Transport.best();
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
                 ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
                         .withDrainDeadline(settings.drainDeadline()),
-                Transport.best(),
+                transport,
                 controlPlane.certificateAuthority(),
                 controlPlane.trustBundle(),
                 (client, listener) -> steering.originalDestination(client),
                 registry, clock));
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
-        tunnel.alsoReadyWhen(() -> node.configured && steering.opened());
+        FastPathTransportGuard transportGuard = new FastPathTransportGuard(transport.kind(), steering::socketFastPath);
+        tunnel.alsoReadyWhen(() -> node.configured && steering.opened() && transportGuard.suitable());
 
         SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(),
                 NodeAgent.IDENTITY_SERVICE_ACCOUNT);

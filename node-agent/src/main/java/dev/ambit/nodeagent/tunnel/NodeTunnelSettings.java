@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param drainDeadline how long connections may finish after SIGTERM
  * @param readyFile     a file that exists exactly while the tunnel is ready, for probes that must not reach a
  *                      predecessor sharing the ports; empty for none
+ * @param socketFastPath whether the node's agent runs with the socket fast path, whose sockets the tunnel must
+ *                      read on epoll or NIO (see {@code Transport.forSocketFastPath()})
  */
 public record NodeTunnelSettings(
         String nodeName,
@@ -23,5 +25,6 @@ public record NodeTunnelSettings(
         ControlPlaneSettings controlPlane,
         Path pinRoot,
         Duration drainDeadline,
-        Optional<Path> readyFile) {
+        Optional<Path> readyFile,
+        boolean socketFastPath) {
 }

@@ -134,6 +134,21 @@ class PinnedSteeringViewTest {
         assertEquals(Optional.of(new InetSocketAddress(SERVICE_VIP4, 80)), steeredThrough(view));
     }
 
+    /** The tunnel learns from the pins whether the agent steers with the socket fast path, across agent restarts. */
+    @Test
+    void theViewTellsWhetherTheAgentSteersWithTheSocketFastPath() {
+        PinnedSteeringView view = track(PinnedSteeringView.follow(node.pinRoot(), PERIOD));
+        assertEquals(Optional.empty(), view.socketFastPath(), "no pins yet");
+
+        BpfRedirector without = BpfRedirector.start(node.config(tunnelAddress, null, false));
+        awaitTrue("the view to open the pins", view::opened);
+        assertEquals(Optional.of(false), view.socketFastPath());
+        without.close();
+
+        track(BpfRedirector.start(node.config(tunnelAddress, null, true)));
+        assertEquals(Optional.of(true), view.socketFastPath(), "read from the adopted config map, no re-open");
+    }
+
     /** A steered connection from the pod, looked up through {@code view} while the tunnel holds it open. */
     private Optional<InetSocketAddress> steeredThrough(PinnedSteeringView view) {
         try (Probe client = pod.probe("connect", SERVICE_VIP4, "80")) {

@@ -1,0 +1,43 @@
+package dev.ambit.nodeagent.tunnel;
+
+import dev.ambit.ztunnel.transport.Transport;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a tunnel on io_uring unready while the agent steers with the socket fast path: its reads of fast-path
+ * sockets would stall (see {@link Transport#forSocketFastPath()}). The tunnel picks its transport at start from its
+ * own {@code --socket-fast-path}; an agent started with the flag beside a tunnel without it is a misconfiguration
+ * that must show as an unready pod and a log line, not as connections that hang after their first MiB.
+ */
+final class FastPathTransportGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(FastPathTransportGuard.class);
+
+    private final Transport.Kind transport;
+    private final Supplier<Optional<Boolean>> steeringFastPath;
+    private volatile boolean lastSuitable = true;
+
+    FastPathTransportGuard(Transport.Kind transport, Supplier<Optional<Boolean>> steeringFastPath) {
+        this.transport = transport;
+        this.steeringFastPath = steeringFastPath;
+    }
+
+    /** Whether this tunnel's transport can read what the steering sends it; logs when the answer changes. */
+    boolean suitable() {
+        boolean suitable = transport != Transport.Kind.IO_URING || !steeringFastPath.get().orElse(false);
+        if (suitable != lastSuitable) {
+            lastSuitable = suitable;
+            if (suitable) {
+                log.info("event=tunnel_transport_suitable transport={}", transport);
+            } else {
+                log.error("event=tunnel_transport_unsuitable transport={} problem=\"the agent steers with"
+                        + " --socket-fast-path, whose sockets this transport cannot read without stalling; start"
+                        + " node-agent tunnel with --socket-fast-path as well (it then runs on epoll)\"", transport);
+            }
+        }
+        return suitable;
+    }
+}
