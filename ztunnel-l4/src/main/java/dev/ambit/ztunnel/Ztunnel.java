@@ -6,6 +6,7 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.hbone.HboneServer;
 import dev.ambit.ztunnel.inbound.HboneInbound;
@@ -59,6 +60,7 @@ public final class Ztunnel implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final HbonePool pool;
     private final Listener readiness;
+    private final LiveConnections connections;
     private final OutboundProxy outbound;
     private final HboneInbound inbound;
     private final PlaintextInbound plaintext;
@@ -94,10 +96,12 @@ public final class Ztunnel implements AutoCloseable {
             this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
             this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
             config.onUpdate(this::reconcileIdentities);
+            this.connections = new LiveConnections(clock);
             this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
+                    connections, options.connectTimeout());
+            this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
                     options.connectTimeout());
-            this.inbound = new HboneInbound(transport, config, options.node(), metrics, options.connectTimeout());
-            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics,
+            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics, connections,
                     options.connectTimeout());
             log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={}", options.node(),
                     transport.name(), contexts.provider(), transport.listenerHandover());
@@ -233,6 +237,11 @@ public final class Ztunnel implements AutoCloseable {
 
     public InetSocketAddress metricsAddress() {
         return metricsServer.address();
+    }
+
+    /** The connections the tunnel relays now. */
+    public LiveConnections connections() {
+        return connections;
     }
 
     public CertManager certificates() {
