@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * pinned maps, follows its own config stream with the node agent identity (both processes of a node run as it),
  * and serves the node's one scrape endpoint, :15020. It binds its traffic listeners only once it has the config
  * and certificates to carry traffic: a successor shares the node's ports with a running tunnel (SO_REUSEPORT) and
- * takes connections from the moment it listens. SIGTERM drains it.
+ * takes connections from the moment it listens. Its admin endpoint (loopback :15000) adds the steering and the
+ * config stream to the tunnel's config dump. SIGTERM drains it.
  */
 public final class NodeTunnel implements AutoCloseable {
 
@@ -71,7 +72,8 @@ public final class NodeTunnel implements AutoCloseable {
         BpfMetrics.register(registry, steering);
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
                 ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
-                        .withDrainDeadline(settings.drainDeadline()),
+                        .withDrainDeadline(settings.drainDeadline())
+                        .withAdmin(settings.admin()),
                 Transport.best(),
                 controlPlane.certificateAuthority(),
                 controlPlane.trustBundle(),
@@ -79,6 +81,7 @@ public final class NodeTunnel implements AutoCloseable {
                 registry, clock));
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
         tunnel.alsoReadyWhen(() -> node.configured && steering.opened());
+        tunnel.addToConfigDump("steering", new SteeringJson(steering, settings.pinRoot()));
 
         SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(),
                 NodeAgent.IDENTITY_SERVICE_ACCOUNT);
@@ -90,6 +93,8 @@ public final class NodeTunnel implements AutoCloseable {
                 .setNodeName(settings.nodeName())
                 .build(), CONFIG_KINDS, node::apply));
         ConfigStreamMetrics.register(registry, configStream);
+        tunnel.addToConfigDump("configStream",
+                new ConfigStreamJson(configStream, settings.controlPlane().controller().toString()));
         configStream.start();
         node.awaitConfigAndCertificates();
         tunnel.listen();

@@ -2,6 +2,7 @@ package dev.ambit.nodeagent.tunnel;
 
 import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param drainDeadline how long connections may finish after SIGTERM
  * @param readyFile     a file that exists exactly while the tunnel is ready, for probes that must not reach a
  *                      predecessor sharing the ports; empty for none
+ * @param admin         where the admin endpoint listens, a loopback address; empty for none
  */
 public record NodeTunnelSettings(
         String nodeName,
@@ -23,5 +25,6 @@ public record NodeTunnelSettings(
         ControlPlaneSettings controlPlane,
         Path pinRoot,
         Duration drainDeadline,
-        Optional<Path> readyFile) {
+        Optional<Path> readyFile,
+        Optional<InetSocketAddress> admin) {
 }
