@@ -3,9 +3,8 @@ package dev.ambit.ztunnel.admin;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ambit.ztunnel.http.HttpReplies;
+import dev.ambit.ztunnel.http.RenderingHttpListener;
 import dev.ambit.ztunnel.http.ResponseRenderer;
-import dev.ambit.ztunnel.http.SmallHttpListener;
-import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -50,12 +49,10 @@ public final class AdminServer implements AutoCloseable {
     public record Page(String path, String description, JsonSection body) {
     }
 
-    private final Listener listener;
-    private final ResponseRenderer renderer;
+    private final RenderingHttpListener listener;
 
-    private AdminServer(Listener listener, ResponseRenderer renderer) {
+    private AdminServer(RenderingHttpListener listener) {
         this.listener = listener;
-        this.renderer = renderer;
     }
 
     /** @throws IllegalArgumentException if {@code address} is not a loopback address */
@@ -67,15 +64,8 @@ public final class AdminServer implements AutoCloseable {
         Map<String, Page> byPath = new LinkedHashMap<>();
         pages.forEach(page -> byPath.put(page.path(), page));
         String index = index(pages);
-        ResponseRenderer renderer = new ResponseRenderer("ambit-admin");
-        try {
-            Listener listener = SmallHttpListener.bind("admin", transport, group, address, MAX_CONNECTIONS,
-                    () -> new Requests(byPath, index, renderer));
-            return new AdminServer(listener, renderer);
-        } catch (RuntimeException e) {
-            renderer.close();
-            throw e;
-        }
+        return new AdminServer(RenderingHttpListener.bind("admin", transport, group, address, MAX_CONNECTIONS,
+                renderer -> new Requests(byPath, index, renderer)));
     }
 
     public InetSocketAddress address() {
@@ -85,7 +75,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
-        renderer.close();
     }
 
     private static String index(List<Page> pages) {

@@ -1,9 +1,8 @@
 package dev.ambit.ztunnel.metrics;
 
 import dev.ambit.ztunnel.http.HttpReplies;
+import dev.ambit.ztunnel.http.RenderingHttpListener;
 import dev.ambit.ztunnel.http.ResponseRenderer;
-import dev.ambit.ztunnel.http.SmallHttpListener;
-import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -40,26 +39,17 @@ public final class MetricsServer implements AutoCloseable {
     /** Scrapers: Prometheus, the CLI, a person with curl. */
     private static final int MAX_CONNECTIONS = 32;
 
-    private final Listener listener;
-    private final ResponseRenderer scrapes;
+    private final RenderingHttpListener listener;
 
-    private MetricsServer(Listener listener, ResponseRenderer scrapes) {
+    private MetricsServer(RenderingHttpListener listener) {
         this.listener = listener;
-        this.scrapes = scrapes;
     }
 
     public static MetricsServer bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
             PrometheusRegistry registry) {
-        ResponseRenderer scrapes = new ResponseRenderer("ambit-metrics");
         ExpositionFormats formats = ExpositionFormats.init();
-        try {
-            Listener listener = SmallHttpListener.bind("metrics", transport, group, address, MAX_CONNECTIONS,
-                    () -> new Scrape(registry, formats, scrapes));
-            return new MetricsServer(listener, scrapes);
-        } catch (RuntimeException e) {
-            scrapes.close();
-            throw e;
-        }
+        return new MetricsServer(RenderingHttpListener.bind("metrics", transport, group, address, MAX_CONNECTIONS,
+                scrapes -> new Scrape(registry, formats, scrapes)));
     }
 
     public InetSocketAddress address() {
@@ -73,7 +63,6 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
-        scrapes.close();
     }
 
     private static final class Scrape extends SimpleChannelInboundHandler<FullHttpRequest> {
