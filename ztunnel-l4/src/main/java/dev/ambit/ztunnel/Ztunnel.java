@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's L4 tunnel: outbound capture, HBONE and plaintext inbound, certificates for the node's identities,
- * metrics, readiness and the loopback admin endpoint. Its process ({@code node-agent tunnel}) feeds it config and original destinations.
+ * metrics, readiness and the loopback admin endpoint. Its process ({@code node-agent tunnel}) feeds it config and
+ * original destinations.
  */
 public final class Ztunnel implements AutoCloseable {
 
@@ -107,9 +108,9 @@ public final class Ztunnel implements AutoCloseable {
             this.connections = new LiveConnections(clock);
             this.configDump = new ConfigDump(options.node(), config::current, certificates, clock);
             this.admin = options.admin().map(address -> push(opened, AdminServer.bind(transport, group, address,
-                    List.of(new AdminServer.Page("/config_dump", "what the tunnel holds: config, certificates, ...",
+                    List.of(new AdminServer.Page("/config_dump", "the config, certificates and steering it holds",
                                     configDump),
-                            new AdminServer.Page("/connections", "the connections the tunnel relays now",
+                            new AdminServer.Page("/connections", "the connections it relays now",
                                     new ConnectionsJson(connections, clock))))));
             this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
                     connections, options.connectTimeout());

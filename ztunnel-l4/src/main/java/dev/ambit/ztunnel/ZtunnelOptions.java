@@ -59,7 +59,7 @@ public record ZtunnelOptions(
         return ports(node, address, 0, 0, 0, 0, 0, 0);
     }
 
-    /** The admin endpoint's address for {@code port}: IPv4 loopback, whatever the other listeners bind to. */
+    /** The admin endpoint's address for {@code port}: loopback (127.0.0.1), whatever the other listeners bind to. */
     public static InetSocketAddress adminOnLoopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

@@ -76,13 +76,13 @@ public final class OutboundProxy {
             OutboundRoute route = resolver.resolve(client, original.get(), config.current());
             if (route instanceof OutboundRoute.Tunnel tunnel) {
                 Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
-                join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND, Optional.of(tunnel.source()),
-                        Optional.empty(), tunnel.destination()), tunnel.target());
+                join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
+                        Optional.of(tunnel.source()), Optional.empty(), tunnel.destination()), tunnel.target());
             } else if (route instanceof OutboundRoute.Passthrough passthrough) {
                 Future<? extends Channel> upstream = transport.connect(downstream.eventLoop(), passthrough.address(),
                         connectTimeout);
-                join(ctx, upstream, LiveConnection.Protocol.TCP, ConnectionLabels.of(ConnectionLabels.OUTBOUND, passthrough.source(),
-                        Optional.empty(), passthrough.destination()), passthrough.address());
+                join(ctx, upstream, LiveConnection.Protocol.TCP, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
+                        passthrough.source(), Optional.empty(), passthrough.destination()), passthrough.address());
             } else if (route instanceof OutboundRoute.Refused refused) {
                 refuse(ctx, refused.reason(), refused.detail());
             }
