@@ -4,8 +4,13 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.identity.TrustBundle;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
+import dev.ambit.ztunnel.admin.AdminServer;
+import dev.ambit.ztunnel.admin.ConfigDump;
+import dev.ambit.ztunnel.admin.ConnectionsJson;
+import dev.ambit.ztunnel.admin.JsonSection;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.hbone.HboneServer;
 import dev.ambit.ztunnel.inbound.HboneInbound;
@@ -22,6 +27,7 @@ import dev.ambit.ztunnel.tls.TlsContextFactory;
 import dev.ambit.ztunnel.transport.Listener;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -30,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +47,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's L4 tunnel: outbound capture, HBONE and plaintext inbound, certificates for the node's identities,
- * metrics and readiness. Its process ({@code node-agent tunnel}) feeds it config and original destinations.
+ * metrics, readiness and the loopback admin endpoint. Its process ({@code node-agent tunnel}) feeds it config and
+ * original destinations.
  */
 public final class Ztunnel implements AutoCloseable {
 
@@ -59,6 +67,9 @@ public final class Ztunnel implements AutoCloseable {
     private final MetricsServer metricsServer;
     private final HbonePool pool;
     private final Listener readiness;
+    private final LiveConnections connections;
+    private final ConfigDump configDump;
+    private final Optional<AdminServer> admin;
     private final OutboundProxy outbound;
     private final HboneInbound inbound;
     private final PlaintextInbound plaintext;
@@ -94,13 +105,22 @@ public final class Ztunnel implements AutoCloseable {
             this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
             this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
             config.onUpdate(this::reconcileIdentities);
+            this.connections = new LiveConnections(clock);
+            this.configDump = new ConfigDump(options.node(), config::current, certificates, clock);
+            this.admin = options.admin().map(address -> push(opened, AdminServer.bind(transport, group, address,
+                    List.of(new AdminServer.Page("/config_dump", "the config, certificates and steering it holds",
+                                    configDump),
+                            new AdminServer.Page("/connections", "the connections it relays now",
+                                    new ConnectionsJson(connections, clock))))));
             this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
+                    connections, options.connectTimeout());
+            this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
                     options.connectTimeout());
-            this.inbound = new HboneInbound(transport, config, options.node(), metrics, options.connectTimeout());
-            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics,
+            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics, connections,
                     options.connectTimeout());
-            log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={}", options.node(),
-                    transport.name(), contexts.provider(), transport.listenerHandover());
+            log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={} admin={}",
+                    options.node(), transport.name(), contexts.provider(), transport.listenerHandover(),
+                    admin.map(server -> NetUtil.toSocketAddressString(server.address())).orElse("off"));
             if (listen) {
                 listen();
             }
@@ -235,6 +255,21 @@ public final class Ztunnel implements AutoCloseable {
         return metricsServer.address();
     }
 
+    /** Where the admin endpoint listens; empty when it is off. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return admin.map(AdminServer::address);
+    }
+
+    /** The connections the tunnel relays now. */
+    public LiveConnections connections() {
+        return connections;
+    }
+
+    /** Adds the field {@code name} to {@code /config_dump}: state the tunnel's process holds beside the tunnel. */
+    public void addToConfigDump(String name, JsonSection section) {
+        configDump.add(name, section);
+    }
+
     public CertManager certificates() {
         return certificates;
     }
@@ -257,6 +292,7 @@ public final class Ztunnel implements AutoCloseable {
             bound.all().forEach(Listener::close);
         }
         readiness.close();
+        admin.ifPresent(AdminServer::close);
         pool.close();
         // Connections must be gone before their event loops: a loop shut down under a closing TLS connection
         // strands its last writes.

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param plaintextInbound  redirected plaintext inbound (:15006)
  * @param metrics           Prometheus scrape endpoint (:15020)
  * @param readiness         readiness probe (:15021)
+ * @param admin             admin endpoint (:15000), a loopback address only; empty for none
  * @param connectTimeout    TCP connect deadline to pods and passthrough destinations
  * @param certificateTtl    lifetime asked of the CA; renewal happens at half of it
  * @param drainDeadline     how long a drain lets connections finish before closing them
@@ -30,6 +31,7 @@ public record ZtunnelOptions(
         InetSocketAddress plaintextInbound,
         InetSocketAddress metrics,
         InetSocketAddress readiness,
+        Optional<InetSocketAddress> admin,
         HboneSettings hboneSettings,
         Duration connectTimeout,
         Duration certificateTtl,
@@ -43,39 +45,53 @@ public record ZtunnelOptions(
     public static final int HBONE_PORT = 15008;
     public static final int METRICS_PORT = 15020;
     public static final int READINESS_PORT = 15021;
+    public static final int ADMIN_PORT = 15000;
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
 
-    /** The standard ports on {@code address}. */
+    /** The standard ports on {@code address}; the admin endpoint on 127.0.0.1. */
     public static ZtunnelOptions defaults(String node, InetAddress address) {
-        return ports(node, address, OUTBOUND_PORT, HBONE_PORT, PLAINTEXT_INBOUND_PORT, METRICS_PORT, READINESS_PORT);
+        return ports(node, address, OUTBOUND_PORT, HBONE_PORT, PLAINTEXT_INBOUND_PORT, METRICS_PORT, READINESS_PORT,
+                ADMIN_PORT);
     }
 
-    /** Ephemeral ports on {@code address}, for tests. */
+    /** Ephemeral ports on {@code address} (the admin endpoint's on 127.0.0.1), for tests. */
     public static ZtunnelOptions ephemeral(String node, InetAddress address) {
-        return ports(node, address, 0, 0, 0, 0, 0);
+        return ports(node, address, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** The admin endpoint's address for {@code port}: loopback (127.0.0.1), whatever the other listeners bind to. */
+    public static InetSocketAddress adminOnLoopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
     private static ZtunnelOptions ports(String node, InetAddress address, int outbound, int hbone, int plaintext,
-            int metrics, int readiness) {
+            int metrics, int readiness, int admin) {
         return new ZtunnelOptions(node, new InetSocketAddress(address, outbound), new InetSocketAddress(address, hbone),
                 new InetSocketAddress(address, plaintext), new InetSocketAddress(address, metrics),
-                new InetSocketAddress(address, readiness), HboneSettings.defaults(), Duration.ofSeconds(10),
+                new InetSocketAddress(address, readiness), Optional.of(adminOnLoopback(admin)),
+                HboneSettings.defaults(), Duration.ofSeconds(10),
                 Duration.ofHours(24), Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors(),
                 Optional.empty(), DEFAULT_MAX_CONNECTIONS);
     }
 
     public ZtunnelOptions withHboneSettings(HboneSettings settings) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, settings,
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, settings,
                 connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider, maxConnections);
     }
 
     public ZtunnelOptions withDrainDeadline(Duration deadline) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, hboneSettings,
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
                 connectTimeout, certificateTtl, deadline, ioThreads, tlsProvider, maxConnections);
     }
 
     public ZtunnelOptions withTlsProvider(SslProvider provider) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, hboneSettings,
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
                 connectTimeout, certificateTtl, drainDeadline, ioThreads, Optional.of(provider), maxConnections);
+    }
+
+    /** The admin endpoint at {@code address} (loopback only), or none when empty. */
+    public ZtunnelOptions withAdmin(Optional<InetSocketAddress> address) {
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, address,
+                hboneSettings, connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider, maxConnections);
     }
 }

@@ -43,6 +43,7 @@ class ListenerHandoverTest {
                         .workloads(List.of(mesh.clientWorkload(), mesh.echoWorkload())).build());
                 Waits.until("the successor's certificates", Duration.ofSeconds(20), successor::ready);
                 assertEquals(predecessor.outboundAddress(), successor.outboundAddress());
+                assertEquals(predecessor.adminAddress(), successor.adminAddress(), "admin is shared like the rest");
 
                 CompletableFuture<Void> drain =
                         CompletableFuture.runAsync(() -> predecessor.drain(Duration.ofSeconds(20)));
@@ -84,7 +85,7 @@ class ListenerHandoverTest {
         ZtunnelOptions o = ZtunnelOptions.ephemeral("node-a", predecessor.outboundAddress().getAddress());
         return new ZtunnelOptions(o.node(), predecessor.outboundAddress(), predecessor.hboneAddress(),
                 predecessor.plaintextInboundAddress(), predecessor.metricsAddress(), predecessor.readinessAddress(),
-                TwoNodeMesh.DEFAULT_SETTINGS, o.connectTimeout(), o.certificateTtl(), Duration.ofSeconds(5),
-                o.ioThreads(), o.tlsProvider(), o.maxConnections());
+                predecessor.adminAddress(), TwoNodeMesh.DEFAULT_SETTINGS, o.connectTimeout(), o.certificateTtl(),
+                Duration.ofSeconds(5), o.ioThreads(), o.tlsProvider(), o.maxConnections());
     }
 }

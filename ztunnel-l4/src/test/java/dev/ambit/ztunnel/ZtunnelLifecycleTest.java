@@ -33,7 +33,8 @@ class ZtunnelLifecycleTest {
             taken.bind(new InetSocketAddress(Workloads.loopback(1), 0));
             ZtunnelOptions o = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1));
             ZtunnelOptions conflicting = new ZtunnelOptions(o.node(), o.outbound(), o.hbone(),
-                    (InetSocketAddress) taken.getLocalSocketAddress(), o.metrics(), o.readiness(), o.hboneSettings(),
+                    (InetSocketAddress) taken.getLocalSocketAddress(), o.metrics(), o.readiness(), o.admin(),
+                    o.hboneSettings(),
                     o.connectTimeout(), o.certificateTtl(), o.drainDeadline(), o.ioThreads(), o.tlsProvider(),
                     o.maxConnections());
             assertThrows(RuntimeException.class, () -> Ztunnel.start(conflicting, Transport.best(), ca.client(),

@@ -3,8 +3,10 @@ package dev.ambit.nodeagent.cli;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.nodeagent.tunnel.NodeTunnel;
 import dev.ambit.nodeagent.tunnel.NodeTunnelSettings;
+import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,12 +14,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code node-agent tunnel}: the node's L4 tunnel as its own process. Runs until SIGTERM, then drains. */
 @Command(name = "tunnel", description = "Run the node's L4 tunnel (mTLS HBONE), reading original destinations from"
         + " the steering maps node-agent run pins. SIGTERM drains it; a successor may share its ports meanwhile.")
 public final class TunnelCommand implements Callable<Integer> {
+
+    private static final int MAX_PORT = 65_535;
 
     @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", required = true,
             description = "The node this tunnel serves (default: $NODE_NAME).")
@@ -27,6 +34,9 @@ public final class TunnelCommand implements Callable<Integer> {
             description = "Address the tunnel's listeners (15001, 15006, 15008, 15020, 15021) bind to"
                     + " (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
+
+    @Spec
+    private CommandSpec spec;
 
     @Mixin
     private ControlPlaneOptions controlPlane;
@@ -50,10 +60,28 @@ public final class TunnelCommand implements Callable<Integer> {
                     + " agent's steering has the fast path on and the tunnel runs on io_uring.")
     private boolean socketFastPath;
 
+    private Optional<InetSocketAddress> admin;
+
+    @Option(names = "--admin-port", defaultValue = "" + ZtunnelOptions.ADMIN_PORT,
+            description = "Port of the admin endpoint (config dump, connections), always on 127.0.0.1 whatever"
+                    + " --listen-address says; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    void adminPort(int port) {
+        if (port < 0 || port > MAX_PORT) {
+            throw new ParameterException(spec.commandLine(), "--admin-port must be 0 (off) to " + MAX_PORT
+                    + ", not " + port);
+        }
+        admin = port == 0 ? Optional.empty() : Optional.of(ZtunnelOptions.adminOnLoopback(port));
+    }
+
+    /** Where the admin endpoint will listen, as the flags say; empty when it is off. */
+    Optional<InetSocketAddress> admin() {
+        return admin;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         NodeTunnel tunnel = NodeTunnel.start(new NodeTunnelSettings(nodeName, listenAddress, controlPlane.settings(),
-                pinRoot, drainDeadline, Optional.ofNullable(readyFile), socketFastPath));
+                pinRoot, drainDeadline, Optional.ofNullable(readyFile), admin, socketFastPath));
         tunnel.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * pinned maps, follows its own config stream with the node agent identity (both processes of a node run as it),
  * and serves the node's one scrape endpoint, :15020. It binds its traffic listeners only once it has the config
  * and certificates to carry traffic: a successor shares the node's ports with a running tunnel (SO_REUSEPORT) and
- * takes connections from the moment it listens. SIGTERM drains it.
+ * takes connections from the moment it listens. Its admin endpoint (loopback :15000) adds the steering and the
+ * config stream to the tunnel's config dump. SIGTERM drains it.
  */
 public final class NodeTunnel implements AutoCloseable {
 
@@ -72,7 +73,8 @@ public final class NodeTunnel implements AutoCloseable {
         Transport transport = settings.socketFastPath() ? Transport.forSocketFastPath() : Transport.best();
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
                 ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
-                        .withDrainDeadline(settings.drainDeadline()),
+                        .withDrainDeadline(settings.drainDeadline())
+                        .withAdmin(settings.admin()),
                 transport,
                 controlPlane.certificateAuthority(),
                 controlPlane.trustBundle(),
@@ -81,6 +83,7 @@ public final class NodeTunnel implements AutoCloseable {
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
         FastPathTransportGuard transportGuard = new FastPathTransportGuard(transport.kind(), steering::socketFastPath);
         tunnel.alsoReadyWhen(() -> node.configured && steering.opened() && transportGuard.suitable());
+        tunnel.addToConfigDump("steering", new SteeringJson(steering, settings.pinRoot()));
 
         SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(),
                 NodeAgent.IDENTITY_SERVICE_ACCOUNT);
@@ -92,6 +95,8 @@ public final class NodeTunnel implements AutoCloseable {
                 .setNodeName(settings.nodeName())
                 .build(), CONFIG_KINDS, node::apply));
         ConfigStreamMetrics.register(registry, configStream);
+        tunnel.addToConfigDump("configStream",
+                new ConfigStreamJson(configStream, settings.controlPlane().controller().toString()));
         configStream.start();
         node.awaitConfigAndCertificates();
         tunnel.listen();

@@ -2,6 +2,7 @@ package dev.ambit.nodeagent.tunnel;
 
 import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param drainDeadline how long connections may finish after SIGTERM
  * @param readyFile     a file that exists exactly while the tunnel is ready, for probes that must not reach a
  *                      predecessor sharing the ports; empty for none
+ * @param admin         where the admin endpoint listens, a loopback address; empty for none
  * @param socketFastPath whether the node's agent runs with the socket fast path, whose sockets the tunnel must
  *                      read on epoll or NIO (see {@code Transport.forSocketFastPath()})
  */
@@ -26,5 +28,6 @@ public record NodeTunnelSettings(
         Path pinRoot,
         Duration drainDeadline,
         Optional<Path> readyFile,
+        Optional<InetSocketAddress> admin,
         boolean socketFastPath) {
 }

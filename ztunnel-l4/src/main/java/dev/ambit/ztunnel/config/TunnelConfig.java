@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.config;
 
+import dev.ambit.api.model.ConfigResource;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.PeerAuthentication;
@@ -29,6 +30,7 @@ public final class TunnelConfig {
     public static final TunnelConfig EMPTY = builder().build();
 
     private final String rootNamespace;
+    private final List<ConfigResource> resources;
     private final Map<InetAddress, Workload> workloadsByAddress;
     private final Map<String, Workload> workloadsByUid;
     private final Map<InetAddress, MeshService> servicesByVip;
@@ -39,6 +41,8 @@ public final class TunnelConfig {
 
     private TunnelConfig(Builder builder) {
         this.rootNamespace = builder.rootNamespace;
+        this.resources = Stream.of(builder.workloads, builder.services, builder.authorizationPolicies,
+                builder.peerAuthentications, builder.trafficPolicies).<ConfigResource>flatMap(List::stream).toList();
         Map<InetAddress, Workload> byAddress = new HashMap<>();
         builder.workloads.forEach(workload -> workload.addresses()
                 .forEach(address -> byAddress.put(address, workload)));
@@ -76,6 +80,15 @@ public final class TunnelConfig {
 
     public Optional<MeshService> serviceByHostname(String hostname) {
         return Optional.ofNullable(servicesByHostname.get(hostname));
+    }
+
+    public String rootNamespace() {
+        return rootNamespace;
+    }
+
+    /** Every resource this config was built from, as received: what the admin config dump shows. */
+    public List<ConfigResource> resources() {
+        return resources;
     }
 
     public Collection<Workload> workloads() {

@@ -2,6 +2,8 @@ package dev.ambit.ztunnel.inbound;
 
 import dev.ambit.ztunnel.bridge.Bridge;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.connections.LiveConnection;
+import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.hbone.HboneStream;
 import dev.ambit.ztunnel.hbone.HboneStreamAcceptor;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
@@ -10,6 +12,7 @@ import dev.ambit.ztunnel.metrics.TunnelMetrics;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,14 +31,16 @@ public final class HboneInbound implements HboneStreamAcceptor {
     private final TunnelConfigStore config;
     private final String node;
     private final TunnelMetrics metrics;
+    private final LiveConnections connections;
     private final Duration connectTimeout;
 
     public HboneInbound(Transport transport, TunnelConfigStore config, String node, TunnelMetrics metrics,
-            Duration connectTimeout) {
+            LiveConnections connections, Duration connectTimeout) {
         this.transport = transport;
         this.config = config;
         this.node = node;
         this.metrics = metrics;
+        this.connections = connections;
         this.connectTimeout = connectTimeout;
     }
 
@@ -60,8 +65,11 @@ public final class HboneInbound implements HboneStreamAcceptor {
                 return;
             }
             stream.accept();
-            Bridge.join(stream.channel(), pod, metrics.connectionOpened(ConnectionLabels.of(ConnectionLabels.INBOUND,
-                    Optional.empty(), Optional.of(stream.peer()), admission.destination())));
+            ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND, Optional.empty(),
+                    Optional.of(stream.peer()), admission.destination());
+            connections.track(stream.channel(), pod, LiveConnection.Protocol.HBONE,
+                    (InetSocketAddress) stream.channel().parent().remoteAddress(), stream.target(), labels);
+            Bridge.join(stream.channel(), pod, metrics.connectionOpened(labels));
         });
     }
 

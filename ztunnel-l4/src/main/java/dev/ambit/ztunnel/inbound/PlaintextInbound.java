@@ -3,6 +3,8 @@ package dev.ambit.ztunnel.inbound;
 import dev.ambit.ztunnel.bridge.Bridge;
 import dev.ambit.ztunnel.bridge.ChannelEnds;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.connections.LiveConnection;
+import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
 import dev.ambit.ztunnel.metrics.FailureReason;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
@@ -32,15 +34,17 @@ public final class PlaintextInbound {
     private final TunnelConfigStore config;
     private final String node;
     private final TunnelMetrics metrics;
+    private final LiveConnections connections;
     private final Duration connectTimeout;
 
     public PlaintextInbound(Transport transport, OriginalDestinationLookup lookup, TunnelConfigStore config,
-            String node, TunnelMetrics metrics, Duration connectTimeout) {
+            String node, TunnelMetrics metrics, LiveConnections connections, Duration connectTimeout) {
         this.transport = transport;
         this.lookup = lookup;
         this.config = config;
         this.node = node;
         this.metrics = metrics;
+        this.connections = connections;
         this.connectTimeout = connectTimeout;
     }
 
@@ -76,9 +80,11 @@ public final class PlaintextInbound {
                     return;
                 }
                 ctx.pipeline().remove(this);
-                Bridge.join(client, pod, metrics.connectionOpened(ConnectionLabels.of(ConnectionLabels.INBOUND,
-                        config.current().workload(((InetSocketAddress) client.remoteAddress()).getAddress()),
-                        Optional.empty(), admission.destination())));
+                InetSocketAddress source = (InetSocketAddress) client.remoteAddress();
+                ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND,
+                        config.current().workload(source.getAddress()), Optional.empty(), admission.destination());
+                connections.track(client, pod, LiveConnection.Protocol.TCP, source, target.get(), labels);
+                Bridge.join(client, pod, metrics.connectionOpened(labels));
             });
         }
 

@@ -3,6 +3,8 @@ package dev.ambit.ztunnel.outbound;
 import dev.ambit.ztunnel.bridge.Bridge;
 import dev.ambit.ztunnel.bridge.ChannelEnds;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
+import dev.ambit.ztunnel.connections.LiveConnection;
+import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.hbone.HboneFailures;
 import dev.ambit.ztunnel.hbone.HbonePool;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
@@ -36,10 +38,12 @@ public final class OutboundProxy {
     private final TunnelConfigStore config;
     private final HbonePool pool;
     private final TunnelMetrics metrics;
+    private final LiveConnections connections;
     private final Duration connectTimeout;
 
     public OutboundProxy(Transport transport, OriginalDestinationLookup lookup, EndpointPicker picker,
-            TunnelConfigStore config, HbonePool pool, TunnelMetrics metrics, Duration connectTimeout) {
+            TunnelConfigStore config, HbonePool pool, TunnelMetrics metrics, LiveConnections connections,
+            Duration connectTimeout) {
         this.transport = transport;
         this.lookup = lookup;
         this.picker = picker;
@@ -47,6 +51,7 @@ public final class OutboundProxy {
         this.config = config;
         this.pool = pool;
         this.metrics = metrics;
+        this.connections = connections;
         this.connectTimeout = connectTimeout;
     }
 
@@ -71,20 +76,20 @@ public final class OutboundProxy {
             OutboundRoute route = resolver.resolve(client, original.get(), config.current());
             if (route instanceof OutboundRoute.Tunnel tunnel) {
                 Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
-                join(ctx, stream, ConnectionLabels.of(ConnectionLabels.OUTBOUND, Optional.of(tunnel.source()),
-                        Optional.empty(), tunnel.destination()), tunnel.target());
+                join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
+                        Optional.of(tunnel.source()), Optional.empty(), tunnel.destination()), tunnel.target());
             } else if (route instanceof OutboundRoute.Passthrough passthrough) {
                 Future<? extends Channel> upstream = transport.connect(downstream.eventLoop(), passthrough.address(),
                         connectTimeout);
-                join(ctx, upstream, ConnectionLabels.of(ConnectionLabels.OUTBOUND, passthrough.source(),
-                        Optional.empty(), passthrough.destination()), passthrough.address());
+                join(ctx, upstream, LiveConnection.Protocol.TCP, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
+                        passthrough.source(), Optional.empty(), passthrough.destination()), passthrough.address());
             } else if (route instanceof OutboundRoute.Refused refused) {
                 refuse(ctx, refused.reason(), refused.detail());
             }
         }
 
-        private void join(ChannelHandlerContext ctx, Future<? extends Channel> upstream, ConnectionLabels labels,
-                InetSocketAddress target) {
+        private void join(ChannelHandlerContext ctx, Future<? extends Channel> upstream,
+                LiveConnection.Protocol protocol, ConnectionLabels labels, InetSocketAddress target) {
             Channel downstream = ctx.channel();
             Runnable closed = picker.connectionOpened(target.getAddress());
             downstream.closeFuture().addListener(f -> closed.run());
@@ -100,6 +105,8 @@ public final class OutboundProxy {
                     return;
                 }
                 ctx.pipeline().remove(this);
+                connections.track(downstream, channel, protocol, (InetSocketAddress) downstream.remoteAddress(),
+                        target, labels);
                 Bridge.join(downstream, channel, metrics.connectionOpened(labels));
                 log.debug("event=outbound_connected client={} target={} via={}", downstream.remoteAddress(), target,
                         channel);

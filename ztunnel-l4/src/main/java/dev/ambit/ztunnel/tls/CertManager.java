@@ -114,6 +114,16 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
         return expiries;
     }
 
+    /** The identities held, each with its current certificate; empty while its first is awaited. */
+    public Map<SpiffeId, Optional<WorkloadCertificate>> held() {
+        Map<SpiffeId, Optional<WorkloadCertificate>> held = new HashMap<>();
+        holders.forEach((identity, holder) -> {
+            IdentityTls tls = holder.current;
+            held.put(identity, tls == null ? Optional.empty() : Optional.of(tls.certificate()));
+        });
+        return held;
+    }
+
     /** When {@code identity} will next be renewed. */
     public Optional<Instant> nextRotation(SpiffeId identity) {
         Holder holder = holders.get(identity);

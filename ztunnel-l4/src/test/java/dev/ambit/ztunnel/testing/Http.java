@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
-/** Minimal HTTP GET for probing the metrics and readiness endpoints. */
+/** Minimal HTTP for probing the metrics, readiness and admin endpoints. */
 public final class Http {
 
     private Http() {
@@ -31,6 +32,22 @@ public final class Http {
             } finally {
                 connection.disconnect();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code request} as written (CRLFs included) and reads until the server closes: for requests an HTTP
+     * client will not send. The body is the whole answer as received, status line and headers included.
+     */
+    public static Response raw(InetSocketAddress server, String request) {
+        try (Socket socket = new Socket()) {
+            socket.connect(server, 5_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return new Response(Integer.parseInt(answer.split(" ", 3)[1]), answer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
