@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
+import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import dev.ambit.ztunnel.transport.Transport;
@@ -44,7 +45,7 @@ class FastPathReaderTest {
     private static final int BYTES_EACH = 8 * 1024 * 1024;
     private static final SpiffeId CART = SpiffeId.of("cluster.local", "shop", "cart");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
 
@@ -56,9 +57,7 @@ class FastPathReaderTest {
 
     @AfterEach
     void removeEverything() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
         node.close();
     }
 
@@ -68,7 +67,7 @@ class FastPathReaderTest {
         assumeTrue(Transport.isAvailable(kind), kind + " unavailable here");
         Transport transport = Transport.of(kind);
         EventLoopGroup group = transport.newEventLoopGroup(2, "fast-path-reader");
-        resources.add(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        resources.track(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Channel listener = transport.serverBootstrap(group)
                 .childHandler(new ChannelInitializer<>() {
@@ -78,17 +77,17 @@ class FastPathReaderTest {
                     }
                 })
                 .bind(new InetSocketAddress(TestNode.tunnelIpv4(), 0)).sync().channel();
-        resources.add(() -> listener.close().syncUninterruptibly());
+        resources.track(() -> listener.close().syncUninterruptibly());
         InetSocketAddress tunnel = (InetSocketAddress) listener.localAddress();
         BpfRedirector redirector = BpfRedirector.start(
                 node.config(tunnel, new InetSocketAddress(TestNode.tunnelIpv6(), 1), true));
-        resources.add(redirector);
+        resources.track(redirector);
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
 
         List<Probe> senders = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++) {
             Probe sender = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(BYTES_EACH), "0");
-            resources.add(sender);
+            resources.track(sender);
             sender.await("CONNECTED");
             senders.add(sender);
         }

@@ -13,13 +13,13 @@ import dev.ambit.nodeagent.bpf.BpfMap;
 import dev.ambit.nodeagent.bpf.LibbpfException;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
+import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +41,7 @@ class PinnedSteeringViewTest {
     private static final Duration PERIOD = Duration.ofMillis(100);
     private static final int EPERM = 1;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
     private Probe tunnel;
@@ -57,9 +57,7 @@ class PinnedSteeringViewTest {
 
     @AfterEach
     void removeEverything() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
         node.close();
     }
 
@@ -190,7 +188,6 @@ class PinnedSteeringViewTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 }

@@ -16,6 +16,7 @@ import dev.ambit.nodeagent.metrics.BpfMetrics;
 import dev.ambit.nodeagent.testing.AttachedPrograms;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
+import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +44,7 @@ class SteeringTest {
 
     private static final SpiffeId CART = SpiffeId.of("cluster.local", "shop", "cart");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
     private Probe tunnel4;
@@ -64,9 +64,7 @@ class SteeringTest {
 
     @AfterEach
     void removeEverything() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
         node.close();
     }
 
@@ -382,7 +380,6 @@ class SteeringTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 }
