@@ -43,6 +43,8 @@ final class HboneConnection {
     /** Guarded by the pool: takes no new streams (GOAWAY, idle close, failure or an outdated certificate). */
     private boolean retired;
 
+    private final EventLoop loop;
+
     HboneConnection(HbonePool pool, HboneKey key, SslContext context, HboneSettings settings, EventLoop loop,
             ChannelGroup channels) {
         this.pool = pool;
@@ -50,8 +52,14 @@ final class HboneConnection {
         this.context = context;
         this.settings = settings;
         this.limit = settings.maxConcurrentStreams();
+        this.loop = loop;
         this.ready = loop.newPromise();
         this.channels = channels;
+    }
+
+    /** Whether this connection's channel lives on {@code loop}. */
+    boolean runsOn(EventLoop loop) {
+        return this.loop == loop;
     }
 
     HboneKey key() {
