@@ -29,6 +29,7 @@ import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,11 +108,11 @@ public final class Ztunnel implements AutoCloseable {
             config.onUpdate(this::reconcileIdentities);
             this.connections = new LiveConnections(clock);
             this.configDump = new ConfigDump(options.node(), config::current, certificates, clock);
-            this.admin = options.admin().map(address -> push(opened, AdminServer.bind(transport, group, address,
+            this.admin = options.admin().flatMap(address -> bindAdmin(opened, transport, address,
                     List.of(new AdminServer.Page("/config_dump", "the config, certificates and steering it holds",
                                     configDump),
                             new AdminServer.Page("/connections", "the connections it relays now",
-                                    new ConnectionsJson(connections, clock))))));
+                                    new ConnectionsJson(connections, clock)))));
             this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
                     connections, options.connectTimeout());
             this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
@@ -253,6 +254,21 @@ public final class Ztunnel implements AutoCloseable {
 
     public InetSocketAddress metricsAddress() {
         return metricsServer.address();
+    }
+
+    /**
+     * The admin endpoint, or none when its port is taken: on the host network something else may hold it, and a
+     * debugging aid must not keep the node's traffic from being tunnelled.
+     */
+    private Optional<AdminServer> bindAdmin(Deque<AutoCloseable> opened, Transport transport, InetSocketAddress address,
+            List<AdminServer.Page> pages) {
+        try {
+            return Optional.of(push(opened, AdminServer.bind(transport, group, address, pages)));
+        } catch (UncheckedIOException e) {
+            log.warn("event=admin_unavailable address={} problem=\"{}\"", NetUtil.toSocketAddressString(address),
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Where the admin endpoint listens; empty when it is off. */

@@ -89,6 +89,11 @@ public record ZtunnelOptions(
                 connectTimeout, certificateTtl, drainDeadline, ioThreads, Optional.of(provider), maxConnections);
     }
 
+    public ZtunnelOptions withIoThreads(int threads) {
+        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
+                connectTimeout, certificateTtl, drainDeadline, threads, tlsProvider, maxConnections);
+    }
+
     /** The admin endpoint at {@code address} (loopback only), or none when empty. */
     public ZtunnelOptions withAdmin(Optional<InetSocketAddress> address) {
         return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, address,

@@ -35,7 +35,8 @@ class TransportMatrixTest {
     @ParameterizedTest(name = "{0} with {1}")
     @CsvSource({"IO_URING, OPENSSL", "EPOLL, OPENSSL", "EPOLL, JDK", "NIO, JDK"})
     void fullDuplexTransferArrivesIntact(Transport.Kind kind, SslProvider tls) throws Exception {
-        assumeTrue(Transport.isAvailable(kind) && (tls == SslProvider.JDK || OpenSsl.isAvailable()), kind + " unavailable here");
+        assumeTrue(Transport.isAvailable(kind) && (tls == SslProvider.JDK || OpenSsl.isAvailable()),
+                kind + " unavailable here");
         try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, Transport.of(kind), tls);
                 ServerSocket pod = new ServerSocket()) {
             pod.bind(new InetSocketAddress(TwoNodeMesh.ECHO_POD, 0));

@@ -8,12 +8,14 @@ import dev.ambit.ztunnel.testing.Workloads;
 import dev.ambit.ztunnel.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +44,22 @@ class ZtunnelLifecycleTest {
         }
         Waits.until("event loops and the certificate thread to stop", Duration.ofSeconds(10),
                 () -> tunnelThreads() <= threadsBefore);
+    }
+
+    /** The admin endpoint is a debugging aid: a port someone else holds leaves the tunnel up without it. */
+    @Test
+    void aTakenAdminPortLeavesTheTunnelRunningWithoutIt() throws Exception {
+        TestCa ca = new TestCa();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ZtunnelOptions options = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1))
+                    .withAdmin(Optional.of((InetSocketAddress) taken.getLocalSocketAddress()));
+            try (Ztunnel tunnel = Ztunnel.start(options, Transport.best(), ca.client(), ca.trustBundle(),
+                    new MapLookup(), new PrometheusRegistry(), Clock.systemUTC())) {
+                assertEquals(Optional.empty(), tunnel.adminAddress());
+                assertTrue(tunnel.ready(), "the tunnel itself is up");
+            }
+        }
     }
 
     @Test

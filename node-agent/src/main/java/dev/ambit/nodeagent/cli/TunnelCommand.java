@@ -56,8 +56,8 @@ public final class TunnelCommand implements Callable<Integer> {
 
     @Option(names = "--socket-fast-path",
             description = "Set when node-agent run has --socket-fast-path: the tunnel then runs on epoll (else NIO),"
-                    + " as io_uring stalls on fast-path sockets. Without it, the tunnel stays unready while the"
-                    + " agent's steering has the fast path on and the tunnel runs on io_uring.")
+                    + " as io_uring stalls on fast-path sockets. Without it, the tunnel still does so when the"
+                    + " agent's pins say so at start; a tunnel on io_uring stays unready while they do.")
     private boolean socketFastPath;
 
     private Optional<InetSocketAddress> admin;

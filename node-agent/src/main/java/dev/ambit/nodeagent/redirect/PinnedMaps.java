@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Read-only descriptors of the agent's pinned maps that the tunnel reads: original destinations, enrollments,
- * steering counters and the steering's config. Their kernel ids tell whether the pins still name these maps or an agent made new ones.
+ * steering counters and the steering's config. Their kernel ids tell whether the pins still name these maps or an
+ * agent made new ones.
  */
 final class PinnedMaps implements AutoCloseable {
 

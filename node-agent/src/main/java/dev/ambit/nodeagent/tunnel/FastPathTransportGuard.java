@@ -8,9 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a tunnel on io_uring unready while the agent steers with the socket fast path: its reads of fast-path
- * sockets would stall (see {@link Transport#forSocketFastPath()}). The tunnel picks its transport at start from its
- * own {@code --socket-fast-path}; an agent started with the flag beside a tunnel without it is a misconfiguration
- * that must show as an unready pod and a log line, not as connections that hang after their first MiB.
+ * sockets stall (see {@link Transport#forSocketFastPath()}). The tunnel picks its transport at start, from its own
+ * {@code --socket-fast-path} or the pins of an agent already running; an agent that turns the fast path on later,
+ * beside a tunnel without the flag, is a misconfiguration. Readiness does not stop the steering, so connections
+ * still stall: what this adds is an unready pod and a log line that name the cause.
  */
 final class FastPathTransportGuard {
 

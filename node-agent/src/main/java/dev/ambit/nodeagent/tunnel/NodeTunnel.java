@@ -70,7 +70,9 @@ public final class NodeTunnel implements AutoCloseable {
         PinnedSteeringView steering = opened.push(PinnedSteeringView.follow(settings.pinRoot(), PIN_CHECK_PERIOD));
         PrometheusRegistry registry = new PrometheusRegistry();
         BpfMetrics.register(registry, steering);
-        Transport transport = settings.socketFastPath() ? Transport.forSocketFastPath() : Transport.best();
+        // The flag decides before the agent has pinned anything; an agent already running says so through its pins.
+        boolean socketFastPath = settings.socketFastPath() || steering.socketFastPath().orElse(false);
+        Transport transport = socketFastPath ? Transport.forSocketFastPath() : Transport.best();
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
                 ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
                         .withDrainDeadline(settings.drainDeadline())

@@ -57,8 +57,11 @@ class PinnedSteeringViewTest {
 
     @AfterEach
     void removeEverything() throws Exception {
-        resources.close();
-        node.close();
+        try {
+            resources.close();
+        } finally {
+            node.close();
+        }
     }
 
     @Test
@@ -138,10 +141,10 @@ class PinnedSteeringViewTest {
         PinnedSteeringView view = track(PinnedSteeringView.follow(node.pinRoot(), PERIOD));
         assertEquals(Optional.empty(), view.socketFastPath(), "no pins yet");
 
-        BpfRedirector without = BpfRedirector.start(node.config(tunnelAddress, null, false));
-        awaitTrue("the view to open the pins", view::opened);
-        assertEquals(Optional.of(false), view.socketFastPath());
-        without.close();
+        try (BpfRedirector without = BpfRedirector.start(node.config(tunnelAddress, null, false))) {
+            awaitTrue("the view to open the pins", view::opened);
+            assertEquals(Optional.of(false), view.socketFastPath());
+        }
 
         track(BpfRedirector.start(node.config(tunnelAddress, null, true)));
         assertEquals(Optional.of(true), view.socketFastPath(), "read from the adopted config map, no re-open");

@@ -64,8 +64,11 @@ class SteeringTest {
 
     @AfterEach
     void removeEverything() throws Exception {
-        resources.close();
-        node.close();
+        try {
+            resources.close();
+        } finally {
+            node.close();
+        }
     }
 
     @Test

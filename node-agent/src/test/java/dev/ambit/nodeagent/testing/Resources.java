@@ -3,7 +3,10 @@ package dev.ambit.nodeagent.testing;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** What a test opened, closed in reverse order after it: probes, agents, views, event loops. */
+/**
+ * What a test opened, closed in reverse order after it: probes, agents, views, event loops. Every one is closed
+ * even when some fail; the first failure is thrown with the others suppressed.
+ */
 public final class Resources implements AutoCloseable {
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -15,8 +18,20 @@ public final class Resources implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        Exception first = null;
         while (!opened.isEmpty()) {
-            opened.pop().close();
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

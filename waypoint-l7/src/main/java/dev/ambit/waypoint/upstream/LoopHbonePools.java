@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One {@link HbonePool} per event loop. A pool hands out streams of whichever of its connections has room, and a
- * stream lives on its connection's loop; the waypoint's upstream pools need streams on the exchange's own loop (they
- * install handlers and read without locks), so each loop gets a pool whose connections it dialed itself.
+ * One {@link HbonePool} per event loop. The waypoint's upstream pools need streams on the exchange's own loop (they
+ * install handlers and read without locks). A shared pool keeps a stream on its caller's loop only up to
+ * {@code HbonePool}'s per-key loop bound; a pool per loop always does, and no loop waits on another's pool lock.
  */
 public final class LoopHbonePools implements AutoCloseable {
 

@@ -6,6 +6,7 @@ import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
 import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,8 @@ public final class ConnectionsJson implements JsonSection {
             json.writeNumberField("id", connection.id());
             json.writeStringField("direction", labels.direction());
             json.writeStringField("protocol", connection.protocol().name().toLowerCase(Locale.ROOT));
-            json.writeStringField("source", NetUtil.toSocketAddressString(connection.source()));
-            json.writeStringField("destination", NetUtil.toSocketAddressString(connection.destination()));
+            json.writeStringField("source", address(connection.source()));
+            json.writeStringField("destination", address(connection.destination()));
             json.writeStringField("sourceWorkload", labels.sourceWorkload());
             json.writeStringField("sourceNamespace", labels.sourceNamespace());
             json.writeStringField("sourceIdentity", labels.sourcePrincipal());
@@ -54,5 +55,10 @@ public final class ConnectionsJson implements JsonSection {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** A channel that closed before it was listed may have no address left: one entry must not fail the page. */
+    private static String address(InetSocketAddress address) {
+        return address == null ? "unknown" : NetUtil.toSocketAddressString(address);
     }
 }

@@ -33,6 +33,7 @@ final class HboneConnection {
     private final HboneKey key;
     private final SslContext context;
     private final HboneSettings settings;
+    private final EventLoop loop;
     private final Promise<Channel> ready;
     /** Every channel of the pool, so that a shutdown can close and await them all. */
     private final ChannelGroup channels;
@@ -42,8 +43,6 @@ final class HboneConnection {
     private int limit;
     /** Guarded by the pool: takes no new streams (GOAWAY, idle close, failure or an outdated certificate). */
     private boolean retired;
-
-    private final EventLoop loop;
 
     HboneConnection(HbonePool pool, HboneKey key, SslContext context, HboneSettings settings, EventLoop loop,
             ChannelGroup channels) {
@@ -57,9 +56,9 @@ final class HboneConnection {
         this.channels = channels;
     }
 
-    /** Whether this connection's channel lives on {@code loop}. */
-    boolean runsOn(EventLoop loop) {
-        return this.loop == loop;
+    /** The event loop this connection's channel lives on. */
+    EventLoop loop() {
+        return loop;
     }
 
     HboneKey key() {

@@ -131,10 +131,10 @@ public final class Transport {
         } else {
             transport = of(Kind.NIO);
         }
-        log.info("event=transport_selected transport={} reuseport={} for={} io_uring_unavailable=\"{}\""
-                        + " epoll_unavailable=\"{}\"",
-                transport.name(), transport.sharesPorts(), reason,
-                ioUringAllowed ? cause(IoUring.isAvailable(), IoUring.unavailabilityCause()) : "not used with " + reason,
+        log.info("event=transport_selected transport={} reuseport={} for={} io_uring_excluded={}"
+                        + " io_uring_unavailable=\"{}\" epoll_unavailable=\"{}\"",
+                transport.name(), transport.sharesPorts(), reason, !ioUringAllowed,
+                cause(IoUring.isAvailable(), IoUring.unavailabilityCause()),
                 cause(Epoll.isAvailable(), Epoll.unavailabilityCause()));
         return transport;
     }

@@ -47,8 +47,18 @@ public final class TwoNodeMesh implements AutoCloseable {
     }
 
     public TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls) {
-        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls);
-        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls);
+        this(settings, transport, tls, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** With {@code ioThreads} event loops per tunnel: one makes every stream to the echo pod share one connection. */
+    public TwoNodeMesh(int ioThreads) {
+        this(DEFAULT_SETTINGS, Transport.best(), OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+                ioThreads);
+    }
+
+    private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads) {
+        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads);
+        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads);
         client = Workloads.ambient(NAMESPACE, "client", "node-a", CLIENT_POD, nodeA.hboneAddress());
         server = Workloads.ambient(NAMESPACE, "echo", "node-b", ECHO_POD, nodeB.hboneAddress());
         lookup.put(CLIENT_POD, echo.address());
@@ -60,9 +70,9 @@ public final class TwoNodeMesh implements AutoCloseable {
     }
 
     private Ztunnel start(String node, InetAddress address, HboneSettings settings, Transport transport,
-            SslProvider tls) {
+            SslProvider tls, int ioThreads) {
         return Ztunnel.start(ZtunnelOptions.ephemeral(node, address).withHboneSettings(settings)
-                        .withDrainDeadline(Duration.ofSeconds(5)).withTlsProvider(tls),
+                        .withDrainDeadline(Duration.ofSeconds(5)).withTlsProvider(tls).withIoThreads(ioThreads),
                 transport, ca.client(), ca.trustBundle(), lookup, new PrometheusRegistry(), Clock.systemUTC());
     }
 
