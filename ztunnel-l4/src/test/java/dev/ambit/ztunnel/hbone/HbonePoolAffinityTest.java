@@ -12,8 +12,10 @@ import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,33 @@ class HbonePoolAffinityTest {
                 assertSame(second, c.parent().eventLoop(), "another loop dials a connection of its own");
                 assertEquals(2, pool.connectionCount(key));
                 for (Http2StreamChannel stream : List.of(a, b, c)) {
+                    stream.close().syncUninterruptibly();
+                }
+            } finally {
+                pool.close();
+                pool.closeConnections().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Past the per-key loop bound, further loops share: a client's connections to a server stay bounded. */
+    @Test
+    void loopsBeyondTheBoundShareConnectionsInsteadOfDiallingMore() {
+        Transport transport = Transport.best();
+        EventLoopGroup loops = transport.newEventLoopGroup(HbonePool.MAX_LOOPS_PER_KEY + 1, "hbone-affinity");
+        try (HboneFixture fixture = new HboneFixture(ca, ca.issue(SERVER, Duration.ofHours(1)))) {
+            HbonePool pool = new HbonePool(transport, fixture.client(ca.issue(CLIENT, Duration.ofHours(1))),
+                    HboneFixture.SETTINGS);
+            HboneKey key = new HboneKey(CLIENT, fixture.address(), SERVER);
+            List<Http2StreamChannel> streams = new ArrayList<>();
+            try {
+                for (EventExecutor loop : loops) {
+                    streams.add(opened(pool.connect(key, HboneFixture.TARGET, (EventLoop) loop)));
+                }
+                assertEquals(HbonePool.MAX_LOOPS_PER_KEY, pool.connectionCount(key));
+                for (Http2StreamChannel stream : streams) {
                     stream.close().syncUninterruptibly();
                 }
             } finally {
