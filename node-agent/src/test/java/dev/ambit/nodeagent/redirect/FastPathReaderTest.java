@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
-import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import dev.ambit.ztunnel.transport.Transport;
@@ -48,7 +47,6 @@ class FastPathReaderTest {
     private static final long FAST_PATH_BYTES = 1024 * 1024;
     private static final SpiffeId CART = SpiffeId.of("cluster.local", "shop", "cart");
 
-    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
 
@@ -59,12 +57,8 @@ class FastPathReaderTest {
     }
 
     @AfterEach
-    void removeEverything() throws Exception {
-        try {
-            resources.close();
-        } finally {
-            node.close();
-        }
+    void removeEverything() {
+        node.close();
     }
 
     @ParameterizedTest
@@ -73,7 +67,7 @@ class FastPathReaderTest {
         assumeTrue(Transport.isAvailable(kind), kind + " unavailable here");
         Transport transport = Transport.of(kind);
         EventLoopGroup group = transport.newEventLoopGroup(2, "fast-path-reader");
-        resources.track(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        node.track(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         Channel listener = transport.serverBootstrap(group)
                 .childHandler(new ChannelInitializer<>() {
@@ -83,17 +77,17 @@ class FastPathReaderTest {
                     }
                 })
                 .bind(new InetSocketAddress(TestNode.tunnelIpv4(), 0)).sync().channel();
-        resources.track(() -> listener.close().syncUninterruptibly());
+        node.track(() -> listener.close().syncUninterruptibly());
         InetSocketAddress tunnel = (InetSocketAddress) listener.localAddress();
         BpfRedirector redirector = BpfRedirector.start(
                 node.config(tunnel, new InetSocketAddress(TestNode.tunnelIpv6(), 1), true));
-        resources.track(redirector);
+        node.track(redirector);
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
 
         List<Probe> senders = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++) {
             Probe sender = pod.probe("send", SERVICE_VIP4, "80", String.valueOf(BYTES_EACH), "0");
-            resources.track(sender);
+            node.track(sender);
             sender.await("CONNECTED");
             senders.add(sender);
         }

@@ -13,7 +13,6 @@ import dev.ambit.nodeagent.bpf.BpfMap;
 import dev.ambit.nodeagent.bpf.LibbpfException;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
-import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import java.net.InetSocketAddress;
@@ -41,7 +40,6 @@ class PinnedSteeringViewTest {
     private static final Duration PERIOD = Duration.ofMillis(100);
     private static final int EPERM = 1;
 
-    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
     private Probe tunnel;
@@ -56,12 +54,8 @@ class PinnedSteeringViewTest {
     }
 
     @AfterEach
-    void removeEverything() throws Exception {
-        try {
-            resources.close();
-        } finally {
-            node.close();
-        }
+    void removeEverything() {
+        node.close();
     }
 
     @Test
@@ -191,6 +185,6 @@ class PinnedSteeringViewTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        return resources.track(resource);
+        return node.track(resource);
     }
 }

@@ -16,7 +16,6 @@ import dev.ambit.nodeagent.metrics.BpfMetrics;
 import dev.ambit.nodeagent.testing.AttachedPrograms;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
-import dev.ambit.nodeagent.testing.Resources;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,7 +43,6 @@ class SteeringTest {
 
     private static final SpiffeId CART = SpiffeId.of("cluster.local", "shop", "cart");
 
-    private final Resources resources = new Resources();
     private TestNode node;
     private TestPod pod;
     private Probe tunnel4;
@@ -63,12 +61,8 @@ class SteeringTest {
     }
 
     @AfterEach
-    void removeEverything() throws Exception {
-        try {
-            resources.close();
-        } finally {
-            node.close();
-        }
+    void removeEverything() {
+        node.close();
     }
 
     @Test
@@ -383,6 +377,6 @@ class SteeringTest {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        return resources.track(resource);
+        return node.track(resource);
     }
 }

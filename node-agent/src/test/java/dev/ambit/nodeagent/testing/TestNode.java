@@ -34,6 +34,8 @@ public final class TestNode implements AutoCloseable {
     private final Path podsCgroup;
     private final Path pinRoot;
     private final List<TestPod> pods = new ArrayList<>();
+    /** What a test opened on this node (probes, agents, views, event loops): closed before the node goes. */
+    private final Resources resources = new Resources();
     private int nextPod = 1;
 
     private TestNode() {
@@ -89,12 +91,23 @@ public final class TestNode implements AutoCloseable {
         return pod;
     }
 
+    /** Closes {@code resource} when the node closes, before its pods, pins and cgroups go. */
+    public <T extends AutoCloseable> T track(T resource) {
+        return resources.track(resource);
+    }
+
     @Override
     public void close() {
-        pods.forEach(TestPod::close);
-        pods.clear();
-        BpfRedirector.uninstall(pinRoot);
-        Cgroup2.removeTree(nodeCgroup);
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close what the test opened on node " + id, e);
+        } finally {
+            pods.forEach(TestPod::close);
+            pods.clear();
+            BpfRedirector.uninstall(pinRoot);
+            Cgroup2.removeTree(nodeCgroup);
+        }
     }
 
     /** Removes every ambt network namespace, cgroup and test pin root, whoever made them. */
