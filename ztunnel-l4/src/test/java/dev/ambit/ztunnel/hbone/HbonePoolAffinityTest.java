@@ -34,66 +34,68 @@ class HbonePoolAffinityTest {
 
     @Test
     void streamsShareAConnectionPerEventLoopAndNeverCrossLoops() {
-        Transport transport = Transport.best();
-        EventLoopGroup loops = transport.newEventLoopGroup(2, "hbone-affinity");
-        try (HboneFixture fixture = new HboneFixture(ca, ca.issue(SERVER, Duration.ofHours(1)))) {
-            HbonePool pool = new HbonePool(transport, fixture.client(ca.issue(CLIENT, Duration.ofHours(1))),
-                    HboneFixture.SETTINGS);
-            HboneKey key = new HboneKey(CLIENT, fixture.address(), SERVER);
-            EventLoop first = loops.next();
-            EventLoop second = loops.next();
-            try {
-                Http2StreamChannel a = opened(pool.connect(key, HboneFixture.TARGET, first));
-                Http2StreamChannel b = opened(pool.connect(key, HboneFixture.TARGET, first));
-                assertSame(a.parent(), b.parent(), "two streams from one loop share its connection");
-                assertSame(first, a.parent().eventLoop());
-                assertEquals(1, pool.connectionCount(key));
+        try (Client client = new Client(2)) {
+            EventLoop first = client.loops.next();
+            EventLoop second = client.loops.next();
+            Http2StreamChannel a = client.open(first);
+            Http2StreamChannel b = client.open(first);
+            assertSame(a.parent(), b.parent(), "two streams from one loop share its connection");
+            assertSame(first, a.parent().eventLoop());
+            assertEquals(1, client.connections());
 
-                Http2StreamChannel c = opened(pool.connect(key, HboneFixture.TARGET, second));
-                assertSame(second, c.parent().eventLoop(), "another loop dials a connection of its own");
-                assertEquals(2, pool.connectionCount(key));
-                for (Http2StreamChannel stream : List.of(a, b, c)) {
-                    stream.close().syncUninterruptibly();
-                }
-            } finally {
-                pool.close();
-                pool.closeConnections().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            }
-        } finally {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            Http2StreamChannel c = client.open(second);
+            assertSame(second, c.parent().eventLoop(), "another loop dials a connection of its own");
+            assertEquals(2, client.connections());
         }
     }
 
     /** Past the per-key loop bound, further loops share: a client's connections to a server stay bounded. */
     @Test
     void loopsBeyondTheBoundShareConnectionsInsteadOfDiallingMore() {
-        Transport transport = Transport.best();
-        EventLoopGroup loops = transport.newEventLoopGroup(HbonePool.MAX_LOOPS_PER_KEY + 1, "hbone-affinity");
-        try (HboneFixture fixture = new HboneFixture(ca, ca.issue(SERVER, Duration.ofHours(1)))) {
-            HbonePool pool = new HbonePool(transport, fixture.client(ca.issue(CLIENT, Duration.ofHours(1))),
-                    HboneFixture.SETTINGS);
-            HboneKey key = new HboneKey(CLIENT, fixture.address(), SERVER);
-            List<Http2StreamChannel> streams = new ArrayList<>();
-            try {
-                for (EventExecutor loop : loops) {
-                    streams.add(opened(pool.connect(key, HboneFixture.TARGET, (EventLoop) loop)));
-                }
-                assertEquals(HbonePool.MAX_LOOPS_PER_KEY, pool.connectionCount(key));
-                for (Http2StreamChannel stream : streams) {
-                    stream.close().syncUninterruptibly();
-                }
-            } finally {
-                pool.close();
-                pool.closeConnections().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        try (Client client = new Client(HbonePool.MAX_LOOPS_PER_KEY + 1)) {
+            for (EventExecutor loop : client.loops) {
+                client.open((EventLoop) loop);
             }
-        } finally {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            assertEquals(HbonePool.MAX_LOOPS_PER_KEY, client.connections());
         }
     }
 
-    private static Http2StreamChannel opened(Future<Http2StreamChannel> stream) {
-        stream.awaitUninterruptibly(10, TimeUnit.SECONDS);
-        assertNull(stream.cause(), "stream opened");
-        return stream.getNow();
+    /** A pool on its own event loops, streaming to an echo server; closes streams, pool, server and loops in turn. */
+    private final class Client implements AutoCloseable {
+
+        final EventLoopGroup loops;
+        private final HboneFixture server = new HboneFixture(ca, ca.issue(SERVER, Duration.ofHours(1)));
+        private final HbonePool pool;
+        private final HboneKey key = new HboneKey(CLIENT, server.address(), SERVER);
+        private final List<Http2StreamChannel> streams = new ArrayList<>();
+
+        Client(int loopCount) {
+            Transport transport = Transport.best();
+            loops = transport.newEventLoopGroup(loopCount, "hbone-affinity");
+            pool = new HbonePool(transport, server.client(ca.issue(CLIENT, Duration.ofHours(1))),
+                    HboneFixture.SETTINGS);
+        }
+
+        Http2StreamChannel open(EventLoop loop) {
+            Future<Http2StreamChannel> stream = pool.connect(key, HboneFixture.TARGET, loop);
+            stream.awaitUninterruptibly(10, TimeUnit.SECONDS);
+            assertNull(stream.cause(), "stream opened");
+            streams.add(stream.getNow());
+            return stream.getNow();
+        }
+
+        int connections() {
+            return pool.connectionCount(key);
+        }
+
+        @Override
+        public void close() {
+            // Streams first: a connection closing with open streams waits for them.
+            streams.forEach(stream -> stream.close().syncUninterruptibly());
+            pool.close();
+            pool.closeConnections().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            server.close();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }
