@@ -67,7 +67,10 @@ public final class WaypointDeployer implements AutoCloseable {
             return;
         }
         gatewayClass.ensure();
-        informer = client.resources(Gateway.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+        // Published before it runs: its first list calls onAdd for every existing Gateway, and a reconcile that
+        // found no informer would take itself for stopped and drop that Gateway until it next changes.
+        SharedIndexInformer<Gateway> created = client.resources(Gateway.class).inAnyNamespace().runnableInformer(0);
+        created.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Gateway gateway) {
                 if (isWaypoint(gateway)) {
@@ -90,6 +93,8 @@ public final class WaypointDeployer implements AutoCloseable {
                 }
             }
         });
+        informer = created;
+        created.run();
     }
 
     public synchronized void stop() {
