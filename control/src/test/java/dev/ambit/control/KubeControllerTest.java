@@ -140,6 +140,13 @@ class KubeControllerTest {
         client.resource(namespace("ambit-system", Map.of())).create();
         client.resource(namespace("demo", Map.of())).create();
         Controller first = Controller.start(config("replica-a", true, Optional.empty()), client);
+        // Election is asynchronous: the second replica starts once the first holds the lease, or it may win the race.
+        try {
+            Eventually.until(WITHIN, "the first replica leads", () -> metric(first, "ambit_control_leader") == 1);
+        } catch (Exception | AssertionError e) {
+            first.close();
+            throw e;
+        }
         try (Controller second = Controller.start(config("replica-b", true, Optional.empty()), client)) {
             try {
                 Eventually.until(WITHIN, "one leader",
