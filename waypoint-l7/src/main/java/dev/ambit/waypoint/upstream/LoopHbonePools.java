@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * One {@link HbonePool} per event loop. The waypoint's upstream pools need streams on the exchange's own loop (they
- * install handlers and read without locks). A shared pool keeps a stream on its caller's loop only up to
- * {@code HbonePool}'s per-key loop bound; a pool per loop always does, and no loop waits on another's pool lock.
+ * install handlers and read without locks). A shared pool keeps a stream on its caller's loop only while the peer
+ * has fewer connections than {@code HbonePool}'s affinity bound; a pool per loop always does, and no loop waits on
+ * another's pool lock. The cost: a destination tunnel counts up to one connection per waypoint loop and expected
+ * identity against the waypoint's identity, which a waypoint's few loops keep far below the per-peer cap.
  */
 public final class LoopHbonePools implements AutoCloseable {
 

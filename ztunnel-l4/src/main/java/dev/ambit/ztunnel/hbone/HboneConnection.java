@@ -78,6 +78,16 @@ final class HboneConnection {
         return true;
     }
 
+    /** Under the pool's lock: whether {@link #tryReserve} would succeed, without retiring an outdated connection. */
+    boolean hasRoom(SslContext current) {
+        return !retired && reserved < limit && context == current;
+    }
+
+    /** Under the pool's lock: streams reserved now. */
+    int reserved() {
+        return reserved;
+    }
+
     /** Under the pool's lock. */
     void retire() {
         retired = true;

@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.hbone;
 
+import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.ztunnel.tls.TlsContextSource;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoop;
@@ -14,10 +15,8 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +27,14 @@ import org.slf4j.LoggerFactory;
  * (they finish their streams undisturbed).
  *
  * <p>Connections belong to event loops: a stream is opened on a connection living on the loop of the socket it
- * relays, and a loop without one dials its own. So a relayed byte never changes threads on its way from the pod's
+ * relays, and a loop without one dials its own. So a relayed byte does not change threads on its way from the pod's
  * socket into TLS (measured: +40 % one-stream throughput and a third off the median round trip against one shared
- * connection), and a node's traffic to a peer spreads over every loop and as many TLS sessions, at the cost of one
- * connection per loop and peer (on up to {@link #MAX_LOOPS_PER_KEY} loops per key; further loops share theirs).
+ * connection), and a node's traffic to a peer spreads over several loops and TLS sessions. That costs connections,
+ * which a server counts per client identity ({@link HboneSettings#maxConnectionsPerPeer()}), so loops dial their own
+ * only while the source identity holds fewer than {@link #AFFINITY_CONNECTIONS_PER_PEER} connections to that
+ * destination address (all expected identities together); past that a loop shares the least loaded connection of
+ * its key, and the bridge relays across the two loops. Every key still gets a connection, and a full one (stream
+ * limit) another, as without affinity.
  *
  * <p>The lock guards only bookkeeping; no I/O happens under it.
  */
@@ -40,13 +43,19 @@ public final class HbonePool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HbonePool.class);
     /** A peer handing over may GOAWAY twice in a row (its predecessor, then a pooled connection to it). */
     private static final int UNPROCESSED_RETRIES = 2;
-    /** Loops with connections of their own per key: bounds a client's connections on a many-core node. */
-    static final int MAX_LOOPS_PER_KEY = 8;
+    /**
+     * Connections a source identity holds to one destination address before further loops share rather than dial:
+     * on a many-core node, per-loop connections would otherwise multiply what the server counts against the
+     * client identity's cap by the number of loops.
+     */
+    static final int AFFINITY_CONNECTIONS_PER_PEER = 4;
 
     private final Transport transport;
     private final TlsContextSource contexts;
     private final HboneSettings settings;
     private final Map<HboneKey, List<HboneConnection>> connections = new HashMap<>();
+    /** Connections open or opening per (source identity, destination address), whatever identity they expect. */
+    private final Map<Peer, Integer> connectionsPerPeer = new HashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("hbone-pool", GlobalEventExecutor.INSTANCE);
     private boolean closed;
 
@@ -124,9 +133,8 @@ public final class HbonePool implements AutoCloseable {
     }
 
     /**
-     * A reserved stream slot on a connection of {@code loop}, dialling one if none has room. A loop with no
-     * connection of its own to a key that already spans {@link #MAX_LOOPS_PER_KEY} loops shares theirs instead: a
-     * server counts a client identity's connections against its per-peer cap.
+     * A reserved stream slot on a connection of {@code loop}, dialling one if none has room; a loop without a
+     * connection of its own to a peer that holds {@link #AFFINITY_CONNECTIONS_PER_PEER} already shares one instead.
      */
     private HboneConnection reserve(HboneKey key, SslContext context, EventLoop loop) {
         HboneConnection dialled;
@@ -135,36 +143,41 @@ public final class HbonePool implements AutoCloseable {
                 return null;
             }
             List<HboneConnection> list = connections.computeIfAbsent(key, k -> new ArrayList<>(2));
+            boolean loopHasOne = false;
             for (HboneConnection connection : list) {
-                if (connection.loop() == loop && connection.tryReserve(context)) {
-                    return connection;
-                }
-            }
-            if (spansMaxLoopsWithout(list, loop)) {
-                for (HboneConnection connection : list) {
+                if (connection.loop() == loop) {
+                    loopHasOne = true;
                     if (connection.tryReserve(context)) {
                         return connection;
                     }
                 }
             }
+            Peer peer = Peer.of(key);
+            if (!loopHasOne && connectionsPerPeer.getOrDefault(peer, 0) >= AFFINITY_CONNECTIONS_PER_PEER) {
+                HboneConnection shared = leastLoaded(list, context);
+                if (shared != null && shared.tryReserve(context)) {
+                    return shared;
+                }
+            }
             dialled = new HboneConnection(this, key, context, settings, loop, channels);
             dialled.tryReserve(context);
             list.add(dialled);
+            connectionsPerPeer.merge(peer, 1, Integer::sum);
         }
-        // Outside the lock: the caller is on the loop, so registering and connecting run right here.
+        // Outside the lock: registering and connecting run on the loop (Netty hands them over if we are not on it).
         dialled.dial(transport.bootstrap(loop, settings.connectTimeout()));
         return dialled;
     }
 
-    private static boolean spansMaxLoopsWithout(List<HboneConnection> list, EventLoop loop) {
-        Set<EventLoop> loops = new HashSet<>();
+    /** Under the lock: the connection of {@code list} with room that carries the fewest streams, if any. */
+    private static HboneConnection leastLoaded(List<HboneConnection> list, SslContext context) {
+        HboneConnection least = null;
         for (HboneConnection connection : list) {
-            if (connection.loop() == loop) {
-                return false;
+            if (connection.hasRoom(context) && (least == null || connection.reserved() < least.reserved())) {
+                least = connection;
             }
-            loops.add(connection.loop());
         }
-        return loops.size() >= MAX_LOOPS_PER_KEY;
+        return least;
     }
 
     synchronized void release(HboneConnection connection) {
@@ -188,8 +201,20 @@ public final class HbonePool implements AutoCloseable {
     synchronized void closed(HboneConnection connection) {
         connection.retire();
         List<HboneConnection> list = connections.get(connection.key());
-        if (list != null && list.remove(connection) && list.isEmpty()) {
+        if (list == null || !list.remove(connection)) {
+            return;
+        }
+        if (list.isEmpty()) {
             connections.remove(connection.key());
+        }
+        connectionsPerPeer.computeIfPresent(Peer.of(connection.key()), (peer, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /** Whom a server counts a connection against: the client identity, at one destination address. */
+    private record Peer(SpiffeId source, InetSocketAddress destination) {
+
+        static Peer of(HboneKey key) {
+            return new Peer(key.source(), key.destination());
         }
     }
 }

@@ -1,18 +1,20 @@
 package dev.ambit.ztunnel.hbone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.ztunnel.testing.HboneFixture;
 import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.TestCa;
 import dev.ambit.ztunnel.transport.Transport;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,14 +51,28 @@ class HbonePoolAffinityTest {
         }
     }
 
-    /** Past the per-key loop bound, further loops share: a client's connections to a server stay bounded. */
+    /**
+     * Past the per-peer bound, a loop without a connection of its own shares the least loaded one: what a server
+     * counts against the client identity stays bounded however many loops the client has.
+     */
     @Test
-    void loopsBeyondTheBoundShareConnectionsInsteadOfDiallingMore() {
-        try (Client client = new Client(HbonePool.MAX_LOOPS_PER_KEY + 1)) {
-            for (EventExecutor loop : client.loops) {
-                client.open((EventLoop) loop);
+    void loopsBeyondThePeerBoundShareTheLeastLoadedConnectionInsteadOfDialling() {
+        int bound = HbonePool.AFFINITY_CONNECTIONS_PER_PEER;
+        try (Client client = new Client(bound + 1)) {
+            List<EventLoop> loops = new ArrayList<>();
+            client.loops.forEach(loop -> loops.add((EventLoop) loop));
+            Http2StreamChannel busiest = client.open(loops.get(0));
+            client.open(loops.get(0));
+            List<Channel> others = new ArrayList<>();
+            for (EventLoop loop : loops.subList(1, bound)) {
+                others.add(client.open(loop).parent());
             }
-            assertEquals(HbonePool.MAX_LOOPS_PER_KEY, client.connections());
+            assertEquals(bound, client.connections());
+
+            Http2StreamChannel beyond = client.open(loops.get(bound));
+            assertEquals(bound, client.connections(), "no connection dialled past the bound");
+            assertNotSame(busiest.parent(), beyond.parent(), "the loop with two streams is not the least loaded");
+            assertTrue(others.contains(beyond.parent()), "shared one of the connections carrying one stream");
         }
     }
 
