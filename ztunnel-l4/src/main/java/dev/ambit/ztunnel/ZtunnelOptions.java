@@ -2,6 +2,7 @@ package dev.ambit.ztunnel;
 
 import dev.ambit.ztunnel.hbone.HboneSettings;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -61,7 +62,8 @@ public record ZtunnelOptions(
 
     /** The admin endpoint's address for {@code port}: loopback (127.0.0.1), whatever the other listeners bind to. */
     public static InetSocketAddress adminOnLoopback(int port) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        // Not InetAddress.getLoopbackAddress(), which is ::1 under -Djava.net.preferIPv6Addresses=true.
+        return new InetSocketAddress(NetUtil.LOCALHOST4, port);
     }
 
     private static ZtunnelOptions ports(String node, InetAddress address, int outbound, int hbone, int plaintext,

@@ -23,6 +23,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -163,16 +164,45 @@ class AdminEndpointTest {
 
         Http.Response post = Http.raw(admin, request("POST", "Content-Length: 0", ""));
         assertEquals(405, post.status());
-        assertTrue(post.body().contains("allow: GET"), post.body());
+        assertTrue(post.body().toLowerCase(Locale.ROOT).contains("allow: get"), post.body());
 
         assertEquals(413, Http.raw(admin, request("GET", "Content-Length: 5", "hello")).status());
         assertEquals(400, Http.raw(admin, request("GET", "X-Big: " + "a".repeat(10_000), "")).status());
         assertEquals(200, Http.get(admin, "/config_dump").status(), "still serving");
     }
 
+    /** A browser page on the node reaching 127.0.0.1 through its own name (DNS rebinding) is refused. */
+    @Test
+    void answersOnlyRequestsThatNameLoopbackAsTheirHost() {
+        InetSocketAddress admin = admin(mesh.nodeA());
+        for (String host : List.of("localhost:15000", "127.0.0.1", "[::1]:15000", "LOCALHOST")) {
+            assertEquals(200, Http.raw(admin, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .status(), host);
+        }
+        for (String host : List.of("attacker.example", "attacker.example:15000", "10.1.2.3")) {
+            assertEquals(403, Http.raw(admin, "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .status(), host);
+        }
+    }
+
+    /** A pipelining client gets every answer, in the order it asked, however long each took to build. */
+    @Test
+    void answersPipelinedRequestsInOrder() {
+        String keepAlive = " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        Http.Response answers = Http.raw(admin(mesh.nodeA()),
+                "GET /config_dump" + keepAlive + "GET /" + keepAlive + "GET /quitquitquit" + keepAlive);
+
+        String all = answers.body();
+        int dump = all.indexOf("\"config\"");
+        int index = all.indexOf("Ambit node tunnel admin");
+        int notFound = all.indexOf("HTTP/1.1 404");
+        assertTrue(dump > 0 && index > dump && notFound > index, "three answers in request order: " + all);
+        assertEquals(3, all.split("HTTP/1.1 ", -1).length - 1, all);
+    }
+
     /** A request for /config_dump with one more header line and {@code body}; the server closes after answering. */
     private static String request(String method, String header, String body) {
-        return method + " /config_dump HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + header + "\r\n\r\n" + body;
+        return method + " /config_dump HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + header + "\r\n\r\n" + body;
     }
 
     private static InetSocketAddress admin(Ztunnel tunnel) {

@@ -6,12 +6,10 @@ import dev.ambit.ztunnel.http.HttpReplies;
 import dev.ambit.ztunnel.http.RenderingHttpListener;
 import dev.ambit.ztunnel.http.ResponseRenderer;
 import dev.ambit.ztunnel.transport.Transport;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,12 +17,12 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +81,7 @@ public final class AdminServer implements AutoCloseable {
         return text.toString();
     }
 
-    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Map<String, Page> pages;
         private final String index;
@@ -100,44 +98,66 @@ public final class AdminServer implements AutoCloseable {
             if (request.decoderResult().isFailure()) {
                 log.info("event=admin_request_rejected remote={} reason=malformed error=\"{}\"",
                         ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
-                HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), HttpResponseStatus.BAD_REQUEST), false);
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.BAD_REQUEST), false);
+                return;
+            }
+            if (!namesLoopback(request.headers().get(HttpHeaderNames.HOST))) {
+                // A web page on the node's browser reaching us through a name rebound to 127.0.0.1 (DNS rebinding).
+                log.info("event=admin_request_rejected remote={} reason=host_not_loopback",
+                        ctx.channel().remoteAddress());
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.FORBIDDEN), false);
                 return;
             }
             String path = new QueryStringDecoder(request.uri()).path();
             Page page = pages.get(path);
             if (page == null && !INDEX.equals(path)) {
-                HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND), false);
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.NOT_FOUND), false);
                 return;
             }
             if (!HttpMethod.GET.equals(request.method())) {
-                FullHttpResponse refusal = HttpReplies.text(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED);
-                refusal.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
-                HttpReplies.send(ctx, refusal, false);
+                renderer.reply(ctx, HttpReplies::onlyGet, false);
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (page == null) {
-                HttpReplies.send(ctx, HttpReplies.body(ctx.alloc(), HttpResponseStatus.OK, index,
+                renderer.reply(ctx, alloc -> HttpReplies.body(alloc, HttpResponseStatus.OK, index,
                         HttpHeaderValues.TEXT_PLAIN), keepAlive);
                 return;
             }
-            renderer.render(ctx, c -> render(c, page), keepAlive);
+            renderer.reply(ctx, alloc -> render(alloc, page), keepAlive);
         }
 
-        private static FullHttpResponse render(ChannelHandlerContext ctx, Page page) {
-            ByteBuf body = ctx.alloc().buffer();
-            try (JsonGenerator json = JSON.createGenerator((OutputStream) new ByteBufOutputStream(body))) {
-                json.useDefaultPrettyPrinter();
-                page.body().write(json);
-            } catch (IOException | RuntimeException e) {
-                body.release();
-                log.warn("event=admin_page_failed path={} error=\"{}\"", page.path(), e.toString());
-                return HttpReplies.text(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        /** No Host (HTTP/1.0), localhost, or a loopback address, with or without a port. */
+        static boolean namesLoopback(String host) {
+            if (host == null) {
+                return true;
             }
-            body.writeByte('\n');
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-            return response;
+            String name = host.strip();
+            if (name.startsWith("[")) {
+                int end = name.indexOf(']');
+                name = end < 0 ? name : name.substring(1, end);
+            } else if (name.indexOf(':') == name.lastIndexOf(':') && name.indexOf(':') >= 0) {
+                name = name.substring(0, name.indexOf(':'));
+            }
+            if ("localhost".equalsIgnoreCase(name)) {
+                return true;
+            }
+            byte[] address = NetUtil.createByteArrayFromIpAddressString(name);
+            try {
+                return address != null && InetAddress.getByAddress(address).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+
+        private static FullHttpResponse render(ByteBufAllocator alloc, Page page) {
+            return HttpReplies.streamed(alloc, HttpHeaderValues.APPLICATION_JSON, out -> {
+                try (JsonGenerator json = JSON.createGenerator(out)) {
+                    json.useDefaultPrettyPrinter();
+                    page.body().write(json);
+                    json.writeRaw('\n');
+                }
+            }, e -> log.warn("event=admin_page_failed path={} error=\"{}\"", page.path(), e.toString()));
         }
 
         @Override

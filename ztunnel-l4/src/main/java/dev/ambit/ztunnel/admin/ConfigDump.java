@@ -6,6 +6,7 @@ import dev.ambit.ztunnel.tls.CertManager;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
  * certificates it holds, and whatever its process adds (e.g. steering and config stream state).
  */
 public final class ConfigDump implements JsonSection {
+
+    private static final Set<String> OWN_FIELDS = Set.of("node", "dumpedAt", "config", "certificates");
 
     private final String node;
     private final Clock clock;
@@ -31,6 +34,9 @@ public final class ConfigDump implements JsonSection {
 
     /** Adds (or replaces) the field {@code name}, written by {@code section} at each dump. */
     public void add(String name, JsonSection section) {
+        if (OWN_FIELDS.contains(name)) {
+            throw new IllegalArgumentException("the config dump writes \"" + name + "\" itself");
+        }
         more.put(name, section);
     }
 

@@ -4,25 +4,18 @@ import dev.ambit.ztunnel.http.HttpReplies;
 import dev.ambit.ztunnel.http.RenderingHttpListener;
 import dev.ambit.ztunnel.http.ResponseRenderer;
 import dev.ambit.ztunnel.transport.Transport;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +42,7 @@ public final class MetricsServer implements AutoCloseable {
             PrometheusRegistry registry) {
         ExpositionFormats formats = ExpositionFormats.init();
         return new MetricsServer(RenderingHttpListener.bind("metrics", transport, group, address, MAX_CONNECTIONS,
-                scrapes -> new Scrape(registry, formats, scrapes)));
+                renderer -> new Scrape(registry, formats, renderer)));
     }
 
     public InetSocketAddress address() {
@@ -69,40 +62,33 @@ public final class MetricsServer implements AutoCloseable {
 
         private final PrometheusRegistry registry;
         private final ExpositionFormats formats;
-        private final ResponseRenderer scrapes;
+        private final ResponseRenderer renderer;
 
-        Scrape(PrometheusRegistry registry, ExpositionFormats formats, ResponseRenderer scrapes) {
+        Scrape(PrometheusRegistry registry, ExpositionFormats formats, ResponseRenderer renderer) {
             this.registry = registry;
             this.formats = formats;
-            this.scrapes = scrapes;
+            this.renderer = renderer;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (request.decoderResult().isFailure()) {
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.BAD_REQUEST), false);
+                return;
+            }
             if (!PATH.equals(new QueryStringDecoder(request.uri()).path())) {
-                HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), HttpResponseStatus.NOT_FOUND), false);
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.NOT_FOUND), false);
                 return;
             }
             if (!HttpMethod.GET.equals(request.method())) {
-                HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED), false);
+                renderer.reply(ctx, HttpReplies::onlyGet, false);
                 return;
             }
             ExpositionFormatWriter writer = formats.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
-            scrapes.render(ctx, c -> scrape(c, writer), HttpUtil.isKeepAlive(request));
-        }
-
-        private FullHttpResponse scrape(ChannelHandlerContext ctx, ExpositionFormatWriter writer) {
-            ByteBuf body = ctx.alloc().buffer();
-            try (OutputStream out = new ByteBufOutputStream(body)) {
-                writer.write(out, registry.scrape());
-            } catch (IOException | RuntimeException e) {
-                body.release();
-                log.warn("event=metrics_scrape_failed error=\"{}\"", e.toString());
-                return HttpReplies.text(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR);
-            }
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
-            return response;
+            renderer.reply(ctx, alloc -> HttpReplies.streamed(alloc, writer.getContentType(),
+                    out -> writer.write(out, registry.scrape()),
+                    e -> log.warn("event=metrics_scrape_failed error=\"{}\"", e.toString())),
+                    HttpUtil.isKeepAlive(request));
         }
 
         @Override
