@@ -26,9 +26,21 @@ final class FastPathTransportGuard {
         this.steeringFastPath = steeringFastPath;
     }
 
-    /** Whether this tunnel's transport can read what the steering sends it; logs when the answer changes. */
+    /**
+     * Whether this tunnel's transport can read what the steering sends it; logs when the answer changes. Called by
+     * readiness probes on an event loop: costs one array-map lookup, and only on io_uring. A lookup that fails
+     * (maps being replaced) keeps the last answer rather than failing the probe.
+     */
     boolean suitable() {
-        boolean suitable = transport != Transport.Kind.IO_URING || !steeringFastPath.get().orElse(false);
+        if (transport != Transport.Kind.IO_URING) {
+            return true;
+        }
+        boolean suitable;
+        try {
+            suitable = !steeringFastPath.get().orElse(false);
+        } catch (RuntimeException e) {
+            return lastSuitable;
+        }
         if (suitable != lastSuitable) {
             lastSuitable = suitable;
             if (suitable) {

@@ -25,6 +25,23 @@ class FastPathTransportGuardTest {
     }
 
     @Test
+    void aFailedLookupKeepsTheLastAnswerInsteadOfFailingTheProbe() {
+        AtomicReference<Optional<Boolean>> steering = new AtomicReference<>(Optional.of(true));
+        FastPathTransportGuard guard = new FastPathTransportGuard(Transport.Kind.IO_URING, () -> {
+            Optional<Boolean> answer = steering.get();
+            if (answer == null) {
+                throw new IllegalStateException("maps being replaced");
+            }
+            return answer;
+        });
+        assertFalse(guard.suitable());
+        steering.set(null);
+        assertFalse(guard.suitable(), "still the last answer");
+        steering.set(Optional.of(false));
+        assertTrue(guard.suitable());
+    }
+
+    @Test
     void epollAndNioReadFastPathSockets() {
         assertTrue(new FastPathTransportGuard(Transport.Kind.EPOLL, () -> Optional.of(true)).suitable());
         assertTrue(new FastPathTransportGuard(Transport.Kind.NIO, () -> Optional.of(true)).suitable());
