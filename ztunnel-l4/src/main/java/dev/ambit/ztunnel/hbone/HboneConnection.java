@@ -43,6 +43,8 @@ final class HboneConnection {
     private int limit;
     /** Guarded by the pool: takes no new streams (GOAWAY, idle close, failure or an outdated certificate). */
     private boolean retired;
+    /** Guarded by the pool: when the last stream ended ({@link System#nanoTime()}); meaningful while idle. */
+    private long idleSinceNanos;
 
     HboneConnection(HbonePool pool, HboneKey key, SslContext context, HboneSettings settings, EventLoop loop,
             ChannelGroup channels) {
@@ -104,6 +106,7 @@ final class HboneConnection {
     /** Under the pool's lock: a retired connection closes with its last stream, others after the idle timeout. */
     void release() {
         if (--reserved == 0) {
+            idleSinceNanos = System.nanoTime();
             if (retired) {
                 closeWhenReady();
             } else {
@@ -112,9 +115,9 @@ final class HboneConnection {
         }
     }
 
-    /** Under the pool's lock. */
+    /** Under the pool's lock: without streams for the whole idle timeout (not just since a timer started). */
     boolean idle() {
-        return reserved == 0;
+        return reserved == 0 && System.nanoTime() - idleSinceNanos >= settings.idleTimeout().toNanos();
     }
 
     void dial(Bootstrap bootstrap) {
@@ -145,14 +148,16 @@ final class HboneConnection {
                 });
             }
         });
-        bootstrap.connect(key.destination()).addListener(f -> {
+        ChannelFuture connecting = bootstrap.connect(key.destination());
+        // In the group while it dials too, so that a shutdown closes it rather than leaving it to connect later.
+        channels.add(connecting.channel());
+        connecting.addListener(f -> {
             if (!f.isSuccess()) {
                 ready.tryFailure(f.cause());
                 pool.closed(this);
                 return;
             }
-            Channel channel = ((ChannelFuture) f).channel();
-            channels.add(channel);
+            Channel channel = connecting.channel();
             channel.closeFuture().addListener(c -> {
                 ready.tryFailure(new ClosedChannelException());
                 pool.closed(this);

@@ -10,6 +10,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.ztunnel.testing.HboneFixture;
 import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.TestCa;
+import dev.ambit.ztunnel.testing.Waits;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -76,6 +77,26 @@ class HbonePoolAffinityTest {
         }
     }
 
+    /** The idle timeout counts from a connection's last stream, not from an earlier idle spell's timer. */
+    @Test
+    void aConnectionUsedAgainWhileIdleIsKeptForAWholeIdleTimeoutAfter() throws InterruptedException {
+        Duration idle = Duration.ofSeconds(2);
+        try (Client client = new Client(1, HboneFixture.SETTINGS.withTimeouts(Duration.ofSeconds(1),
+                Duration.ofSeconds(5), idle))) {
+            EventLoop loop = client.loops.next();
+            Http2StreamChannel first = client.open(loop);
+            client.closeStream(first);
+            Thread.sleep(idle.toMillis() / 2);
+            client.closeStream(client.open(loop));
+            Thread.sleep(idle.toMillis() * 3 / 4);
+
+            Http2StreamChannel again = client.open(loop);
+            assertSame(first.parent(), again.parent(), "the first idle spell's timer closed a connection in use");
+            client.closeStream(again);
+            Waits.until("the connection to close once idle", Duration.ofSeconds(10), () -> client.connections() == 0);
+        }
+    }
+
     /** A pool on its own event loops, streaming to an echo server; closes streams, pool, server and loops in turn. */
     private final class Client implements AutoCloseable {
 
@@ -86,10 +107,13 @@ class HbonePoolAffinityTest {
         private final List<Http2StreamChannel> streams = new ArrayList<>();
 
         Client(int loopCount) {
+            this(loopCount, HboneFixture.SETTINGS);
+        }
+
+        Client(int loopCount, HboneSettings settings) {
             Transport transport = Transport.best();
             loops = transport.newEventLoopGroup(loopCount, "hbone-affinity");
-            pool = new HbonePool(transport, server.client(ca.issue(CLIENT, Duration.ofHours(1))),
-                    HboneFixture.SETTINGS);
+            pool = new HbonePool(transport, server.client(ca.issue(CLIENT, Duration.ofHours(1))), settings);
         }
 
         Http2StreamChannel open(EventLoop loop) {
@@ -98,6 +122,11 @@ class HbonePoolAffinityTest {
             assertNull(stream.cause(), "stream opened");
             streams.add(stream.getNow());
             return stream.getNow();
+        }
+
+        void closeStream(Http2StreamChannel stream) {
+            stream.close().syncUninterruptibly();
+            streams.remove(stream);
         }
 
         int connections() {
