@@ -96,17 +96,19 @@ public final class TestNode implements AutoCloseable {
         return resources.track(resource);
     }
 
+    /** Tears down in reverse: what the test opened, the pods, the pins, the cgroups; every step runs. */
     @Override
     public void close() {
+        Resources teardown = new Resources();
+        teardown.track(() -> Cgroup2.removeTree(nodeCgroup));
+        teardown.track(() -> BpfRedirector.uninstall(pinRoot));
+        pods.forEach(teardown::track);
+        pods.clear();
+        teardown.track(resources);
         try {
-            resources.close();
+            teardown.close();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot close what the test opened on node " + id, e);
-        } finally {
-            pods.forEach(TestPod::close);
-            pods.clear();
-            BpfRedirector.uninstall(pinRoot);
-            Cgroup2.removeTree(nodeCgroup);
+            throw new IllegalStateException("cannot tear node " + id + " down", e);
         }
     }
 
