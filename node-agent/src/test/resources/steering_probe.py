@@ -101,7 +101,8 @@ def sink(host, port, pause):
 def send(host, port, size, after):
     client = socket.create_connection((host, int(port)), timeout=30)
     say("CONNECTED", *client.getsockname()[:2])
-    data = random.Random(7).randbytes(int(size))
+    # Seeded by the local port: concurrent senders send different bytes, so data mixed across connections shows.
+    data = random.Random(client.getsockname()[1]).randbytes(int(size))
     sys.stdin.read()
     sent, failure = [0], []
 
