@@ -4,6 +4,7 @@ import dev.ambit.nodeagent.cli.CheckCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
 import dev.ambit.nodeagent.cli.TunnelCommand;
 import dev.ambit.nodeagent.cli.UninstallCommand;
+import dev.ambit.ztunnel.transport.NettyProcessDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 public final class NodeAgentMain {
 
     public static void main(String[] args) {
+        NettyProcessDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 

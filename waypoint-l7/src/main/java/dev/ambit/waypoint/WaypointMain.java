@@ -4,6 +4,7 @@ import dev.ambit.api.model.NamespacedName;
 import dev.ambit.waypoint.process.WaypointProcess;
 import dev.ambit.waypoint.process.WaypointProcessSettings;
 import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
+import dev.ambit.ztunnel.transport.NettyProcessDefaults;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +39,7 @@ public final class WaypointMain implements Callable<Integer> {
     static final String LOGBACK_CONFIGURATION = "ambit-waypoint-logback.xml";
 
     public static void main(String[] args) {
+        NettyProcessDefaults.apply();
         // Before anything logs: without a configuration logback logs at DEBUG (a line per request, synchronously).
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);

@@ -14,6 +14,7 @@ import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
 import dev.ambit.ztunnel.tls.LocalCertificateAuthorityClient;
+import dev.ambit.ztunnel.transport.NettyProcessDefaults;
 import dev.ambit.ztunnel.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -37,6 +38,7 @@ public final class TunnelNode {
     }
 
     public static void main(String[] argv) throws Exception {
+        NettyProcessDefaults.apply();
         CommandLine args = new CommandLine(argv);
         String node = args.required("node");
         ZtunnelOptions options = ZtunnelOptions.defaults(node, BenchTopology.nodeAddress(node));

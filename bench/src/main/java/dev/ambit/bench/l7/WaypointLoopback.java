@@ -7,6 +7,7 @@ import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.inbound.TcpInboundSource;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
+import dev.ambit.ztunnel.transport.NettyProcessDefaults;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -81,6 +82,7 @@ public final class WaypointLoopback {
     public static void main(String[] argv) throws Exception {
         CommandLine args = new CommandLine(argv);
         if (args.flag("serve-waypoint")) {
+            NettyProcessDefaults.apply();
             serveWaypoint(args);
         } else {
             new Run(args).run();

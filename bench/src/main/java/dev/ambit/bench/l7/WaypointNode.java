@@ -13,6 +13,7 @@ import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
 import dev.ambit.ztunnel.hbone.HboneSettings;
 import dev.ambit.ztunnel.tls.CertManager;
+import dev.ambit.ztunnel.transport.NettyProcessDefaults;
 import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -33,6 +34,7 @@ public final class WaypointNode {
     }
 
     public static void main(String[] argv) throws Exception {
+        NettyProcessDefaults.apply();
         CommandLine args = new CommandLine(argv);
         MeshCa ca = MeshCertificates.ca(args);
         Transport transport = Transport.best();
