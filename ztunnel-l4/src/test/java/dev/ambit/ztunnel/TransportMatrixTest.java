@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Every transport, and the JDK's TLS instead of BoringSSL, carry a full-duplex transfer whose two directions end
- * independently (each side writes, then half-closes, while still reading the other).
+ * Every transport, as a tunnel runs it with and without the socket fast path (io_uring then reads into a buffer
+ * ring), and the JDK's TLS instead of BoringSSL, carry a full-duplex transfer whose two directions end independently
+ * (each side writes, then half-closes, while still reading the other).
  */
 @ExtendWith(LeakDetectorExtension.class)
 @Timeout(60)
@@ -32,12 +33,15 @@ class TransportMatrixTest {
 
     private static final long SIZE = 16L * 1024 * 1024;
 
-    @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"IO_URING, OPENSSL", "EPOLL, OPENSSL", "EPOLL, JDK", "NIO, JDK"})
-    void fullDuplexTransferArrivesIntact(Transport.Kind kind, SslProvider tls) throws Exception {
+    @ParameterizedTest(name = "{0} (fast path: {1}) with {2}")
+    @CsvSource({"IO_URING, false, OPENSSL", "IO_URING, true, OPENSSL", "EPOLL, false, OPENSSL", "EPOLL, false, JDK",
+            "NIO, false, JDK"})
+    void fullDuplexTransferArrivesIntact(Transport.Kind kind, boolean socketFastPath, SslProvider tls)
+            throws Exception {
         assumeTrue(Transport.isAvailable(kind) && (tls == SslProvider.JDK || OpenSsl.isAvailable()),
                 kind + " unavailable here");
-        try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, Transport.of(kind), tls);
+        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, transport, tls);
                 ServerSocket pod = new ServerSocket()) {
             pod.bind(new InetSocketAddress(TwoNodeMesh.ECHO_POD, 0));
             mesh.lookup().put(TwoNodeMesh.CLIENT_POD, (InetSocketAddress) pod.getLocalSocketAddress());

@@ -55,9 +55,10 @@ public final class TunnelCommand implements Callable<Integer> {
     private Path readyFile;
 
     @Option(names = "--socket-fast-path",
-            description = "Set when node-agent run has --socket-fast-path: the tunnel then runs on epoll (else NIO),"
-                    + " as io_uring stalls on fast-path sockets. Without it, the tunnel still does so when the"
-                    + " agent's pins say so at start; a tunnel on io_uring stays unready while they do.")
+            description = "Set when node-agent run has --socket-fast-path: the tunnel's io_uring then reads into a"
+                    + " buffer ring (else epoll, else NIO), as plain io_uring stalls on fast-path sockets. Without"
+                    + " it, the tunnel still does so when the agent's pins say so at start; a tunnel on plain"
+                    + " io_uring stays unready while they do.")
     private boolean socketFastPath;
 
     private Optional<InetSocketAddress> admin;

@@ -7,32 +7,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a tunnel on io_uring unready while the agent steers with the socket fast path: its reads of fast-path
- * sockets stall (see {@link Transport#forSocketFastPath()}). The tunnel picks its transport at start, from its own
- * {@code --socket-fast-path} or the pins of an agent already running; an agent that turns the fast path on later,
- * beside a tunnel without the flag, is a misconfiguration. Readiness does not stop the steering, so connections
- * still stall: what this adds is an unready pod and a log line that name the cause.
+ * Keeps a tunnel unready while the agent steers with the socket fast path and the tunnel's transport cannot read
+ * fast-path sockets (plain io_uring: they stall, see {@link Transport#forSocketFastPath()}). The tunnel picks its
+ * transport at start, from its own {@code --socket-fast-path} or the pins of an agent already running; an agent that
+ * turns the fast path on later, beside a tunnel on plain io_uring, is a misconfiguration. Readiness does not stop
+ * the steering, so connections still stall: what this adds is an unready pod and a log line that name the cause.
  */
 final class FastPathTransportGuard {
 
     private static final Logger log = LoggerFactory.getLogger(FastPathTransportGuard.class);
 
-    private final Transport.Kind transport;
+    private final String transport;
+    private final boolean readsFastPathSockets;
     private final Supplier<Optional<Boolean>> steeringFastPath;
     private volatile boolean lastSuitable = true;
 
-    FastPathTransportGuard(Transport.Kind transport, Supplier<Optional<Boolean>> steeringFastPath) {
+    FastPathTransportGuard(Transport transport, Supplier<Optional<Boolean>> steeringFastPath) {
+        this(transport.name(), transport.readsQueuedDataWithoutWakeUp(), steeringFastPath);
+    }
+
+    FastPathTransportGuard(String transport, boolean readsFastPathSockets,
+            Supplier<Optional<Boolean>> steeringFastPath) {
         this.transport = transport;
+        this.readsFastPathSockets = readsFastPathSockets;
         this.steeringFastPath = steeringFastPath;
     }
 
     /**
      * Whether this tunnel's transport can read what the steering sends it; logs when the answer changes. Called by
-     * readiness probes on an event loop: costs one array-map lookup, and only on io_uring. A lookup that fails
+     * readiness probes on an event loop: costs one array-map lookup, and only on plain io_uring. A lookup that fails
      * (maps being replaced) keeps the last answer rather than failing the probe.
      */
     boolean suitable() {
-        if (transport != Transport.Kind.IO_URING) {
+        if (readsFastPathSockets) {
             return true;
         }
         boolean suitable;
@@ -48,7 +55,8 @@ final class FastPathTransportGuard {
             } else {
                 log.error("event=tunnel_transport_unsuitable transport={} problem=\"the agent steers with"
                         + " --socket-fast-path, whose sockets this transport cannot read without stalling; start"
-                        + " node-agent tunnel with --socket-fast-path as well (it then runs on epoll)\"", transport);
+                        + " node-agent tunnel with --socket-fast-path as well (io_uring then reads into a buffer"
+                        + " ring)\"", transport);
             }
         }
         return suitable;

@@ -83,7 +83,7 @@ public final class NodeTunnel implements AutoCloseable {
                 (client, listener) -> steering.originalDestination(client),
                 registry, clock));
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
-        FastPathTransportGuard transportGuard = new FastPathTransportGuard(transport.kind(), steering::socketFastPath);
+        FastPathTransportGuard transportGuard = new FastPathTransportGuard(transport, steering::socketFastPath);
         tunnel.alsoReadyWhen(() -> node.configured && steering.opened() && transportGuard.suitable());
         tunnel.addToConfigDump("steering", new SteeringJson(steering, settings.pinRoot()));
 

@@ -19,7 +19,7 @@ import java.util.Optional;
  *                      predecessor sharing the ports; empty for none
  * @param admin         where the admin endpoint listens, a loopback address; empty for none
  * @param socketFastPath whether the node's agent runs with the socket fast path, whose sockets the tunnel must
- *                      read on epoll or NIO (see {@code Transport.forSocketFastPath()})
+ *                      read with io_uring's buffer ring, epoll or NIO (see {@code Transport.forSocketFastPath()})
  */
 public record NodeTunnelSettings(
         String nodeName,

@@ -8,13 +8,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** A tunnel on io_uring is unready exactly while the agent's steering has the socket fast path on. */
+/** A tunnel on plain io_uring is unready exactly while the agent's steering has the socket fast path on. */
 class FastPathTransportGuardTest {
 
     @Test
     void ioUringIsUnsuitableWhileTheSteeringHasTheFastPathOn() {
         AtomicReference<Optional<Boolean>> steering = new AtomicReference<>(Optional.empty());
-        FastPathTransportGuard guard = new FastPathTransportGuard(Transport.Kind.IO_URING, steering::get);
+        FastPathTransportGuard guard = new FastPathTransportGuard("io_uring", false, steering::get);
         assertTrue(guard.suitable(), "no pins yet: nothing to object to");
         steering.set(Optional.of(false));
         assertTrue(guard.suitable());
@@ -27,7 +27,7 @@ class FastPathTransportGuardTest {
     @Test
     void aFailedLookupKeepsTheLastAnswerInsteadOfFailingTheProbe() {
         AtomicReference<Optional<Boolean>> steering = new AtomicReference<>(Optional.of(true));
-        FastPathTransportGuard guard = new FastPathTransportGuard(Transport.Kind.IO_URING, () -> {
+        FastPathTransportGuard guard = new FastPathTransportGuard("io_uring", false, () -> {
             Optional<Boolean> answer = steering.get();
             if (answer == null) {
                 throw new IllegalStateException("maps being replaced");
@@ -42,8 +42,8 @@ class FastPathTransportGuardTest {
     }
 
     @Test
-    void epollAndNioReadFastPathSockets() {
-        assertTrue(new FastPathTransportGuard(Transport.Kind.EPOLL, () -> Optional.of(true)).suitable());
-        assertTrue(new FastPathTransportGuard(Transport.Kind.NIO, () -> Optional.of(true)).suitable());
+    void transportsThatReadQueuedDataAreAlwaysSuitable() {
+        assertTrue(new FastPathTransportGuard("epoll", true, () -> Optional.of(true)).suitable());
+        assertTrue(new FastPathTransportGuard(Transport.of(Transport.Kind.NIO), () -> Optional.of(true)).suitable());
     }
 }

@@ -22,7 +22,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
@@ -72,18 +76,39 @@ public final class Transport {
     }
 
     private static final Path TCP_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+    /** The io_uring buffer group the sockets of a fast-path tunnel read from: one ring per event loop. */
+    private static final short BUFFER_GROUP = 1;
+    /**
+     * Buffers per ring (a power of two), each the size of a TLS record; the ring grows by {@value #BUFFER_RING_BATCH}
+     * buffers as reads need them, so a loop holds at most 2 MiB of pooled memory for it.
+     */
+    private static final short BUFFER_RING_SIZE = 128;
+    private static final int BUFFER_RING_BATCH = 16;
+    private static final int BUFFER_RING_BUFFER_SIZE = 16 * 1024;
+    private static final String RECV_MULTISHOT_PROPERTY = "io.netty.iouring.recvMultiShotEnabled";
+
+    static {
+        // Read once, when Netty's IoUring class initialises, and used only with buffer rings; see forSocketFastPath.
+        if (System.getProperty(RECV_MULTISHOT_PROPERTY) == null) {
+            System.setProperty(RECV_MULTISHOT_PROPERTY, "false");
+        }
+    }
 
     private final Kind kind;
     private final Supplier<IoHandlerFactory> handlerFactory;
     private final Class<? extends ServerSocketChannel> serverChannel;
     private final Class<? extends SocketChannel> socketChannel;
+    /** io_uring only: sockets read into a registered buffer ring (see {@link #forSocketFastPath()}). */
+    private final boolean bufferRing;
 
     private Transport(Kind kind, Supplier<IoHandlerFactory> handlerFactory,
-            Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> socketChannel) {
+            Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> socketChannel,
+            boolean bufferRing) {
         this.kind = kind;
         this.handlerFactory = handlerFactory;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
+        this.bufferRing = bufferRing;
     }
 
     /**
@@ -92,51 +117,96 @@ public final class Transport {
      * instead, e.g. to rule io_uring out on a kernel where it misbehaves; it fails when that one is unavailable.
      */
     public static Transport best() {
-        return choose(true, "best");
+        return choose(false, "best");
     }
 
     /**
-     * The transport for a tunnel whose pod-facing sockets may be on the sk_msg socket fast path: epoll, else NIO,
-     * never io_uring. Such a socket receives through {@code tcp_bpf_recvmsg}, which never reports the data still
-     * queued ({@code IORING_CQE_F_SOCK_NONEMPTY}) nor wakes a poller again for it. Netty's io_uring ends a read
-     * burst on that flag and learns of new data from a multishot poll, which fires on wake-ups only: it reads one
-     * buffer per wake-up, falls behind, and once the unread data has closed the pod's TCP window no wake-up comes
-     * and the connection stalls for good. (Netty 4.2.18's one-shot poll mode would see queued data, but its event
-     * loops then hang at shutdown.) Epoll and NIO read until a read comes back short. {@value #TRANSPORT_PROPERTY}
-     * may name epoll or NIO; naming io_uring fails.
+     * The transport for a tunnel whose pod-facing sockets may be on the sk_msg socket fast path: io_uring reading
+     * into a buffer ring, else epoll, else NIO. Such a socket receives through {@code tcp_bpf_recvmsg}, which
+     * neither reports the data still queued ({@code IORING_CQE_F_SOCK_NONEMPTY}) nor wakes a poller again for it.
+     * Netty's plain io_uring ends a read burst on that flag and then waits on a multishot POLLIN, which fires on new
+     * wake-ups only: it read one buffer per wake-up, fell behind, and once the unread data had closed the pod's TCP
+     * window no wake-up came and the connection stalled for good. With a buffer ring Netty submits each read itself,
+     * and io_uring arms a one-shot poll that looks at the socket's state as it is armed, so queued data is read.
+     * Netty's multishot recv (on by default with buffer rings) is turned off: it keeps delivering data a socket with
+     * {@code autoRead} off never asked for (7 MiB after a single {@code read()}, {@code ReadOnDemandTest}), which
+     * defeats the bridge's backpressure; {@code iperf3 -P 8} through the fast path filled the tunnel's direct memory.
+     * Epoll and NIO read until a read comes back short. {@value #TRANSPORT_PROPERTY} may name any of the three.
      */
     public static Transport forSocketFastPath() {
-        return choose(false, "socket_fast_path");
+        return choose(true, "socket_fast_path");
     }
 
-    private static Transport choose(boolean ioUringAllowed, String reason) {
+    /** {@code kind} as a tunnel on the socket fast path runs it: io_uring with a buffer ring (5.19+), others as is. */
+    public static Transport forSocketFastPath(Kind kind) {
+        if (kind != Kind.IO_URING) {
+            return of(kind);
+        }
+        IoUring.ensureAvailability();
+        String unsuitable = ioUringUnsuitableForSocketFastPath();
+        if (!unsuitable.isEmpty()) {
+            throw new UnsupportedOperationException("io_uring cannot carry the socket fast path here: " + unsuitable
+                    + "; use epoll or nio");
+        }
+        return new Transport(kind, Transport::bufferRingHandlerFactory, IoUringServerSocketChannel.class,
+                IoUringSocketChannel.class, true);
+    }
+
+    private static IoHandlerFactory bufferRingHandlerFactory() {
+        IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+        config.setBufferRingConfig(IoUringBufferRingConfig.builder()
+                .bufferGroupId(BUFFER_GROUP)
+                .bufferRingSize(BUFFER_RING_SIZE)
+                .batchSize(BUFFER_RING_BATCH)
+                .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT,
+                        BUFFER_RING_BUFFER_SIZE))
+                .build());
+        return IoUringIoHandler.newFactory(config);
+    }
+
+    private static Transport choose(boolean socketFastPath, String reason) {
         String chosen = System.getProperty(TRANSPORT_PROPERTY, "").strip();
         if (!chosen.isEmpty()) {
             Kind kind = named(chosen);
-            if (kind == Kind.IO_URING && !ioUringAllowed) {
-                throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + chosen + " cannot carry the"
-                        + " socket fast path (Netty's io_uring stalls on sockets in the sk_msg sockhash); use epoll"
-                        + " or nio, or turn the socket fast path off");
-            }
-            Transport transport = of(kind);
-            log.info("event=transport_selected transport={} reuseport={} chosen_by=-D{} for={}", transport.name(),
-                    transport.sharesPorts(), TRANSPORT_PROPERTY, reason);
+            Transport transport = socketFastPath ? forSocketFastPath(kind) : of(kind);
+            log.info("event=transport_selected transport={} buffer_ring={} reuseport={} chosen_by=-D{} for={}",
+                    transport.name(), transport.bufferRing, transport.sharesPorts(), TRANSPORT_PROPERTY, reason);
             return transport;
         }
+        boolean ioUring = isAvailable(Kind.IO_URING)
+                && (!socketFastPath || ioUringUnsuitableForSocketFastPath().isEmpty());
         Transport transport;
-        if (ioUringAllowed && isAvailable(Kind.IO_URING)) {
-            transport = of(Kind.IO_URING);
+        if (ioUring) {
+            transport = socketFastPath ? forSocketFastPath(Kind.IO_URING) : of(Kind.IO_URING);
         } else if (isAvailable(Kind.EPOLL)) {
             transport = of(Kind.EPOLL);
         } else {
             transport = of(Kind.NIO);
         }
-        log.info("event=transport_selected transport={} reuseport={} for={} io_uring_excluded={}"
+        log.info("event=transport_selected transport={} buffer_ring={} reuseport={} for={}"
                         + " io_uring_unavailable=\"{}\" epoll_unavailable=\"{}\"",
-                transport.name(), transport.sharesPorts(), reason, !ioUringAllowed,
-                cause(IoUring.isAvailable(), IoUring.unavailabilityCause()),
-                cause(Epoll.isAvailable(), Epoll.unavailabilityCause()));
+                transport.name(), transport.bufferRing, transport.sharesPorts(), reason,
+                ioUringUnavailable(socketFastPath), cause(Epoll.isAvailable(), Epoll.unavailabilityCause()));
         return transport;
+    }
+
+    private static String ioUringUnavailable(boolean socketFastPath) {
+        if (!IoUring.isAvailable()) {
+            return cause(false, IoUring.unavailabilityCause());
+        }
+        return socketFastPath ? ioUringUnsuitableForSocketFastPath() : "";
+    }
+
+    /** Why io_uring cannot read fast-path sockets here, or empty when it can. */
+    private static String ioUringUnsuitableForSocketFastPath() {
+        if (!IoUring.isRegisterBufferRingSupported()) {
+            return "the kernel cannot register buffer rings (Linux 5.19+)";
+        }
+        if (IoUring.isRecvMultishotEnabled()) {
+            return "Netty's multishot recv is on (-D" + RECV_MULTISHOT_PROPERTY + "=true, or Netty's io_uring was"
+                    + " loaded before the tunnel's transport)";
+        }
+        return "";
     }
 
     /** Whether this machine (kernel, seccomp, native library) offers {@code kind}. */
@@ -154,15 +224,15 @@ public final class Transport {
             case IO_URING -> {
                 IoUring.ensureAvailability();
                 yield new Transport(kind, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
-                        IoUringSocketChannel.class);
+                        IoUringSocketChannel.class, false);
             }
             case EPOLL -> {
                 Epoll.ensureAvailability();
                 yield new Transport(kind, EpollIoHandler::newFactory, EpollServerSocketChannel.class,
-                        EpollSocketChannel.class);
+                        EpollSocketChannel.class, false);
             }
             case NIO -> new Transport(kind, NioIoHandler::newFactory, NioServerSocketChannel.class,
-                    NioSocketChannel.class);
+                    NioSocketChannel.class, false);
         };
     }
 
@@ -172,6 +242,14 @@ public final class Transport {
 
     public String name() {
         return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether a socket's reads see data already queued without a new wake-up, as sockets on the sk_msg fast path
+     * need: epoll, NIO, and io_uring with a buffer ring ({@link #forSocketFastPath()}).
+     */
+    public boolean readsQueuedDataWithoutWakeUp() {
+        return kind != Kind.IO_URING || bufferRing;
     }
 
     /** Whether listeners bind with {@code SO_REUSEPORT}, so that a successor process can listen alongside. */
@@ -216,12 +294,15 @@ public final class Transport {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        if (bufferRing) {
+            bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        }
         return sharesPorts() ? bootstrap.option(UnixChannelOption.SO_REUSEPORT, true) : bootstrap;
     }
 
     /** An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. */
     public Bootstrap bootstrap(EventLoop loop, Duration connectTimeout) {
-        return new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(socketChannel)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -231,6 +312,7 @@ public final class Transport {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
+        return bufferRing ? bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP) : bootstrap;
     }
 
     /**

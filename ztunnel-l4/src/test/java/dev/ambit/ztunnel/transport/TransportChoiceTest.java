@@ -1,7 +1,7 @@
 package dev.ambit.ztunnel.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code -Dambit.transport} overrides the automatic choice, a wrong name says what is allowed, and a tunnel on the
- * socket fast path never runs on io_uring (see {@link Transport#forSocketFastPath()}).
+ * socket fast path runs on a transport that reads queued data without a wake-up: io_uring only with a buffer ring
+ * (see {@link Transport#forSocketFastPath()}).
  */
 class TransportChoiceTest {
 
@@ -33,24 +34,32 @@ class TransportChoiceTest {
     }
 
     @Test
-    void theSocketFastPathNeverRunsOnIoUring() {
+    void withoutTheSocketFastPathIoUringReadsWithoutABufferRing() {
+        if (Transport.isAvailable(Transport.Kind.IO_URING)) {
+            Transport best = Transport.best();
+            assertEquals(Transport.Kind.IO_URING, best.kind());
+            assertFalse(best.readsQueuedDataWithoutWakeUp(), "the default data path stays as it was");
+        }
+    }
+
+    @Test
+    void theSocketFastPathRunsOnIoUringOnlyWithABufferRing() {
         Transport transport = Transport.forSocketFastPath();
-        assertNotEquals(Transport.Kind.IO_URING, transport.kind());
-        assertEquals(Transport.isAvailable(Transport.Kind.EPOLL) ? Transport.Kind.EPOLL : Transport.Kind.NIO,
-                transport.kind());
+        assertTrue(transport.readsQueuedDataWithoutWakeUp(), transport.name());
+        if (Transport.isAvailable(Transport.Kind.IO_URING)) {
+            assertFalse(Transport.of(Transport.Kind.IO_URING).readsQueuedDataWithoutWakeUp(), "plain io_uring");
+        }
     }
 
     @Test
-    void namingIoUringForTheSocketFastPathFailsClearly() {
-        System.setProperty(Transport.TRANSPORT_PROPERTY, "io_uring");
-        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class, Transport::forSocketFastPath);
-        assertTrue(failure.getMessage().startsWith("-Dambit.transport=io_uring cannot carry the socket fast path"),
-                failure.getMessage());
-    }
-
-    @Test
-    void epollOrNioMayBeNamedForTheSocketFastPath() {
+    void anyTransportMayBeNamedForTheSocketFastPath() {
         System.setProperty(Transport.TRANSPORT_PROPERTY, "nio");
         assertEquals(Transport.Kind.NIO, Transport.forSocketFastPath().kind());
+        if (Transport.isAvailable(Transport.Kind.IO_URING)) {
+            System.setProperty(Transport.TRANSPORT_PROPERTY, "io_uring");
+            Transport named = Transport.forSocketFastPath();
+            assertEquals(Transport.Kind.IO_URING, named.kind());
+            assertTrue(named.readsQueuedDataWithoutWakeUp(), "io_uring named for the fast path has its buffer ring");
+        }
     }
 }

@@ -1,0 +1,94 @@
+package dev.ambit.ztunnel.transport;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A socket with {@code autoRead} off is read only when asked, on every transport the tunnel runs: the bridge's
+ * backpressure rests on it. (Netty's multishot recv, which a buffer ring would use by default, keeps delivering
+ * data nobody asked for: through the socket fast path that filled the tunnel's direct memory.)
+ */
+@ExtendWith(LeakDetectorExtension.class)
+@Timeout(30)
+class ReadOnDemandTest {
+
+    private static final int MIB = 1024 * 1024;
+
+    @ParameterizedTest(name = "{0} (fast path: {1})")
+    @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
+    void aSocketNobodyReadsReceivesNothingMore(Transport.Kind kind, boolean socketFastPath) throws Exception {
+        assumeTrue(Transport.isAvailable(kind), kind + " unavailable here");
+        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        EventLoopGroup group = transport.newEventLoopGroup(1, "read-on-demand");
+        AtomicLong delivered = new AtomicLong();
+        CountDownLatch firstRead = new CountDownLatch(1);
+        try {
+            Channel listener = transport.serverBootstrap(group)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                    ctx.read(); // one read, never another
+                                }
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    delivered.addAndGet(((ByteBuf) msg).readableBytes());
+                                    ((ByteBuf) msg).release();
+                                    firstRead.countDown();
+                                }
+                            });
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            try (Socket client = new Socket()) {
+                client.connect(listener.localAddress(), 5_000);
+                Thread writer = new Thread(() -> write(client), "read-on-demand-writer");
+                writer.setDaemon(true);
+                writer.start();
+                assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
+                Thread.sleep(1_000);
+                // One read burst is at most 16 reads of a buffer; the socket buffers hold the rest.
+                assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
+            } finally {
+                listener.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void write(Socket client) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = client.getOutputStream();
+            for (int sent = 0; sent < 64 * MIB; sent += chunk.length) {
+                out.write(chunk);
+            }
+        } catch (IOException closed) {
+            // The test is over.
+        }
+    }
+}
