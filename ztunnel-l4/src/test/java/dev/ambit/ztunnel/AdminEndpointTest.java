@@ -200,6 +200,28 @@ class AdminEndpointTest {
         assertEquals(3, all.split("HTTP/1.1 ", -1).length - 1, all);
     }
 
+    /** A body (refused: 413) pipelined behind a page is answered after it, not ahead of it. */
+    @Test
+    void refusesABodyInTurn() {
+        String answers = Http.raw(admin(mesh.nodeA()), "GET /config_dump HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello").body();
+
+        int dump = answers.indexOf("\"config\"");
+        int refused = answers.indexOf("HTTP/1.1 413");
+        assertTrue(dump > 0 && refused > dump, "the page, then the 413: " + answers);
+    }
+
+    /** A client pipelining more than it could want gets what fits, then 429 and the end, not a queue. */
+    @Test
+    void endsAClientThatPipelinesTooMuch() {
+        String answers = Http.raw(admin(mesh.nodeA()),
+                "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(40)).body();
+
+        int answered = answers.split("HTTP/1.1 200", -1).length - 1;
+        assertTrue(answered >= 1 && answered <= 16, answered + " answers to 40 pipelined requests");
+        assertTrue(answers.endsWith("Too Many Requests\n"), "429 last: " + answers);
+    }
+
     /** A request for /config_dump with one more header line and {@code body}; the server closes after answering. */
     private static String request(String method, String header, String body) {
         return method + " /config_dump HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + header + "\r\n\r\n" + body;

@@ -96,9 +96,11 @@ public final class AdminServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (request.decoderResult().isFailure()) {
-                log.info("event=admin_request_rejected remote={} reason=malformed error=\"{}\"",
-                        ctx.channel().remoteAddress(), request.decoderResult().cause().toString());
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.BAD_REQUEST), false);
+                HttpResponseStatus refusal = HttpReplies.refusalOf(request.decoderResult());
+                log.info("event=admin_request_rejected remote={} reason={} error=\"{}\"",
+                        ctx.channel().remoteAddress(), refusal.code() == 413 ? "body" : "malformed",
+                        request.decoderResult().cause().toString());
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, refusal), false);
                 return;
             }
             if (!namesLoopback(request.headers().get(HttpHeaderNames.HOST))) {

@@ -1,7 +1,9 @@
 package dev.ambit.ztunnel.http;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -19,14 +21,21 @@ import org.slf4j.LoggerFactory;
  * maps, certificate state, the whole config); the response goes back to the connection's own loop to be sent.
  *
  * <p>Every reply of a connection goes through this thread, a refusal ready at once as much as a page, so replies
- * leave in the order the requests came (HTTP/1.1 pipelining; the codec pairs them up in order too). While a
- * connection has replies pending it is not read, so a client cannot queue unbounded work.
+ * leave in the order the requests came (HTTP/1.1 pipelining; the codec pairs them up in order too). A connection is
+ * not read from the moment it has a reply pending until its last reply has been written to the socket, so a client
+ * that does not read its answers stops being read; one that pipelines more than {@value #MAX_PENDING} requests in
+ * one go gets its answers, then 429 and the end of the connection. Either way it cannot queue unbounded work or
+ * memory. Requests after a reply that closes the connection are dropped.
  */
 public final class ResponseRenderer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseRenderer.class);
     /** Replies queued and not yet sent, per connection; touched on its event loop only. */
     private static final AttributeKey<Integer> PENDING = AttributeKey.valueOf(ResponseRenderer.class, "pending");
+    /** Set once a reply that closes the connection is queued; touched on its event loop only. */
+    private static final AttributeKey<Boolean> ENDING = AttributeKey.valueOf(ResponseRenderer.class, "ending");
+    /** Requests one connection may have waiting for their replies: more than a person or a scraper pipelines. */
+    static final int MAX_PENDING = 16;
 
     private final ExecutorService executor;
     private final String threadName;
@@ -49,21 +58,40 @@ public final class ResponseRenderer implements AutoCloseable {
     public void reply(ChannelHandlerContext ctx, Function<ByteBufAllocator, FullHttpResponse> build,
             boolean keepAlive) {
         Channel channel = ctx.channel();
+        if (Boolean.TRUE.equals(channel.attr(ENDING).get())) {
+            return; // an earlier reply ends the connection: nothing after it would be sent
+        }
+        int pending = pending(channel);
+        if (pending >= MAX_PENDING) {
+            log.info("event=http_connection_closing renderer={} remote={} reason=too_many_pipelined_requests limit={}",
+                    threadName, channel.remoteAddress(), MAX_PENDING);
+            build = alloc -> HttpReplies.text(alloc, HttpResponseStatus.TOO_MANY_REQUESTS);
+            keepAlive = false;
+        }
+        if (!keepAlive) {
+            channel.attr(ENDING).set(true);
+        }
+        Function<ByteBufAllocator, FullHttpResponse> reply = build;
+        boolean keepOpen = keepAlive;
         try {
             executor.execute(() -> {
-                FullHttpResponse response = built(ctx.alloc(), build);
+                // A client gone meanwhile gets nothing built; its slot is still given back on the loop.
+                FullHttpResponse response = channel.isActive() ? built(ctx.alloc(), reply) : null;
                 try {
-                    ctx.executor().execute(() -> send(ctx, response, keepAlive));
+                    ctx.executor().execute(() -> send(ctx, response, keepOpen));
                 } catch (RejectedExecutionException e) {
                     // The event loop is shutting down with the tunnel: nobody is left to answer.
-                    response.release();
+                    if (response != null) {
+                        response.release();
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
+            // Closed with its listener: the connection ends with this answer, so nothing can come after it.
             HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE), false);
             return;
         }
-        channel.attr(PENDING).set(pending(channel) + 1);
+        channel.attr(PENDING).set(pending + 1);
         channel.config().setAutoRead(false);
     }
 
@@ -71,19 +99,28 @@ public final class ResponseRenderer implements AutoCloseable {
         try {
             return build.apply(alloc);
         } catch (Throwable e) {
-            // An Error too (out of direct memory, say): the client gets an answer, the thread goes on.
+            // An Error too (out of direct memory, say): the client gets an answer, the thread goes on. The answer's
+            // buffer is a small unpooled heap one, which that failure cannot take down as well.
             log.warn("event=http_reply_failed renderer={} error=\"{}\"", threadName, e.toString());
-            return HttpReplies.text(alloc, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            return HttpReplies.text(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.INTERNAL_SERVER_ERROR);
         }
     }
 
+    /** On the loop: sends a reply (none if the client had gone); reads again once the last one is written. */
     private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        HttpReplies.send(ctx, response, keepAlive);
         Channel channel = ctx.channel();
         int left = pending(channel) - 1;
         channel.attr(PENDING).set(left);
-        if (left == 0 && keepAlive) {
-            channel.config().setAutoRead(true);
+        if (response == null) {
+            return;
+        }
+        ChannelFuture written = HttpReplies.send(ctx, response, keepAlive);
+        if (left == 0 && keepAlive && written != null) {
+            written.addListener(f -> {
+                if (f.isSuccess() && pending(channel) == 0) {
+                    channel.config().setAutoRead(true);
+                }
+            });
         }
     }
 

@@ -6,7 +6,6 @@ import dev.ambit.ztunnel.transport.Transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
@@ -14,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The tunnel's small HTTP/1.1 listeners (metrics, readiness, admin): a bounded request line and headers, no request
- * body (the aggregator answers 413 to one), and a connection idle for {@value #READ_TIMEOUT_SECONDS} s is closed.
+ * body (one reaches the handler as a failed request, answered 413), and a connection idle for
+ * {@value #READ_TIMEOUT_SECONDS} s is closed.
  * They bind like the tunnel's traffic listeners, with {@code SO_REUSEPORT} where the transport has it, so a successor
  * tunnel serves the same ports beside a draining predecessor.
  */
@@ -35,7 +35,7 @@ public final class SmallHttpListener {
                         new ReadTimeoutHandler(READ_TIMEOUT_SECONDS),
                         new HttpServerCodec(MAX_REQUEST_LINE_AND_HEADERS, MAX_REQUEST_LINE_AND_HEADERS,
                                 MAX_REQUEST_LINE_AND_HEADERS),
-                        new HttpObjectAggregator(0),
+                        new BodilessRequestAggregator(),
                         handler.get()));
     }
 }

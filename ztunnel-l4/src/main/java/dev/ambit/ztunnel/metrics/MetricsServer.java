@@ -73,7 +73,8 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (request.decoderResult().isFailure()) {
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.BAD_REQUEST), false);
+                HttpResponseStatus refusal = HttpReplies.refusalOf(request.decoderResult());
+                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, refusal), false);
                 return;
             }
             if (!PATH.equals(new QueryStringDecoder(request.uri()).path())) {

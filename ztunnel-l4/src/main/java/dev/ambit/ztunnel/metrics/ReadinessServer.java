@@ -40,7 +40,9 @@ public final class ReadinessServer {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            HttpResponseStatus status = !PATH.equals(request.uri()) ? HttpResponseStatus.NOT_FOUND
+            HttpResponseStatus status = request.decoderResult().isFailure()
+                    ? HttpReplies.refusalOf(request.decoderResult())
+                    : !PATH.equals(request.uri()) ? HttpResponseStatus.NOT_FOUND
                     : ready.getAsBoolean() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
             HttpReplies.send(ctx, HttpReplies.text(ctx.alloc(), status), false);
         }
