@@ -46,6 +46,7 @@ final class FastPathTransportGuard {
         try {
             suitable = !steeringFastPath.get().orElse(false);
         } catch (RuntimeException e) {
+            log.debug("event=tunnel_transport_check_failed transport={} error=\"{}\"", transport, e.toString());
             return lastSuitable;
         }
         if (suitable != lastSuitable) {

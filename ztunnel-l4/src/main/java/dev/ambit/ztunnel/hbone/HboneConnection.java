@@ -219,7 +219,7 @@ final class HboneConnection {
             if (f.isSuccess()) {
                 Channel channel = (Channel) f.getNow();
                 channel.eventLoop().schedule(() -> pool.closeIfIdle(this),
-                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         });
     }

@@ -22,9 +22,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -79,12 +79,15 @@ public final class Transport {
     /** The io_uring buffer group the sockets of a fast-path tunnel read from: one ring per event loop. */
     private static final short BUFFER_GROUP = 1;
     /**
-     * Buffers per ring (a power of two), each the size of a TLS record; the ring grows by {@value #BUFFER_RING_BATCH}
-     * buffers as reads need them, so a loop holds at most 2 MiB of pooled memory for it.
+     * Buffers per ring (a power of two), grown {@value #BUFFER_RING_BATCH} at a time as reads need them. Their size
+     * adapts to the reads (1 to 16 KiB, so a small read does not pin a large buffer), so a loop's ring holds 2 MiB
+     * of pooled memory at most.
      */
     private static final short BUFFER_RING_SIZE = 128;
     private static final int BUFFER_RING_BATCH = 16;
-    private static final int BUFFER_RING_BUFFER_SIZE = 16 * 1024;
+    private static final int BUFFER_RING_MIN_BUFFER = 1024;
+    private static final int BUFFER_RING_FIRST_BUFFER = 4096;
+    private static final int BUFFER_RING_MAX_BUFFER = 16 * 1024;
     private static final String RECV_MULTISHOT_PROPERTY = "io.netty.iouring.recvMultiShotEnabled";
 
     static {
@@ -131,10 +134,17 @@ public final class Transport {
      * Netty's multishot recv (on by default with buffer rings) is turned off: it keeps delivering data a socket with
      * {@code autoRead} off never asked for (7 MiB after a single {@code read()}, {@code ReadOnDemandTest}), which
      * defeats the bridge's backpressure; {@code iperf3 -P 8} through the fast path filled the tunnel's direct memory.
+     * Should Netty fail to refill a loop's ring, it reads that loop's sockets the plain way again, which would
+     * bring the stall back; it allocates from the pooled allocator, so that takes running out of direct memory.
      * Epoll and NIO read until a read comes back short. {@value #TRANSPORT_PROPERTY} may name any of the three.
      */
     public static Transport forSocketFastPath() {
         return choose(true, "socket_fast_path");
+    }
+
+    /** Whether {@link #forSocketFastPath(Kind)} can give {@code kind} on this machine. */
+    public static boolean isAvailableForSocketFastPath(Kind kind) {
+        return isAvailable(kind) && (kind != Kind.IO_URING || ioUringUnsuitableForSocketFastPath().isEmpty());
     }
 
     /** {@code kind} as a tunnel on the socket fast path runs it: io_uring with a buffer ring (5.19+), others as is. */
@@ -158,8 +168,8 @@ public final class Transport {
                 .bufferGroupId(BUFFER_GROUP)
                 .bufferRingSize(BUFFER_RING_SIZE)
                 .batchSize(BUFFER_RING_BATCH)
-                .allocator(new IoUringFixedBufferRingAllocator(PooledByteBufAllocator.DEFAULT,
-                        BUFFER_RING_BUFFER_SIZE))
+                .allocator(new IoUringAdaptiveBufferRingAllocator(PooledByteBufAllocator.DEFAULT,
+                        BUFFER_RING_MIN_BUFFER, BUFFER_RING_FIRST_BUFFER, BUFFER_RING_MAX_BUFFER))
                 .build());
         return IoUringIoHandler.newFactory(config);
     }

@@ -55,7 +55,7 @@ class TransportChoiceTest {
     void anyTransportMayBeNamedForTheSocketFastPath() {
         System.setProperty(Transport.TRANSPORT_PROPERTY, "nio");
         assertEquals(Transport.Kind.NIO, Transport.forSocketFastPath().kind());
-        if (Transport.isAvailable(Transport.Kind.IO_URING)) {
+        if (Transport.isAvailableForSocketFastPath(Transport.Kind.IO_URING)) {
             System.setProperty(Transport.TRANSPORT_PROPERTY, "io_uring");
             Transport named = Transport.forSocketFastPath();
             assertEquals(Transport.Kind.IO_URING, named.kind());
