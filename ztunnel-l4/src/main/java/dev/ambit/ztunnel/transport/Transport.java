@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * The I/O transport the tunnel runs on: io_uring when the kernel and seccomp allow it, else epoll, else NIO. Every
  * socket the tunnel opens is configured here, so all listeners and upstream connections share one set of options:
  * pooled direct buffers, no Nagle, keepalive (dead peers of idle tunnelled connections are found), half-closure (a
- * FIN is relayed, not turned into a close) and bounded write queues.
+ * FIN is relayed, not turned into a close) and bounded write queues. A tunnel on the sk_msg socket fast path reads
+ * through an io_uring buffer ring ({@link #forSocketFastPath()}); every other one reads the plain way.
  *
  * <p>Listeners bind with {@code SO_REUSEPORT} (io_uring and epoll): a successor process binds the same ports while
  * its predecessor still listens, and the predecessor then closes its listeners and drains, so a restart never
