@@ -81,7 +81,7 @@ public final class AdminServer implements AutoCloseable {
         return text.toString();
     }
 
-    static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Map<String, Page> pages;
         private final String index;
@@ -100,20 +100,20 @@ public final class AdminServer implements AutoCloseable {
                 log.info("event=admin_request_rejected remote={} reason={} error=\"{}\"",
                         ctx.channel().remoteAddress(), refusal.code() == 413 ? "body" : "malformed",
                         request.decoderResult().cause().toString());
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, refusal), false);
+                renderer.refuse(ctx, refusal);
                 return;
             }
             if (!namesLoopback(request.headers().get(HttpHeaderNames.HOST))) {
                 // A web page on the node's browser reaching us through a name rebound to 127.0.0.1 (DNS rebinding).
                 log.info("event=admin_request_rejected remote={} reason=host_not_loopback",
                         ctx.channel().remoteAddress());
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.FORBIDDEN), false);
+                renderer.refuse(ctx, HttpResponseStatus.FORBIDDEN);
                 return;
             }
             String path = new QueryStringDecoder(request.uri()).path();
             Page page = pages.get(path);
             if (page == null && !INDEX.equals(path)) {
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.NOT_FOUND), false);
+                renderer.refuse(ctx, HttpResponseStatus.NOT_FOUND);
                 return;
             }
             if (!HttpMethod.GET.equals(request.method())) {

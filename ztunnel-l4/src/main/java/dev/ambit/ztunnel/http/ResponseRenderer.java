@@ -95,6 +95,11 @@ public final class ResponseRenderer implements AutoCloseable {
         channel.config().setAutoRead(false);
     }
 
+    /** Refuses a request with {@code status} (its reason phrase as the body), in turn, and ends the connection. */
+    public void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        reply(ctx, alloc -> HttpReplies.text(alloc, status), false);
+    }
+
     private FullHttpResponse built(ByteBufAllocator alloc, Function<ByteBufAllocator, FullHttpResponse> build) {
         try {
             return build.apply(alloc);

@@ -74,11 +74,11 @@ public final class MetricsServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             if (request.decoderResult().isFailure()) {
                 HttpResponseStatus refusal = HttpReplies.refusalOf(request.decoderResult());
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, refusal), false);
+                renderer.refuse(ctx, refusal);
                 return;
             }
             if (!PATH.equals(new QueryStringDecoder(request.uri()).path())) {
-                renderer.reply(ctx, alloc -> HttpReplies.text(alloc, HttpResponseStatus.NOT_FOUND), false);
+                renderer.refuse(ctx, HttpResponseStatus.NOT_FOUND);
                 return;
             }
             if (!HttpMethod.GET.equals(request.method())) {
