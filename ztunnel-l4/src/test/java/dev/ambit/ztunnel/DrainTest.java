@@ -8,6 +8,7 @@ import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import dev.ambit.ztunnel.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,8 @@ class DrainTest {
                     CompletableFuture.runAsync(() -> mesh.nodeA().drain(Duration.ofSeconds(20)));
             Waits.until("readiness to fail", Duration.ofSeconds(5), () -> readiness(mesh.nodeA()) == 503);
             // Readiness fails first (as Kubernetes expects); the listeners close right after it.
-            Waits.until("outbound listener to stop accepting", Duration.ofSeconds(5), () -> refusesNewConnections(mesh));
+            Waits.until("outbound listener to stop accepting", Duration.ofSeconds(5),
+                    () -> refusesConnections(mesh.nodeA().outboundAddress()));
             Sockets.assertEchoes(open, "ping");
             assertFalse(drain.isDone());
             finish(open);
@@ -49,6 +51,8 @@ class DrainTest {
             CompletableFuture<Void> drain =
                     CompletableFuture.runAsync(() -> mesh.nodeB().drain(Duration.ofSeconds(20)));
             Waits.until("node B draining", Duration.ofSeconds(5), () -> !mesh.nodeB().ready());
+            Waits.until("node B's HBONE listener to stop accepting", Duration.ofSeconds(5),
+                    () -> refusesConnections(mesh.nodeB().hboneAddress()));
             Sockets.assertEchoes(open, "ping");
             assertRefused(mesh);
             finish(open);
@@ -73,8 +77,8 @@ class DrainTest {
         socket.close();
     }
 
-    private static boolean refusesNewConnections(TwoNodeMesh mesh) {
-        try (Socket accepted = mesh.connectFromClient()) {
+    private static boolean refusesConnections(InetSocketAddress listener) {
+        try (Socket accepted = TwoNodeMesh.connect(TwoNodeMesh.CLIENT_POD, listener)) {
             return false;
         } catch (UncheckedIOException refused) {
             return true;
