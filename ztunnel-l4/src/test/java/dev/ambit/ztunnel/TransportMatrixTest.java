@@ -1,6 +1,7 @@
 package dev.ambit.ztunnel;
 
 import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.ztunnel.testing.Sockets;
 import dev.ambit.ztunnel.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import dev.ambit.ztunnel.transport.Transport;
@@ -54,6 +55,22 @@ class TransportMatrixTest {
                 assertArrayEquals(down.get(30, TimeUnit.SECONDS), atClient.digest());
                 assertEquals(SIZE, atServer.get(30, TimeUnit.SECONDS).count(), "client to pod");
                 assertArrayEquals(up.get(30, TimeUnit.SECONDS), atServer.get().digest());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} (fast path: {1})")
+    @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
+    void aRequestSentWithItsEndBeforeTheStreamIsOpenArrivesWhole(Transport.Kind kind, boolean socketFastPath)
+            throws Exception {
+        assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
+                kind + " unavailable here");
+        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, transport, SslProvider.JDK)) {
+            for (int i = 0; i < 5; i++) {
+                try (Socket client = mesh.connectFromClient()) {
+                    Sockets.assertEchoesRequestSentWithItsEnd(client, "request " + i);
+                }
             }
         }
     }

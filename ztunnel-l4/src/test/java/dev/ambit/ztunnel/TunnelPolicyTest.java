@@ -97,6 +97,9 @@ class TunnelPolicyTest {
         try (Socket socket = TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress())) {
             Sockets.assertEchoes(socket, "hello");
         }
+        try (Socket socket = TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress())) {
+            Sockets.assertEchoesRequestSentWithItsEnd(socket, "hello, and goodbye");
+        }
     }
 
     @Test
@@ -106,6 +109,9 @@ class TunnelPolicyTest {
             int connections = mesh.nodeA().pool().connectionCount();
             try (Socket socket = mesh.connectFromClient()) {
                 Sockets.assertEchoes(socket, "hello");
+            }
+            try (Socket socket = mesh.connectFromClient()) {
+                Sockets.assertEchoesRequestSentWithItsEnd(socket, "hello, and goodbye");
             }
             assertEquals(connections, mesh.nodeA().pool().connectionCount(), "no HBONE connection for passthrough");
         }

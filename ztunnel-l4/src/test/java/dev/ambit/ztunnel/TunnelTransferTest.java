@@ -4,18 +4,21 @@ import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.Sockets;
 import dev.ambit.ztunnel.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
+import dev.ambit.ztunnel.testing.Waits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -102,6 +105,19 @@ class TunnelTransferTest {
             Sockets.reset(accepted);
             assertThrows(SocketException.class, () -> client.getInputStream().read());
         }
+    }
+
+    /**
+     * A client that writes its request and half-closes at once may do both before the tunnel has its stream to the
+     * destination: Netty reads them early even with autoRead off, and both must still arrive once the stream is there.
+     */
+    @RepeatedTest(20)
+    void aRequestAndItsFinSentBeforeTheStreamIsOpenBothArrive() throws Exception {
+        try (Socket socket = mesh.connectFromClient()) {
+            Sockets.assertEchoesRequestSentWithItsEnd(socket, "early request");
+        }
+        Waits.until("the tunnel to close the connection", Duration.ofSeconds(5),
+                () -> mesh.nodeA().openConnections() == 0);
     }
 
     @Test

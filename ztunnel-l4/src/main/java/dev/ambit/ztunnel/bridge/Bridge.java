@@ -71,21 +71,52 @@ public final class Bridge {
 
         void install() {
             channel.closeFuture().addListener(f -> sideClosed());
+            EarlyInput early = channel.pipeline().get(EarlyInput.class);
+            if (early != null && !channel.eventLoop().inEventLoop()) {
+                // What was read early lives on the channel's loop; take it over there.
+                channel.eventLoop().execute(() -> start(early));
+            } else {
+                start(early);
+            }
+        }
+
+        private void start(EarlyInput early) {
+            if (early != null) {
+                forwardEarlyInput(early);
+            }
             channel.pipeline().addLast("bridge", this);
             if (!channel.isActive()) {
                 // Closed before the bridge was built: the peer must not wait for it.
                 peer.abort();
                 return;
             }
-            channel.read();
+            if (early != null && early.ended()) {
+                endOfInput();
+            } else {
+                channel.read();
+            }
+        }
+
+        /** Forwards what was read before the bridge existed, and drops the handler that kept it. */
+        private void forwardEarlyInput(EarlyInput early) {
+            ByteBuf bytes;
+            while ((bytes = early.poll()) != null) {
+                forward(bytes);
+            }
+            peer.channel.flush();
+            channel.pipeline().remove(early);
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof ByteBuf bytes)) {
+            if (msg instanceof ByteBuf bytes) {
+                forward(bytes);
+            } else {
                 ReferenceCountUtil.release(msg);
-                return;
             }
+        }
+
+        private void forward(ByteBuf bytes) {
             int size = bytes.readableBytes();
             if (clientSide) {
                 observer.sent(size);
@@ -138,12 +169,17 @@ public final class Bridge {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                inputDone = true;
-                ChannelEnds.shutdownOutput(peer.channel).addListener(f -> peer.outputFinished());
-                closeIfDone();
+                endOfInput();
             } else {
                 ctx.fireUserEventTriggered(evt);
             }
+        }
+
+        /** The FIN (END_STREAM) came in: pass it on once everything before it went out. */
+        private void endOfInput() {
+            inputDone = true;
+            ChannelEnds.shutdownOutput(peer.channel).addListener(f -> peer.outputFinished());
+            closeIfDone();
         }
 
         void outputFinished() {

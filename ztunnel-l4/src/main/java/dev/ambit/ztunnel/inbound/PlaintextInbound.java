@@ -1,6 +1,7 @@
 package dev.ambit.ztunnel.inbound;
 
 import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.ztunnel.bridge.EarlyInput;
 import dev.ambit.ztunnel.bridge.ChannelEnds;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
@@ -50,7 +51,7 @@ public final class PlaintextInbound {
 
     public Listener bind(EventLoopGroup group, InetSocketAddress address, int maxConnections) {
         return Listener.bind("inbound-plaintext", transport.serverBootstrap(group), address, maxConnections,
-                metrics, channel -> channel.pipeline().addLast(new Accepted()));
+                metrics, channel -> channel.pipeline().addLast(new Accepted(), new EarlyInput()));
     }
 
     private final class Accepted extends ChannelInboundHandlerAdapter {

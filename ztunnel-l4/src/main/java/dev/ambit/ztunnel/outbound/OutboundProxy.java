@@ -1,6 +1,7 @@
 package dev.ambit.ztunnel.outbound;
 
 import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.ztunnel.bridge.EarlyInput;
 import dev.ambit.ztunnel.bridge.ChannelEnds;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
@@ -57,7 +58,7 @@ public final class OutboundProxy {
 
     public Listener bind(EventLoopGroup group, InetSocketAddress address, int maxConnections) {
         return Listener.bind("outbound", transport.serverBootstrap(group), address, maxConnections, metrics,
-                channel -> channel.pipeline().addLast(new Accepted()));
+                channel -> channel.pipeline().addLast(new Accepted(), new EarlyInput()));
     }
 
     /** Routes one accepted connection; removes itself once the bridge takes over. */

@@ -20,6 +20,17 @@ public final class Sockets {
         assertEquals(text, new String(socket.getInputStream().readNBytes(text.length()), StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Sends {@code text} and its FIN at once, as nc -N or an HTTP/1.0 client does, and expects the echo and the echo's
+     * FIN: both may reach the tunnel before it has anywhere to send them.
+     */
+    public static void assertEchoesRequestSentWithItsEnd(Socket socket, String text) throws IOException {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.shutdownOutput();
+        assertEquals(text, new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+    }
+
     /** The connection ends (FIN or reset) without a byte from the destination. */
     public static void assertRefused(Socket socket) throws IOException {
         try {

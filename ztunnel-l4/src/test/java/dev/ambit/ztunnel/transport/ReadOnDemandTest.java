@@ -10,11 +10,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +80,84 @@ class ReadOnDemandTest {
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * A FIN that arrives while nobody asked to read is seen by the next read(): the bridge asks for one only after it
+     * forwarded the last bytes, and a client may close in between.
+     */
+    @ParameterizedTest(name = "{0} (fast path: {1})")
+    @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
+    void aFinThatArrivesBetweenReadsIsSeen(Transport.Kind kind, boolean socketFastPath) throws Exception {
+        assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
+                kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
+        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        EventLoopGroup group = transport.newEventLoopGroup(1, "read-on-demand");
+        CountDownLatch firstRead = new CountDownLatch(1);
+        CountDownLatch finSeen = new CountDownLatch(1);
+        CountDownLatch finSent = new CountDownLatch(1);
+        try {
+            Channel listener = transport.serverBootstrap(group)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                    ctx.read();
+                                }
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ((ByteBuf) msg).release();
+                                    firstRead.countDown();
+                                }
+
+                                @Override
+                                public void channelReadComplete(ChannelHandlerContext ctx) {
+                                    // The next read is asked for only once the FIN is on its way (off the loop).
+                                    ctx.executor().execute(() -> {
+                                        awaitQuietly(finSent);
+                                        ctx.executor().schedule(ctx::read, 100, TimeUnit.MILLISECONDS);
+                                    });
+                                }
+
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    if (evt instanceof ChannelInputShutdownEvent) {
+                                        finSeen.countDown();
+                                    }
+                                }
+
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                    finSeen.countDown();
+                                }
+                            });
+                        }
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            try (Socket client = new Socket()) {
+                client.connect(listener.localAddress(), 5_000);
+                client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the first read");
+                client.shutdownOutput();
+                finSent.countDown();
+                assertTrue(finSeen.await(5, TimeUnit.SECONDS), "the FIN seen by the read asked for after it came");
+            } finally {
+                listener.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
