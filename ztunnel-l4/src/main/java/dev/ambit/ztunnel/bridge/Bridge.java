@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * (RST_STREAM CONNECT_ERROR).
  *
  * <p>Both channels must have {@code autoRead} off. They may live on different event loops: each side touches its own
- * channel's state and only calls thread-safe operations on its peer.
+ * channel's state and only calls thread-safe operations on its peer. What a socket delivered before the bridge
+ * existed, kept by an {@link EarlyInput} in its pipeline, is forwarded first.
  */
 public final class Bridge {
 
@@ -104,7 +105,10 @@ public final class Bridge {
                 forward(bytes);
             }
             peer.channel.flush();
-            channel.pipeline().remove(early);
+            // Gone already if the channel closed meanwhile (it released what it still held).
+            if (channel.pipeline().context(early) != null) {
+                channel.pipeline().remove(early);
+            }
         }
 
         @Override
