@@ -6,6 +6,7 @@ import dev.ambit.ztunnel.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import dev.ambit.ztunnel.testing.Waits;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +84,28 @@ class TunnelTransferTest {
             client.getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
             assertEquals("late", new String(accepted.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A pod that greets and ends its output the moment it accepts: its side, too, may end before any read. */
+    @RepeatedTest(5)
+    void aGreetingAndFinSentOnAcceptBothArrive() throws Exception {
+        try (ServerSocket pod = podListener()) {
+            CompletableFuture<Void> greeter = CompletableFuture.runAsync(() -> {
+                try (Socket accepted = pod.accept()) {
+                    accepted.getOutputStream().write("220 hello".getBytes(StandardCharsets.US_ASCII));
+                    accepted.shutdownOutput();
+                    accepted.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (Socket client = mesh.connectFromClient()) {
+                client.setSoTimeout(5_000);
+                assertEquals("220 hello", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                greeter.get(5, TimeUnit.SECONDS);
+            }
         }
     }
 
