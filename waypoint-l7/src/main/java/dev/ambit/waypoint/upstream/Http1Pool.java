@@ -36,7 +36,7 @@ final class Http1Pool implements EndpointPool {
         Promise<UpstreamStream> result = loop.newPromise();
         Channel reused;
         while ((reused = idle.pollLast()) != null) {
-            if (reused.isActive()) {
+            if (Http1ConnectionEnd.reusable(reused)) {
                 return result.setSuccess(lease(reused));
             }
         }
@@ -57,6 +57,7 @@ final class Http1Pool implements EndpointPool {
             channel.pipeline().addLast(
                     new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
                     new HttpClientCodec(8 * 1024, settings.maxResponseHeaderSize(), 16 * 1024),
+                    new Http1ConnectionEnd(),
                     new FlowControlHandler(),
                     new UpstreamStreamHandler());
             if (!result.trySuccess(lease(channel))) {
@@ -71,7 +72,7 @@ final class Http1Pool implements EndpointPool {
     }
 
     private void release(Channel channel, boolean reusable) {
-        if (reusable && channel.isActive() && idle.size() < settings.maxIdlePerEndpoint()) {
+        if (reusable && Http1ConnectionEnd.reusable(channel) && idle.size() < settings.maxIdlePerEndpoint()) {
             idle.addLast(channel);
             channel.pipeline().get(UpstreamStreamHandler.class).read();
         } else {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -112,7 +113,7 @@ final class Http2Connection {
 
     /**
      * Closes the connection on idleness only when no stream is open, so long gRPC streams are not cut, and on any
-     * connection error (its streams see the close).
+     * connection error or the backend's FIN (its streams see the close).
      */
     private final class ConnectionEnd extends ChannelInboundHandlerAdapter {
 
@@ -127,6 +128,11 @@ final class Http2Connection {
                 if (codec.connection().numActiveStreams() == 0) {
                     ctx.close();
                 }
+            } else if (evt instanceof ChannelInputShutdownEvent) {
+                // HTTP/2 has no half-close: the backend's FIN without GOAWAY (a crash, a kill) ends the connection,
+                // and no new stream may be opened on it meanwhile.
+                failed = true;
+                ctx.close();
             } else {
                 ctx.fireUserEventTriggered(evt);
             }

@@ -2,9 +2,10 @@ package dev.ambit.waypoint.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.channels.ClosedChannelException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * The last handler of an upstream pipeline: hands response messages and writability to the current lease's
@@ -47,6 +48,16 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         readWanted = false;
+        if (msg == Http1ConnectionEnd.INPUT_ENDED) {
+            // The backend's FIN, after every response it sent: one still awaited never comes.
+            UpstreamListener current = listener;
+            listener = null;
+            if (current != null) {
+                current.onStreamError(new PrematureChannelClosureException("the backend closed the connection"));
+            }
+            ctx.close();
+            return;
+        }
         if (listener != null && msg instanceof io.netty.handler.codec.http.HttpObject http) {
             listener.onResponse(http);
         } else {

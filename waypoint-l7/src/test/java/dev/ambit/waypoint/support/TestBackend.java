@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** A real Netty HTTP/1.1 or h2c backend on 127.0.0.1 with a pluggable answer; counts and remembers requests. */
@@ -52,6 +53,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile Function<Seen, Reply> responder;
     private volatile Seen last;
+    private volatile Consumer<Channel> afterAnswer = channel -> { };
     private final Channel server;
 
     private TestBackend(String name, boolean h2c, Function<Seen, Reply> responder) {
@@ -89,6 +91,12 @@ public final class TestBackend implements AutoCloseable {
 
     public TestBackend respond(Function<Seen, Reply> newResponder) {
         this.responder = newResponder;
+        return this;
+    }
+
+    /** Runs {@code action} with the channel an answer went out on, once it is written. */
+    public TestBackend afterAnswer(Consumer<Channel> action) {
+        this.afterAnswer = action;
         return this;
     }
 
@@ -139,7 +147,7 @@ public final class TestBackend implements AutoCloseable {
                 if (!keepAlive) {
                     response.headers().set(HttpHeaderNames.CONNECTION, "close");
                 }
-                ctx.writeAndFlush(response);
+                ctx.writeAndFlush(response).addListener(written -> afterAnswer.accept(ctx.channel()));
             };
             if (reply.delay().isZero()) {
                 send.run();
