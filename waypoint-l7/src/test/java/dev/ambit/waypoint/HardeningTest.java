@@ -8,6 +8,7 @@ import dev.ambit.waypoint.support.Http1Client;
 import dev.ambit.waypoint.support.Mesh;
 import dev.ambit.waypoint.support.NoLeaks;
 import dev.ambit.waypoint.support.RawClient;
+import dev.ambit.waypoint.support.RawH2Client;
 import dev.ambit.waypoint.support.TestBackend;
 import dev.ambit.waypoint.support.WaypointHarness;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -70,6 +71,13 @@ class HardeningTest {
         try (RawClient client = new RawClient(waypoint.port())) {
             return client.write(request).readAll();
         }
+    }
+
+    /** HTTP/2 has no half-close: a client's FIN ends its connection once the answers in flight are sent. */
+    @Test
+    void anHttp2ClientsFinEndsItsConnectionAfterTheAnswer() throws Exception {
+        RawH2Client.Response response = RawH2Client.getAndEnd(waypoint.port(), Mesh.host("app"), "/bye");
+        assertEquals("200", response.status());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -37,30 +38,57 @@ public final class RawH2Client {
     /** GETs {@code path} on stream 1; fails with the frame type if the server ends the connection first. */
     public static Response get(int port, String authority, String path) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            ByteBuf request = Unpooled.buffer();
-            try {
-                request.writeBytes(PREFACE);
-                frameHeader(request, 0, SETTINGS, 0, 0);
-                ByteBuf block = Unpooled.buffer();
-                try {
-                    new DefaultHttp2HeadersEncoder().encodeHeaders(1, new DefaultHttp2Headers()
-                            .method("GET").scheme("http").authority(authority).path(path), block);
-                    frameHeader(request, block.readableBytes(), HEADERS, END_STREAM | END_HEADERS, 1);
-                    request.writeBytes(block);
-                } finally {
-                    block.release();
-                }
-                OutputStream out = socket.getOutputStream();
-                out.write(ByteBufUtil.getBytes(request));
-                out.flush();
-            } finally {
-                request.release();
-            }
-            return readResponse(new DataInputStream(socket.getInputStream()), socket.getOutputStream());
+            return get(socket, authority, path, false);
         }
     }
 
+    /**
+     * GETs {@code path} on stream 1 and ends its output (a FIN) right after the request, then expects the answer and
+     * the server's end of the connection within 5 s.
+     */
+    public static Response getAndEnd(int port, String authority, String path) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            Response response = get(socket, authority, path, true);
+            socket.setSoTimeout(5_000);
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // GOAWAY and anything else after the answer, up to the server's FIN.
+            }
+            return response;
+        }
+    }
+
+    private static Response get(Socket socket, String authority, String path, boolean endOutput) throws Exception {
+        socket.setSoTimeout(10_000);
+        ByteBuf request = Unpooled.buffer();
+        try {
+            request.writeBytes(PREFACE);
+            frameHeader(request, 0, SETTINGS, 0, 0);
+            ByteBuf block = Unpooled.buffer();
+            try {
+                new DefaultHttp2HeadersEncoder().encodeHeaders(1, new DefaultHttp2Headers()
+                        .method("GET").scheme("http").authority(authority).path(path), block);
+                frameHeader(request, block.readableBytes(), HEADERS, END_STREAM | END_HEADERS, 1);
+                request.writeBytes(block);
+            } finally {
+                block.release();
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBufUtil.getBytes(request));
+            out.flush();
+            if (endOutput) {
+                socket.shutdownOutput();
+            }
+        } finally {
+            request.release();
+        }
+        return readResponse(new DataInputStream(socket.getInputStream()), endOutput ? null : socket.getOutputStream());
+    }
+
+    /**
+     * @param out where to acknowledge SETTINGS; null once the client ended its output, which makes a GOAWAY before
+     *     the answer expected
+     */
     private static Response readResponse(DataInputStream in, OutputStream out) throws Exception {
         String status = null;
         StringBuilder body = new StringBuilder();
@@ -73,10 +101,10 @@ public final class RawH2Client {
             if (payload.length < length) {
                 throw new EOFException("connection ended inside a frame");
             }
-            if (type == GOAWAY) {
+            if (type == GOAWAY && out != null) {
                 throw new IOException("GOAWAY before the response ended; status so far " + status);
             }
-            if (type == SETTINGS && (flags & 0x1) == 0) {
+            if (type == SETTINGS && (flags & 0x1) == 0 && out != null) {
                 ByteBuf ack = Unpooled.buffer(9);
                 frameHeader(ack, 0, SETTINGS, 0x1, 0);
                 out.write(ByteBufUtil.getBytes(ack));
