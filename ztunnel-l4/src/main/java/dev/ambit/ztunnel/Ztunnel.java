@@ -19,6 +19,7 @@ import dev.ambit.ztunnel.metrics.MetricsServer;
 import dev.ambit.ztunnel.metrics.ReadinessServer;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
 import dev.ambit.ztunnel.outbound.EndpointPicker;
+import dev.ambit.ztunnel.outbound.GuardedLookup;
 import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
 import dev.ambit.ztunnel.outbound.OutboundProxy;
 import dev.ambit.ztunnel.tls.CertManager;
@@ -113,11 +114,12 @@ public final class Ztunnel implements AutoCloseable {
                                     configDump),
                             new AdminServer.Page("/connections", "the connections it relays now",
                                     new ConnectionsJson(connections, clock)))));
-            this.outbound = new OutboundProxy(transport, lookup, new EndpointPicker(), config, pool, metrics,
+            OriginalDestinationLookup guarded = new GuardedLookup(lookup);
+            this.outbound = new OutboundProxy(transport, guarded, new EndpointPicker(), config, pool, metrics,
                     connections, options.connectTimeout());
             this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
                     options.connectTimeout());
-            this.plaintext = new PlaintextInbound(transport, lookup, config, options.node(), metrics, connections,
+            this.plaintext = new PlaintextInbound(transport, guarded, config, options.node(), metrics, connections,
                     options.connectTimeout());
             log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={} admin={}",
                     options.node(), transport.name(), contexts.provider(), transport.listenerHandover(),

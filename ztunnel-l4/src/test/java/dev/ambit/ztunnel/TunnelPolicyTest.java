@@ -59,6 +59,16 @@ class TunnelPolicyTest {
     }
 
     @Test
+    void aFailingOriginalDestinationLookupRefusesTheConnection() throws IOException {
+        mesh.lookup().fail(TwoNodeMesh.CLIENT_POD, "bpf_map_lookup_elem: Operation not permitted");
+        long before = mesh.nodeA().metrics().failures(FailureReason.NO_ORIGINAL_DESTINATION);
+        try (Socket socket = mesh.connectFromClient()) {
+            Sockets.assertRefused(socket);
+        }
+        assertEquals(before + 1, mesh.nodeA().metrics().failures(FailureReason.NO_ORIGINAL_DESTINATION));
+    }
+
+    @Test
     void denyPolicyClosesTheConnectionAndCountsIt() throws IOException {
         AuthorizationPolicy denyClient = new AuthorizationPolicy(NamespacedName.of("demo", "deny-client"),
                 Map.of("app", "echo"), AuthorizationPolicy.Action.DENY, List.of(new AuthorizationRule(

@@ -89,6 +89,13 @@ public final class PlaintextInbound {
             });
         }
 
+        /** Anything that breaks before the bridge exists resets the client, which would otherwise wait forever. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            ChannelEnds.abort(ctx.channel());
+        }
+
         private void refuse(ChannelHandlerContext ctx, FailureReason reason, String detail) {
             metrics.record(reason);
             log.info("event=inbound_refused client={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),

@@ -115,6 +115,13 @@ public final class OutboundProxy {
         }
 
         /** A refused connection is reset, not closed: the application sees a failure, not an empty answer. */
+        /** Anything that breaks before the bridge exists resets the client, which would otherwise wait forever. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("event=outbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            ChannelEnds.abort(ctx.channel());
+        }
+
         private void refuse(ChannelHandlerContext ctx, FailureReason reason, String detail) {
             metrics.record(reason);
             log.info("event=outbound_refused client={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),

@@ -12,12 +12,24 @@ public final class MapLookup implements OriginalDestinationLookup {
 
     private final Map<InetAddress, InetSocketAddress> destinations = new ConcurrentHashMap<>();
 
+    private final Map<InetAddress, String> failures = new ConcurrentHashMap<>();
+
     public void put(InetAddress client, InetSocketAddress destination) {
+        failures.remove(client);
         destinations.put(client, destination);
+    }
+
+    /** Lookups for {@code client} throw, as a map read refused during an agent handover would. */
+    public void fail(InetAddress client, String error) {
+        failures.put(client, error);
     }
 
     @Override
     public Optional<InetSocketAddress> originalDestination(InetSocketAddress client, InetSocketAddress listener) {
+        String error = failures.get(client.getAddress());
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
         return Optional.ofNullable(destinations.get(client.getAddress()));
     }
 }
