@@ -73,11 +73,12 @@ class HardeningTest {
         }
     }
 
-    /** HTTP/2 has no half-close: a client's FIN ends its connection once the answers in flight are sent. */
+    /** HTTP/2 has no half-close: a client's FIN ends its connection instead of leaving it in CLOSE_WAIT. */
     @Test
-    void anHttp2ClientsFinEndsItsConnectionAfterTheAnswer() throws Exception {
-        RawH2Client.Response response = RawH2Client.getAndEnd(waypoint.port(), Mesh.host("app"), "/bye");
-        assertEquals("200", response.status());
+    void anHttp2ClientsFinEndsItsConnection() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            RawH2Client.getThenEnd(waypoint.port(), Mesh.host("app"), "/bye");
+        }
     }
 
     @Test

@@ -25,8 +25,9 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * HTTP/2 has no half-close: the client's FIN ends the connection. Closing sends GOAWAY and lets streams still
-     * open finish their answers, which the client can still read.
+     * HTTP/2 has no half-close: the client's FIN ends the connection, as with nginx and Envoy. Netty tries GOAWAY and
+     * lets open streams finish, but an answer still in flight may be lost (epoll closes a half-closed socket it is
+     * asked to read).
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
