@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.util.concurrent.RejectedExecutionException;
 
 /** How each kind of channel a bridge joins carries bytes, says "no more data" (FIN) and "broken" (reset). */
 public final class ChannelEnds {
@@ -49,8 +50,19 @@ public final class ChannelEnds {
         return shutdown;
     }
 
-    /** Tells the far end the connection broke: RST_STREAM(CONNECT_ERROR), or a TCP RST. */
+    /**
+     * Tells the far end the connection broke: RST_STREAM(CONNECT_ERROR), or a TCP RST. Runs on the channel's own loop:
+     * set from another, SO_LINGER could land on a descriptor the loop just closed and the kernel already reused.
+     */
     public static void abort(Channel channel) {
+        if (!channel.eventLoop().inEventLoop()) {
+            try {
+                channel.eventLoop().execute(() -> abort(channel));
+            } catch (RejectedExecutionException shuttingDown) {
+                // The loop closes its channels itself on the way out.
+            }
+            return;
+        }
         if (!channel.isOpen()) {
             return;
         }
