@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ambit.ztunnel.testing.LeakDetectorExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -16,10 +17,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,47 +42,29 @@ class ReadOnDemandTest {
     @ParameterizedTest(name = "{0} (fast path: {1})")
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
     void aSocketNobodyReadsReceivesNothingMore(Transport.Kind kind, boolean socketFastPath) throws Exception {
-        assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
-                kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
-        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
-        EventLoopGroup group = transport.newEventLoopGroup(1, "read-on-demand");
         AtomicLong delivered = new AtomicLong();
         CountDownLatch firstRead = new CountDownLatch(1);
-        try {
-            Channel listener = transport.serverBootstrap(group)
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel channel) {
-                            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelActive(ChannelHandlerContext ctx) {
-                                    ctx.read(); // one read, never another
-                                }
-
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    delivered.addAndGet(((ByteBuf) msg).readableBytes());
-                                    ((ByteBuf) msg).release();
-                                    firstRead.countDown();
-                                }
-                            });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            try (Socket client = new Socket()) {
-                client.connect(listener.localAddress(), 5_000);
-                Thread writer = new Thread(() -> write(client), "read-on-demand-writer");
-                writer.setDaemon(true);
-                writer.start();
-                assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
-                Thread.sleep(1_000);
-                // With autoRead off one read() is one read of a buffer (16 KiB at most): 1 MiB is a loose bound.
-                assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
-            } finally {
-                listener.close().sync();
+        try (Server server = new Server(kind, socketFastPath, () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.read(); // one read, never another
             }
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                delivered.addAndGet(((ByteBuf) msg).readableBytes());
+                ((ByteBuf) msg).release();
+                firstRead.countDown();
+            }
+        }); Socket client = new Socket()) {
+            client.connect(server.address(), 5_000);
+            Thread writer = new Thread(() -> write(client), "read-on-demand-writer");
+            writer.setDaemon(true);
+            writer.start();
+            assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
+            Thread.sleep(1_000);
+            // With autoRead off one read() is one read of a buffer (16 KiB at most): 1 MiB is a loose bound.
+            assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
         }
     }
 
@@ -90,65 +75,85 @@ class ReadOnDemandTest {
     @ParameterizedTest(name = "{0} (fast path: {1})")
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
     void aFinThatArrivesBetweenReadsIsSeen(Transport.Kind kind, boolean socketFastPath) throws Exception {
-        assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
-                kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
-        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
-        EventLoopGroup group = transport.newEventLoopGroup(1, "read-on-demand");
         CountDownLatch firstRead = new CountDownLatch(1);
         CountDownLatch finSeen = new CountDownLatch(1);
         CountDownLatch finSent = new CountDownLatch(1);
-        try {
-            Channel listener = transport.serverBootstrap(group)
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel channel) {
-                            channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                                @Override
-                                public void channelActive(ChannelHandlerContext ctx) {
-                                    ctx.read();
-                                }
-
-                                @Override
-                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                    ((ByteBuf) msg).release();
-                                    firstRead.countDown();
-                                }
-
-                                @Override
-                                public void channelReadComplete(ChannelHandlerContext ctx) {
-                                    // The next read is asked for only once the FIN is on its way (off the loop).
-                                    ctx.executor().execute(() -> {
-                                        awaitQuietly(finSent);
-                                        ctx.executor().schedule(ctx::read, 100, TimeUnit.MILLISECONDS);
-                                    });
-                                }
-
-                                @Override
-                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                    if (evt instanceof ChannelInputShutdownEvent) {
-                                        finSeen.countDown();
-                                    }
-                                }
-
-                                @Override
-                                public void channelInactive(ChannelHandlerContext ctx) {
-                                    finSeen.countDown();
-                                }
-                            });
-                        }
-                    })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            try (Socket client = new Socket()) {
-                client.connect(listener.localAddress(), 5_000);
-                client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
-                assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the first read");
-                client.shutdownOutput();
-                finSent.countDown();
-                assertTrue(finSeen.await(5, TimeUnit.SECONDS), "the FIN seen by the read asked for after it came");
-            } finally {
-                listener.close().sync();
+        try (Server server = new Server(kind, socketFastPath, () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.read();
             }
-        } finally {
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                firstRead.countDown();
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                // The next read is asked for only once the FIN is on its way (off the loop).
+                ctx.executor().execute(() -> {
+                    awaitQuietly(finSent);
+                    ctx.executor().schedule(ctx::read, 100, TimeUnit.MILLISECONDS);
+                });
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    finSeen.countDown();
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                finSeen.countDown();
+            }
+        }); Socket client = new Socket()) {
+            client.connect(server.address(), 5_000);
+            client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the first read");
+            client.shutdownOutput();
+            finSent.countDown();
+            assertTrue(finSeen.await(5, TimeUnit.SECONDS), "the FIN seen by the read asked for after it came");
+        }
+    }
+
+    /** A listener on one event loop of the transport under test; each accepted socket gets a handler of its own. */
+    private static final class Server implements AutoCloseable {
+
+        private final EventLoopGroup group;
+        private final Channel listener;
+
+        Server(Transport.Kind kind, boolean socketFastPath, Supplier<ChannelHandler> handler)
+                throws InterruptedException {
+            assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
+                    kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
+            Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+            group = transport.newEventLoopGroup(1, "read-on-demand");
+            try {
+                listener = transport.serverBootstrap(group)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel channel) {
+                                channel.pipeline().addLast(handler.get());
+                            }
+                        })
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            } catch (InterruptedException | RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+                throw e;
+            }
+        }
+
+        SocketAddress address() {
+            return listener.localAddress();
+        }
+
+        @Override
+        public void close() {
+            listener.close().syncUninterruptibly();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
