@@ -30,8 +30,11 @@ public final class MeshClasspath {
     /** JVM flags for the sample apps and one-shot clients: small and quick to start, not tuned for speed. */
     public static final List<String> APP_JVM = List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xshare:auto");
-    /** JVM flags for the controller, node agents and waypoints: small heaps, full JIT (they carry the traffic). */
-    public static final List<String> MESH_JVM = List.of("-Xmx160m", "-XX:+UseSerialGC",
+    /**
+     * JVM flags for the controller, node agents and waypoints: small heaps that start smaller still and grow on demand
+     * (an -Xmx alone commits it all at start on a large host), full JIT (they carry the traffic).
+     */
+    public static final List<String> MESH_JVM = List.of("-Xms12m", "-Xmx160m", "-XX:+UseSerialGC",
             "--enable-native-access=ALL-UNNAMED", "-XX:+IgnoreUnrecognizedVMOptions");
 
     public static List<String> java(String classpath, List<String> jvmFlags, String mainClass, List<String> args) {
