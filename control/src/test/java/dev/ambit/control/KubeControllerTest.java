@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,13 @@ class KubeControllerTest {
 
     KubernetesMockServer server;
     KubernetesClient client;
+
+    @AfterEach
+    void closeClient() {
+        // Before the extension stops the mock server: fabric8 7.8.0's server waits up to 10 s on every WebSocket
+        // (watch) still open when it closes, and then fails the test. Closing the client closes them first.
+        client.close();
+    }
     @TempDir
     Path dir;
 
