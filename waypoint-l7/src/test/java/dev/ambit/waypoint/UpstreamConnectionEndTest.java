@@ -20,6 +20,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,14 +68,17 @@ class UpstreamConnectionEndTest {
                 WaypointHarness waypoint = new WaypointHarness(WaypointSettings.defaults())) {
             // After its answer the backend's side of the connection ends (a FIN, no GOAWAY), as a crashed or
             // killed backend's kernel would end it.
+            CompletableFuture<Void> waypointClosed = new CompletableFuture<>();
             backend.afterAnswer(channel -> {
                 answered.incrementAndGet();
+                channel.parent().closeFuture().addListener(closed -> waypointClosed.complete(null));
                 ((DuplexChannel) channel.parent()).shutdownOutput();
             });
             waypoint.update(new Mesh().service("h2", Optional.of("http2"), backend.port()).config());
             Http1Client client = new Http1Client(waypoint.port());
             assertEquals(200, client.get("h2", "/one").statusCode());
-            Thread.sleep(200); // the FIN reaches the waypoint; a request racing it may still be lost, as in any proxy
+            // The waypoint closes the connection on the FIN (a request racing the FIN may still be lost, as in any proxy).
+            waypointClosed.get(5, TimeUnit.SECONDS);
             assertEquals(200, client.get("h2", "/two").statusCode());
             assertEquals(2, answered.get());
         }
@@ -115,7 +120,7 @@ class UpstreamConnectionEndTest {
             while (closed.get() < count) {
                 Thread.sleep(10);
             }
-            Thread.sleep(100); // and the FIN travelled
+            Thread.sleep(500); // and the waypoint took in the FIN (it has no way to tell us)
         }
 
         private void acceptAll() {

@@ -39,6 +39,7 @@ final class Http1Pool implements EndpointPool {
             if (Http1ConnectionEnd.reusable(reused)) {
                 return result.setSuccess(lease(reused));
             }
+            reused.close();
         }
         if (!breaker.tryOpenConnection()) {
             return result.setFailure(new UpstreamOverflowException("max connections to " + target + " reached"));

@@ -1,8 +1,8 @@
 package dev.ambit.ztunnel.inbound;
 
 import dev.ambit.ztunnel.bridge.Bridge;
-import dev.ambit.ztunnel.bridge.EarlyInput;
 import dev.ambit.ztunnel.bridge.ChannelEnds;
+import dev.ambit.ztunnel.bridge.EarlyInput;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
@@ -16,6 +16,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -92,10 +93,17 @@ public final class PlaintextInbound {
         /** Anything that breaks before the bridge exists resets the client, which would otherwise wait forever. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            if (cause instanceof IOException) {
+                // The client reset or broke the connection itself before it was bridged: nothing of ours failed.
+                log.debug("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                log.warn("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString(),
+                        cause);
+            }
             ChannelEnds.abort(ctx.channel());
         }
 
+        /** A refused connection is reset, not closed: the application sees a failure, not an empty answer. */
         private void refuse(ChannelHandlerContext ctx, FailureReason reason, String detail) {
             metrics.record(reason);
             log.info("event=inbound_refused client={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),

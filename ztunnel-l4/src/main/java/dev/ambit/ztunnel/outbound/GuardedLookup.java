@@ -25,7 +25,7 @@ public final class GuardedLookup implements OriginalDestinationLookup {
         try {
             return lookup.originalDestination(client, listener);
         } catch (RuntimeException e) {
-            log.warn("event=original_destination_lookup_failed client={} error=\"{}\"", client, e.getMessage());
+            log.warn("event=original_destination_lookup_failed client={} error=\"{}\"", client, e.toString());
             return Optional.empty();
         }
     }
