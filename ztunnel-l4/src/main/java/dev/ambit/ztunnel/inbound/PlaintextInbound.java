@@ -16,7 +16,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -88,19 +87,6 @@ public final class PlaintextInbound {
                 connections.track(client, pod, LiveConnection.Protocol.TCP, source, target.get(), labels);
                 Bridge.join(client, pod, metrics.connectionOpened(labels));
             });
-        }
-
-        /** Anything that breaks before the bridge exists resets the client, which would otherwise wait forever. */
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
-                // The client reset or broke the connection itself before it was bridged: nothing of ours failed.
-                log.debug("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
-            } else {
-                log.warn("event=inbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString(),
-                        cause);
-            }
-            ChannelEnds.abort(ctx.channel());
         }
 
         /** A refused connection is reset, not closed: the application sees a failure, not an empty answer. */

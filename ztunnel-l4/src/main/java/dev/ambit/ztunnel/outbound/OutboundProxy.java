@@ -18,7 +18,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -113,19 +112,6 @@ public final class OutboundProxy {
                 log.debug("event=outbound_connected client={} target={} via={}", downstream.remoteAddress(), target,
                         channel);
             });
-        }
-
-        /** Anything that breaks before the bridge exists resets the client, which would otherwise wait forever. */
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
-                // The client reset or broke the connection itself before it was bridged: nothing of ours failed.
-                log.debug("event=outbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
-            } else {
-                log.warn("event=outbound_failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString(),
-                        cause);
-            }
-            ChannelEnds.abort(ctx.channel());
         }
 
         /** A refused connection is reset, not closed: the application sees a failure, not an empty answer. */
