@@ -16,7 +16,6 @@ import dev.ambit.ztunnel.testing.Workloads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -62,9 +61,7 @@ class TunnelPolicyTest {
     void aFailingOriginalDestinationLookupRefusesTheConnection() throws IOException {
         mesh.lookup().fail(TwoNodeMesh.CLIENT_POD, "bpf_map_lookup_elem: Operation not permitted");
         long before = mesh.nodeA().metrics().failures(FailureReason.NO_ORIGINAL_DESTINATION);
-        try (Socket socket = mesh.connectFromClient()) {
-            Sockets.assertRefused(socket);
-        }
+        Sockets.assertConnectionRefused(mesh::connectFromClient, "");
         assertEquals(before + 1, mesh.nodeA().metrics().failures(FailureReason.NO_ORIGINAL_DESTINATION));
     }
 
@@ -90,14 +87,8 @@ class TunnelPolicyTest {
         mesh.configure(List.of(), List.of(new PeerAuthentication(NamespacedName.of("demo", "strict"), Map.of(),
                 PeerAuthentication.Mode.STRICT, Map.of())));
         long before = mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED);
-        try (Socket socket = TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress())) {
-            try {
-                socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            } catch (SocketException refusedBeforeTheWrite) {
-                // The tunnel may reset the connection before the client writes: that is the refusal expected here.
-            }
-            Sockets.assertRefused(socket);
-        }
+        Sockets.assertConnectionRefused(
+                () -> TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress()), "hello");
         assertEquals(before + 1, mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED));
     }
 

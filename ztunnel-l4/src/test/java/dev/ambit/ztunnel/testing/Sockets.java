@@ -1,9 +1,11 @@
 package dev.ambit.ztunnel.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -29,6 +31,29 @@ public final class Sockets {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         socket.shutdownOutput();
         assertEquals(text, new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Connects, writes {@code request} (if any) and expects a refusal: the tunnel resets a refused connection at once,
+     * which may fail connect() itself, or the write, or end the connection (FIN or reset) without a byte.
+     */
+    public static void assertConnectionRefused(Supplier<Socket> connect, String request) throws IOException {
+        Socket socket;
+        try {
+            socket = connect.get();
+        } catch (UncheckedIOException resetWhileConnecting) {
+            return;
+        }
+        try (socket) {
+            if (!request.isEmpty()) {
+                try {
+                    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                } catch (SocketException resetBeforeTheWrite) {
+                    return;
+                }
+            }
+            assertRefused(socket);
+        }
     }
 
     /** The connection ends (FIN or reset) without a byte from the destination. */
