@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +16,14 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class ConnectionErrors extends ChannelInboundHandlerAdapter {
 
-    static final ConnectionErrors INSTANCE = new ConnectionErrors();
-    /** How long answers in flight may take once the client ended its side; the HTTP/1.x close linger's 5 s. */
-    static final long FIN_GRACE_MILLIS = 5_000;
     private static final Logger log = LoggerFactory.getLogger(ConnectionErrors.class);
+
+    /** How long answers in flight may take once the client ended its side: the close linger HTTP/1.x gets. */
+    private final long finGraceMillis;
+
+    ConnectionErrors(Duration finGrace) {
+        this.finGraceMillis = finGrace.toMillis();
+    }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -29,7 +34,7 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
 
     /**
      * HTTP/2 has no half-close: the client's FIN ends the connection. It sends GOAWAY and gives the streams still open
-     * up to {@link #FIN_GRACE_MILLIS} to send their answers, which the client can still read (the codec's own default
+     * up to the close linger to send their answers, which the client can still read (the codec's own default
      * would close at once and drop them).
      */
     @Override
@@ -38,7 +43,7 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
             log.debug("event=downstream_connection_ended remote={}", ctx.channel().remoteAddress());
             Http2ConnectionHandler http2 = ctx.pipeline().get(Http2ConnectionHandler.class);
             if (http2 != null) {
-                http2.gracefulShutdownTimeoutMillis(FIN_GRACE_MILLIS);
+                http2.gracefulShutdownTimeoutMillis(finGraceMillis);
             }
             ctx.close();
         }

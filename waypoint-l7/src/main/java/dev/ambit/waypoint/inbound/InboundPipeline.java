@@ -29,10 +29,12 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
 
     private final ExchangeEnvironment env;
     private final HttpLimits limits;
+    private final ConnectionErrors connectionErrors;
 
     public InboundPipeline(ExchangeEnvironment env) {
         this.env = env;
         this.limits = env.limits();
+        this.connectionErrors = new ConnectionErrors(limits.closeLinger());
     }
 
     public void install(InboundConnection connection) {
@@ -84,7 +86,7 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                                 .initialWindowSize(STREAM_WINDOW))
                         .validateHeaders(true)
                         .build())
-                .addAfter("h2-codec", "h2-errors", ConnectionErrors.INSTANCE);
+                .addAfter("h2-codec", "h2-errors", connectionErrors);
         // The connection always reads: per-stream flow control bounds what each stream buffers.
         ctx.channel().config().setAutoRead(true);
     }
