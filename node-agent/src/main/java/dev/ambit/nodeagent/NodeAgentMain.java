@@ -4,7 +4,7 @@ import dev.ambit.nodeagent.cli.CheckCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
 import dev.ambit.nodeagent.cli.TunnelCommand;
 import dev.ambit.nodeagent.cli.UninstallCommand;
-import dev.ambit.ztunnel.transport.NettyProcessDefaults;
+import dev.ambit.runtime.transport.NettyProcessDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

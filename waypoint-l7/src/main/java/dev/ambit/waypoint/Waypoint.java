@@ -42,7 +42,7 @@ public final class Waypoint implements AutoCloseable {
     private final InboundPipeline pipeline;
     private final List<InboundConnectionSource> sources = new ArrayList<>();
 
-    /** @param registry where request metrics are registered (serve it on :15020 with a {@code MetricsEndpoint}) */
+    /** @param registry where request metrics are registered (its process serves it on :15020 with the runtime's {@code MetricsServer}) */
     public Waypoint(WaypointSettings settings, UpstreamConnector connector, PrometheusRegistry registry) {
         this.settings = settings;
         this.keys = new JwksCache(settings.jwt());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.waypoint.observe.MetricsEndpoint;
+import dev.ambit.runtime.http.MetricsServer;
 import dev.ambit.waypoint.support.AccessLogCapture;
 import dev.ambit.waypoint.support.Http1Client;
 import dev.ambit.waypoint.support.Mesh;
@@ -54,7 +54,7 @@ class ObservabilityTest {
             assertEquals(200, client.get("ratings", "/").statusCode());
         }
         assertEquals(404, client.get("nowhere", "/").statusCode());
-        try (MetricsEndpoint metrics = new MetricsEndpoint(waypoint.registry, new InetSocketAddress("127.0.0.1", 0))) {
+        try (MetricsServer metrics = waypoint.serveMetrics(new InetSocketAddress("127.0.0.1", 0))) {
             String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();

@@ -1,6 +1,7 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.hbone.HboneSettings;
+import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.runtime.hbone.HboneSettings;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -41,18 +42,12 @@ public record ZtunnelOptions(
         Optional<SslProvider> tlsProvider,
         int maxConnections) {
 
-    public static final int OUTBOUND_PORT = 15001;
-    public static final int PLAINTEXT_INBOUND_PORT = 15006;
-    public static final int HBONE_PORT = 15008;
-    public static final int METRICS_PORT = 15020;
-    public static final int READINESS_PORT = 15021;
-    public static final int ADMIN_PORT = 15000;
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
 
     /** The standard ports on {@code address}; the admin endpoint on 127.0.0.1. */
     public static ZtunnelOptions defaults(String node, InetAddress address) {
-        return ports(node, address, OUTBOUND_PORT, HBONE_PORT, PLAINTEXT_INBOUND_PORT, METRICS_PORT, READINESS_PORT,
-                ADMIN_PORT);
+        return ports(node, address, MeshPorts.OUTBOUND, MeshPorts.HBONE, MeshPorts.PLAINTEXT_INBOUND,
+                MeshPorts.METRICS, MeshPorts.READINESS, MeshPorts.ADMIN);
     }
 
     /** Ephemeral ports on {@code address} (the admin endpoint's on 127.0.0.1), for tests. */

@@ -1,19 +1,20 @@
 package dev.ambit.ztunnel;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.AuthorizationRule;
 import dev.ambit.api.model.policy.PeerAuthentication;
 import dev.ambit.api.model.policy.Source;
 import dev.ambit.ztunnel.admin.AdminServer;
-import dev.ambit.ztunnel.tls.WorkloadCertificate;
-import dev.ambit.ztunnel.testing.Http;
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
-import dev.ambit.ztunnel.testing.Sockets;
+import dev.ambit.runtime.tls.WorkloadCertificate;
+import dev.ambit.runtime.testing.Http;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Sockets;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
-import dev.ambit.ztunnel.testing.Waits;
+import dev.ambit.runtime.testing.Waits;
 import dev.ambit.ztunnel.testing.Workloads;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.NetUtil;
 import java.net.ConnectException;
@@ -70,7 +71,7 @@ class AdminEndpointTest {
             assertThrows(ConnectException.class,
                     () -> elsewhere.connect(new InetSocketAddress(Workloads.loopback(9), admin.getPort()), 5_000));
         }
-        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), ZtunnelOptions.ADMIN_PORT),
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), MeshPorts.ADMIN),
                 ZtunnelOptions.defaults("node-a", InetAddress.getByName("10.1.2.3")).admin().orElseThrow());
     }
 

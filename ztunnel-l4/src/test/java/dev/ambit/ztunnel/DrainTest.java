@@ -1,11 +1,11 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.metrics.ReadinessServer;
-import dev.ambit.ztunnel.testing.Http;
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
-import dev.ambit.ztunnel.testing.Sockets;
+import dev.ambit.runtime.http.ReadinessServer;
+import dev.ambit.runtime.testing.Http;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Sockets;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
-import dev.ambit.ztunnel.testing.Waits;
+import dev.ambit.runtime.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -1,11 +1,11 @@
 package dev.ambit.ztunnel;
 
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
-import dev.ambit.ztunnel.testing.Sockets;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Sockets;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
-import dev.ambit.ztunnel.testing.Waits;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.testing.Waits;
+import dev.ambit.runtime.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.net.Socket;

@@ -1,9 +1,9 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
-import dev.ambit.ztunnel.testing.Streams;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
-import dev.ambit.ztunnel.tls.WorkloadCertificate;
+import dev.ambit.runtime.tls.WorkloadCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

@@ -1,7 +1,7 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.hbone.HboneSettings;
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,10 +1,10 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
-import dev.ambit.ztunnel.testing.Sockets;
-import dev.ambit.ztunnel.testing.Streams;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Sockets;
+import dev.ambit.runtime.testing.Streams;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;

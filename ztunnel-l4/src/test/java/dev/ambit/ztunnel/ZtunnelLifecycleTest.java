@@ -1,11 +1,11 @@
 package dev.ambit.ztunnel;
 
-import dev.ambit.ztunnel.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.LeakDetectorExtension;
 import dev.ambit.ztunnel.testing.MapLookup;
-import dev.ambit.ztunnel.testing.TestCa;
-import dev.ambit.ztunnel.testing.Waits;
+import dev.ambit.runtime.testing.TestCa;
+import dev.ambit.runtime.testing.Waits;
 import dev.ambit.ztunnel.testing.Workloads;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.ConnectException;
 import java.net.InetAddress;

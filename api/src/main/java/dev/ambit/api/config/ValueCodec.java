@@ -1,5 +1,6 @@
 package dev.ambit.api.config;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.config.v1.SocketAddress;
 import dev.ambit.api.identity.InvalidSpiffeIdException;
 import dev.ambit.api.identity.SpiffeId;
@@ -106,7 +107,7 @@ final class ValueCodec {
 
     static InetSocketAddress socketAddress(SocketAddress proto) {
         InetAddress ip = ConfigPath.at("ip", () -> IpLiteral.parse(proto.getIp()));
-        int port = proto.getPort() == 0 ? Workload.HBONE_PORT : proto.getPort();
+        int port = proto.getPort() == 0 ? MeshPorts.HBONE : proto.getPort();
         return new InetSocketAddress(ip, FieldValidator.of("SocketAddress").port("port", port));
     }
 
@@ -119,7 +120,7 @@ final class ValueCodec {
         Optional<InetAddress> address = proto.hasAddress()
                 ? Optional.of(ConfigPath.at("address", () -> IpLiteral.parse(proto.getAddress())))
                 : Optional.empty();
-        int port = proto.getPort() == 0 ? Workload.HBONE_PORT : proto.getPort();
+        int port = proto.getPort() == 0 ? MeshPorts.HBONE : proto.getPort();
         return new Waypoint(proto.hasHostname() ? Optional.of(proto.getHostname()) : Optional.empty(), address, port);
     }
 

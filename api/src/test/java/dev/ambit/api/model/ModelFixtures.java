@@ -1,5 +1,6 @@
 package dev.ambit.api.model;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.AuthorizationRule;
@@ -80,7 +81,7 @@ public final class ModelFixtures {
                 "node-1",
                 List.of(ip("10.244.1.17"), ip("fd00:10:244:1::17")),
                 DataplaneMode.AMBIENT,
-                Optional.of(new InetSocketAddress(ip("172.18.0.2"), Workload.HBONE_PORT)),
+                Optional.of(new InetSocketAddress(ip("172.18.0.2"), MeshPorts.HBONE)),
                 Optional.of(Waypoint.hostname("waypoint.demo.svc.cluster.local")),
                 Map.of("app", "hello", "version", "v1", "ambit.dev/dataplane-mode", "ambient"),
                 "hello",

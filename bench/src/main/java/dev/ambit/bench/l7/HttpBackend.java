@@ -2,7 +2,7 @@ package dev.ambit.bench.l7;
 
 import dev.ambit.bench.topology.CommandLine;
 import dev.ambit.bench.topology.ProcessLifetime;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;

@@ -1,6 +1,6 @@
 package dev.ambit.bench.micro;
 
-import dev.ambit.ztunnel.hbone.HboneSettings;
+import dev.ambit.runtime.hbone.HboneSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;

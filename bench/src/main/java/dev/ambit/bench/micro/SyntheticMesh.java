@@ -1,5 +1,6 @@
 package dev.ambit.bench.micro;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
@@ -55,7 +56,7 @@ public final class SyntheticMesh {
     }
 
     public static InetSocketAddress tunnelOf(int node) {
-        return new InetSocketAddress(address(172, 18, 0, node + 1), Workload.HBONE_PORT);
+        return new InetSocketAddress(address(172, 18, 0, node + 1), MeshPorts.HBONE);
     }
 
     public static List<Workload> workloads() {

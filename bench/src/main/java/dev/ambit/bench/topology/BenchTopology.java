@@ -1,5 +1,6 @@
 package dev.ambit.bench.topology;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
@@ -104,7 +105,7 @@ public final class BenchTopology {
     }
 
     public static InetSocketAddress hbone(InetAddress address) {
-        return new InetSocketAddress(address, Workload.HBONE_PORT);
+        return new InetSocketAddress(address, MeshPorts.HBONE);
     }
 
     private static Workload workload(String name, SpiffeId identity, String node, InetAddress address,

@@ -1,9 +1,9 @@
 package dev.ambit.bench.topology;
 
 import dev.ambit.api.ca.MeshCa;
-import dev.ambit.ztunnel.tls.CertManager;
-import dev.ambit.ztunnel.tls.LocalCertificateAuthorityClient;
-import dev.ambit.ztunnel.tls.TlsContextFactory;
+import dev.ambit.runtime.tls.CertManager;
+import dev.ambit.runtime.tls.LocalCertificateAuthorityClient;
+import dev.ambit.runtime.tls.TlsContextFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

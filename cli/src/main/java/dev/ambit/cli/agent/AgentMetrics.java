@@ -1,5 +1,6 @@
 package dev.ambit.cli.agent;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.cli.Cluster;
 import dev.ambit.cli.UserException;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class AgentMetrics {
 
-    static final int PORT = 15020;
     private static final long TIMEOUT_SECONDS = 10;
 
     private AgentMetrics() {
@@ -25,7 +25,7 @@ final class AgentMetrics {
     static String fetch(Cluster cluster, Pod agent) {
         String master = cluster.client().getMasterUrl().toString();
         String url = (master.endsWith("/") ? master : master + "/") + "api/v1/namespaces/"
-                + agent.getMetadata().getNamespace() + "/pods/" + agent.getMetadata().getName() + ":" + PORT
+                + agent.getMetadata().getNamespace() + "/pods/" + agent.getMetadata().getName() + ":" + MeshPorts.METRICS
                 + "/proxy/metrics";
         String what = "the metrics of " + agent.getMetadata().getName() + " on node " + agent.getSpec().getNodeName();
         // The client's HTTP client (its credentials) without the API-object parsing a proxied body does not fit, and

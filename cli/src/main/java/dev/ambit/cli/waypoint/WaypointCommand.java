@@ -1,5 +1,6 @@
 package dev.ambit.cli.waypoint;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.cli.Cluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.Namespaces;
@@ -22,7 +23,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "waypoint", description = "Manage waypoints (L7 proxies for a namespace's services).")
 public final class WaypointCommand {
 
-    private static final int HBONE_PORT = 15008;
 
     private final Cluster cluster;
 
@@ -43,7 +43,7 @@ public final class WaypointCommand {
         Namespaces.existing(cluster, namespace);
         Gateway gateway = new GatewayBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewSpec().withGatewayClassName(MeshNames.WAYPOINT_CLASS)
-                .addNewListener().withName("mesh").withPort(HBONE_PORT).withProtocol("HBONE").endListener()
+                .addNewListener().withName("mesh").withPort(MeshPorts.HBONE).withProtocol("HBONE").endListener()
                 .endSpec().build();
         gatewayApi(() -> cluster.client().resource(gateway).createOr(NonDeletingOperation::patch));
         PrintWriter out = spec.commandLine().getOut();

@@ -9,7 +9,7 @@ import dev.ambit.control.crd.PeerAuthenticationResource;
 import dev.ambit.control.crd.RequestAuthenticationResource;
 import dev.ambit.control.crd.TrafficPolicyResource;
 import dev.ambit.control.model.convert.HttpRouteConverter;
-import dev.ambit.control.model.convert.MeshLabels;
+import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.control.model.convert.SecurityPolicyConverter;
 import dev.ambit.control.model.convert.ServiceConverter;
 import dev.ambit.control.model.convert.TrafficPolicyConverter;

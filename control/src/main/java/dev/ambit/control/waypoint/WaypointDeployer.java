@@ -4,7 +4,7 @@ import dev.ambit.api.model.NamespacedName;
 import dev.ambit.control.metrics.ControlMetrics;
 import dev.ambit.control.metrics.ControlMetrics.WaypointResult;
 import dev.ambit.control.model.MeshSettings;
-import dev.ambit.control.model.convert.MeshLabels;
+import dev.ambit.api.mesh.MeshLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package dev.ambit.control.waypoint;
 
-import dev.ambit.control.model.convert.MeshLabels;
+import dev.ambit.api.mesh.MeshLabels;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;

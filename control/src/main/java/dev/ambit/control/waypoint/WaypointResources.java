@@ -1,9 +1,10 @@
 package dev.ambit.control.waypoint;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.ca.RootCertPublisher;
 import dev.ambit.control.model.MeshSettings;
-import dev.ambit.control.model.convert.MeshLabels;
+import dev.ambit.api.mesh.MeshLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,8 +34,6 @@ final class WaypointResources {
 
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String MANAGER = "ambit";
-    static final int METRICS_PORT = 15020;
-    static final int READINESS_PORT = 15021;
     static final String READINESS_PATH = "/healthz/ready";
     static final String TOKEN_DIRECTORY = "/var/run/secrets/ambit";
     static final String ROOT_CERT_DIRECTORY = "/var/run/ambit";
@@ -56,10 +55,10 @@ final class WaypointResources {
         return List.of(
                 new ServiceAccountBuilder().withMetadata(metadata(gateway)).build(),
                 new ServiceBuilder().withMetadata(metadata(gateway)).withNewSpec().withSelector(selector)
-                        .addNewPort().withName("mesh").withPort(Workload.HBONE_PORT)
-                        .withTargetPort(new IntOrString(Workload.HBONE_PORT)).withAppProtocol("hbone").endPort()
-                        .addNewPort().withName("metrics").withPort(METRICS_PORT)
-                        .withTargetPort(new IntOrString(METRICS_PORT)).withAppProtocol("http").endPort()
+                        .addNewPort().withName("mesh").withPort(MeshPorts.HBONE)
+                        .withTargetPort(new IntOrString(MeshPorts.HBONE)).withAppProtocol("hbone").endPort()
+                        .addNewPort().withName("metrics").withPort(MeshPorts.METRICS)
+                        .withTargetPort(new IntOrString(MeshPorts.METRICS)).withAppProtocol("http").endPort()
                         .endSpec().build(),
                 new DeploymentBuilder().withMetadata(metadata(gateway)).withNewSpec()
                         .withNewSelector().withMatchLabels(selector).endSelector()
@@ -107,15 +106,15 @@ final class WaypointResources {
                 // Names the waypoint's node in the controller's logs.
                 .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
                 .endFieldRef().endValueFrom().endEnv()
-                .addNewPort().withName("mesh").withContainerPort(Workload.HBONE_PORT).endPort()
-                .addNewPort().withName("metrics").withContainerPort(METRICS_PORT).endPort()
-                .addNewPort().withName("readiness").withContainerPort(READINESS_PORT).endPort()
+                .addNewPort().withName("mesh").withContainerPort(MeshPorts.HBONE).endPort()
+                .addNewPort().withName("metrics").withContainerPort(MeshPorts.METRICS).endPort()
+                .addNewPort().withName("readiness").withContainerPort(MeshPorts.READINESS).endPort()
                 // Readiness only, no liveness: a draining waypoint is unready on purpose and must not be killed.
                 .withNewStartupProbe().withNewHttpGet().withPath(READINESS_PATH)
-                .withPort(new IntOrString(READINESS_PORT)).endHttpGet().withPeriodSeconds(1).withFailureThreshold(60)
+                .withPort(new IntOrString(MeshPorts.READINESS)).endHttpGet().withPeriodSeconds(1).withFailureThreshold(60)
                 .endStartupProbe()
                 .withNewReadinessProbe().withNewHttpGet().withPath(READINESS_PATH)
-                .withPort(new IntOrString(READINESS_PORT)).endHttpGet().withPeriodSeconds(5).withFailureThreshold(3)
+                .withPort(new IntOrString(MeshPorts.READINESS)).endHttpGet().withPeriodSeconds(5).withFailureThreshold(3)
                 .endReadinessProbe()
                 .withNewResources()
                 .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("128Mi"))
@@ -156,7 +155,7 @@ final class WaypointResources {
     private static Map<String, String> podAnnotations(Gateway gateway) {
         Map<String, String> annotations = new LinkedHashMap<>(infrastructure(gateway).getAnnotations());
         annotations.put("prometheus.io/scrape", "true");
-        annotations.put("prometheus.io/port", String.valueOf(METRICS_PORT));
+        annotations.put("prometheus.io/port", String.valueOf(MeshPorts.METRICS));
         annotations.put("prometheus.io/path", "/metrics");
         return annotations;
     }

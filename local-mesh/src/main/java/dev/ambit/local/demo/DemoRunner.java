@@ -1,5 +1,6 @@
 package dev.ambit.local.demo;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
@@ -191,7 +192,7 @@ public final class DemoRunner {
     }
 
     private List<MetricSample> scrape(String node) {
-        return MetricSample.parse(mesh.fetchFromNode(node, ":" + LocalMesh.METRICS_PORT + "/metrics"));
+        return MetricSample.parse(mesh.fetchFromNode(node, ":" + MeshPorts.METRICS + "/metrics"));
     }
 
     private void apply(String step) {

@@ -40,8 +40,6 @@ public final class LocalMesh implements AutoCloseable {
     public static final int CONFIG_PORT = 15010;
     public static final int CA_PORT = 15012;
     public static final int CONTROLLER_METRICS_PORT = 15014;
-    public static final int METRICS_PORT = 15020;
-    public static final int READINESS_PORT = 15021;
     public static final int AGENT_HEALTH_PORT = 15022;
     /**
      * The tunnel runs with what the chart grants its container, CAP_BPF only (read the agent's pinned maps; kernels

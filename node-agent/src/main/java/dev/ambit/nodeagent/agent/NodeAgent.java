@@ -1,5 +1,6 @@
 package dev.ambit.nodeagent.agent;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
@@ -15,14 +16,14 @@ import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.controlplane.ControlPlane;
-import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
-import dev.ambit.ztunnel.lifecycle.ResourceStack;
-import dev.ambit.ztunnel.metrics.ReadinessServer;
-import dev.ambit.ztunnel.tls.CertManager;
-import dev.ambit.ztunnel.tls.TlsContextFactory;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.controlplane.ControlPlane;
+import dev.ambit.runtime.controlplane.IdentityBootstrap;
+import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.http.ReadinessServer;
+import dev.ambit.runtime.tls.CertManager;
+import dev.ambit.runtime.tls.TlsContextFactory;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
@@ -86,7 +87,7 @@ public final class NodeAgent implements AutoCloseable {
         Path cgroupRoot = Cgroup2.root(mounts);
         Path podsCgroup = settings.podsCgroup().orElseGet(() -> Cgroup2.kubeletPodsCgroup(cgroupRoot));
         BpfRedirector redirector = opened.push(BpfRedirector.start(new RedirectorConfig(settings.pinRoot(), podsCgroup,
-                cgroupRoot, new InetSocketAddress(settings.nodeIp(), ZtunnelOptions.OUTBOUND_PORT), null,
+                cgroupRoot, new InetSocketAddress(settings.nodeIp(), MeshPorts.OUTBOUND), null,
                 settings.socketFastPath())));
 
         ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);

@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.agent;
 
-import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
+import dev.ambit.runtime.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.ambit.nodeagent.cli;
 import dev.ambit.nodeagent.agent.NodeAgent;
 import dev.ambit.nodeagent.agent.NodeAgentSettings;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
-import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
+import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

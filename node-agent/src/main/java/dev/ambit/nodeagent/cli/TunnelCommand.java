@@ -1,10 +1,11 @@
 package dev.ambit.nodeagent.cli;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.nodeagent.tunnel.NodeTunnel;
 import dev.ambit.nodeagent.tunnel.NodeTunnelSettings;
 import dev.ambit.ztunnel.ZtunnelOptions;
-import dev.ambit.ztunnel.controlplane.ControlPlaneOptions;
+import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class TunnelCommand implements Callable<Integer> {
 
     private Optional<InetSocketAddress> admin;
 
-    @Option(names = "--admin-port", defaultValue = "" + ZtunnelOptions.ADMIN_PORT,
+    @Option(names = "--admin-port", defaultValue = "" + MeshPorts.ADMIN,
             description = "Port of the admin endpoint (config dump, connections), always on 127.0.0.1 whatever"
                     + " --listen-address says; 0 turns it off (default: ${DEFAULT-VALUE}).")
     void adminPort(int port) {

@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.tunnel;
 
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

@@ -1,12 +1,12 @@
 package dev.ambit.waypoint.inbound;
 
-import dev.ambit.ztunnel.hbone.HboneServer;
-import dev.ambit.ztunnel.hbone.HboneSettings;
-import dev.ambit.ztunnel.hbone.HboneStream;
-import dev.ambit.ztunnel.metrics.ConnectionFailures;
-import dev.ambit.ztunnel.tls.TlsContextSource;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.hbone.HboneServer;
+import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.runtime.hbone.HboneStream;
+import dev.ambit.runtime.transport.ConnectionFailures;
+import dev.ambit.runtime.tls.TlsContextSource;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Optional;

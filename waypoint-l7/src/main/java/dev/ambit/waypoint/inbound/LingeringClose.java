@@ -1,6 +1,6 @@
 package dev.ambit.waypoint.inbound;
 
-import dev.ambit.ztunnel.bridge.ChannelEnds;
+import dev.ambit.runtime.bridge.ChannelEnds;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;

@@ -1,9 +1,9 @@
 package dev.ambit.waypoint.inbound;
 
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.ztunnel.metrics.ConnectionFailures;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.ConnectionFailures;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Optional;

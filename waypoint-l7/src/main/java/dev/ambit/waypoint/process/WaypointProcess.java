@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.process;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
@@ -15,19 +16,19 @@ import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
-import dev.ambit.waypoint.observe.MetricsEndpoint;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
-import dev.ambit.ztunnel.controlplane.ControlPlane;
-import dev.ambit.ztunnel.controlplane.IdentityBootstrap;
-import dev.ambit.ztunnel.lifecycle.ResourceStack;
-import dev.ambit.ztunnel.hbone.HboneSettings;
-import dev.ambit.ztunnel.metrics.ReadinessServer;
-import dev.ambit.ztunnel.tls.CertManager;
-import dev.ambit.ztunnel.tls.TlsContextFactory;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.controlplane.ControlPlane;
+import dev.ambit.runtime.controlplane.IdentityBootstrap;
+import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.runtime.http.MetricsServer;
+import dev.ambit.runtime.http.ReadinessServer;
+import dev.ambit.runtime.tls.CertManager;
+import dev.ambit.runtime.tls.TlsContextFactory;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.grpc.ManagedChannel;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -53,8 +54,6 @@ public final class WaypointProcess implements AutoCloseable {
     private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
     private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
     private static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final int HBONE_PORT = 15008;
-    public static final int READINESS_PORT = 15021;
 
     private final ResourceStack opened;
     private final Waypoint waypoint;
@@ -88,11 +87,11 @@ public final class WaypointProcess implements AutoCloseable {
         Waypoint waypoint = new Waypoint(WaypointSettings.defaults(), new HboneUpstreamConnector(pool, identity,
                 new TcpUpstreamConnector(transport, UPSTREAM_CONNECT_TIMEOUT)), registry);
         opened.push(waypoint);
-        opened.push(new MetricsEndpoint(registry,
-                new InetSocketAddress(settings.listenAddress(), MetricsEndpoint.DEFAULT_PORT)));
+        opened.push(MetricsServer.bind(transport, group,
+                new InetSocketAddress(settings.listenAddress(), MeshPorts.METRICS), registry));
         WaypointProcess process = new WaypointProcess(opened, waypoint, settings);
         Listener readiness = ReadinessServer.bind(transport, group,
-                new InetSocketAddress(settings.listenAddress(), READINESS_PORT), () -> process.configured);
+                new InetSocketAddress(settings.listenAddress(), MeshPorts.READINESS), () -> process.configured);
         opened.push(readiness);
 
         ManagedChannel configChannel = controlPlane.configChannel(() -> certificates.certificate(identity));
@@ -106,7 +105,7 @@ public final class WaypointProcess implements AutoCloseable {
         opened.push(stream);
         stream.start();
         waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
-                new InetSocketAddress(settings.listenAddress(), HBONE_PORT)));
+                new InetSocketAddress(settings.listenAddress(), MeshPorts.HBONE)));
         log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
                 identity, transport.name(), settings.controlPlane().controller());
         return process;

@@ -1,7 +1,7 @@
 package dev.ambit.waypoint.process;
 
 import dev.ambit.api.model.NamespacedName;
-import dev.ambit.ztunnel.controlplane.ControlPlaneSettings;
+import dev.ambit.runtime.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
 
 /**

@@ -3,7 +3,7 @@ package dev.ambit.waypoint.upstream;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
-import dev.ambit.ztunnel.hbone.HboneKey;
+import dev.ambit.runtime.hbone.HboneKey;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;

@@ -1,9 +1,9 @@
 package dev.ambit.waypoint.upstream;
 
-import dev.ambit.ztunnel.hbone.HbonePool;
-import dev.ambit.ztunnel.hbone.HboneSettings;
-import dev.ambit.ztunnel.tls.TlsContextSource;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.hbone.HbonePool;
+import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.runtime.tls.TlsContextSource;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
 import java.util.Map;

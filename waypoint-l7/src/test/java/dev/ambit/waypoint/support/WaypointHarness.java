@@ -5,7 +5,8 @@ import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.inbound.TcpInboundSource;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.http.MetricsServer;
+import dev.ambit.runtime.transport.Transport;
 import dev.ambit.api.identity.SpiffeId;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -18,6 +19,7 @@ public final class WaypointHarness implements AutoCloseable {
 
     public final PrometheusRegistry registry = new PrometheusRegistry();
     public final Waypoint waypoint;
+    private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final TcpInboundSource source;
 
@@ -27,7 +29,6 @@ public final class WaypointHarness implements AutoCloseable {
 
     /** @param peer the identity every client connection is taken to have */
     public WaypointHarness(WaypointSettings settings, Optional<SpiffeId> peer) {
-        Transport transport = Transport.best();
         group = transport.newEventLoopGroup(2, "test-waypoint");
         waypoint = new Waypoint(settings, new TcpUpstreamConnector(transport, settings.upstream().connectTimeout()),
                 registry);
@@ -43,6 +44,11 @@ public final class WaypointHarness implements AutoCloseable {
 
     public int port() {
         return source.address().getPort();
+    }
+
+    /** Serves this waypoint's registry on {@code /metrics}, as its process does on :15020. */
+    public MetricsServer serveMetrics(InetSocketAddress address) {
+        return MetricsServer.bind(transport, group, address, registry);
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.ambit.ztunnel.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ambit.ztunnel.http.HttpReplies;
-import dev.ambit.ztunnel.http.RenderingHttpListener;
-import dev.ambit.ztunnel.http.ResponseRenderer;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.http.HttpReplies;
+import dev.ambit.runtime.http.RenderingHttpListener;
+import dev.ambit.runtime.http.ResponseRenderer;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;

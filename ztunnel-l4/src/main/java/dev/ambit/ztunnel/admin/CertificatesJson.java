@@ -2,8 +2,8 @@ package dev.ambit.ztunnel.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.ztunnel.tls.CertManager;
-import dev.ambit.ztunnel.tls.WorkloadCertificate;
+import dev.ambit.runtime.tls.CertManager;
+import dev.ambit.runtime.tls.WorkloadCertificate;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package dev.ambit.ztunnel.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.tls.CertManager;
+import dev.ambit.runtime.tls.CertManager;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;

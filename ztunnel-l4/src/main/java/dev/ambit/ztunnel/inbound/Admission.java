@@ -8,7 +8,7 @@ import dev.ambit.ztunnel.authz.ConnectionAttributes;
 import dev.ambit.ztunnel.authz.Decision;
 import dev.ambit.ztunnel.authz.L4Authorizer;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.transport.FailureReason;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 

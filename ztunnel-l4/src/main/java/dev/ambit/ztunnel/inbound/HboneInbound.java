@@ -1,15 +1,15 @@
 package dev.ambit.ztunnel.inbound;
 
-import dev.ambit.ztunnel.bridge.Bridge;
+import dev.ambit.runtime.bridge.Bridge;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
-import dev.ambit.ztunnel.hbone.HboneStream;
-import dev.ambit.ztunnel.hbone.HboneStreamAcceptor;
+import dev.ambit.runtime.hbone.HboneStream;
+import dev.ambit.runtime.hbone.HboneStreamAcceptor;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;

@@ -1,17 +1,17 @@
 package dev.ambit.ztunnel.inbound;
 
-import dev.ambit.ztunnel.bridge.Bridge;
-import dev.ambit.ztunnel.bridge.ChannelEnds;
-import dev.ambit.ztunnel.bridge.EarlyInput;
+import dev.ambit.runtime.bridge.Bridge;
+import dev.ambit.runtime.bridge.ChannelEnds;
+import dev.ambit.runtime.bridge.EarlyInput;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
 import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,7 +1,9 @@
 package dev.ambit.ztunnel.metrics;
 
+import dev.ambit.runtime.transport.ConnectionFailures;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.ztunnel.bridge.TrafficObserver;
+import dev.ambit.runtime.bridge.TrafficObserver;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;

@@ -1,18 +1,18 @@
 package dev.ambit.ztunnel.outbound;
 
-import dev.ambit.ztunnel.bridge.Bridge;
-import dev.ambit.ztunnel.bridge.ChannelEnds;
-import dev.ambit.ztunnel.bridge.EarlyInput;
+import dev.ambit.runtime.bridge.Bridge;
+import dev.ambit.runtime.bridge.ChannelEnds;
+import dev.ambit.runtime.bridge.EarlyInput;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
-import dev.ambit.ztunnel.hbone.HboneFailures;
-import dev.ambit.ztunnel.hbone.HbonePool;
+import dev.ambit.runtime.hbone.HboneFailures;
+import dev.ambit.runtime.hbone.HbonePool;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
-import dev.ambit.ztunnel.transport.Listener;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.transport.Listener;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

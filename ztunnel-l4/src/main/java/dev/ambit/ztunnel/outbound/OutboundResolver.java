@@ -7,8 +7,8 @@ import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Waypoint;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.hbone.HboneKey;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.hbone.HboneKey;
+import dev.ambit.runtime.transport.FailureReason;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package dev.ambit.ztunnel.outbound;
 
 import dev.ambit.api.model.workload.Workload;
-import dev.ambit.ztunnel.hbone.HboneKey;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.hbone.HboneKey;
+import dev.ambit.runtime.transport.FailureReason;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 

@@ -7,7 +7,7 @@ import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Waypoint;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.metrics.FailureReason;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.ztunnel.testing.Workloads;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,14 +1,17 @@
 package dev.ambit.ztunnel.testing;
 
+import dev.ambit.runtime.testing.EchoServer;
+import dev.ambit.runtime.testing.Waits;
+import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.PeerAuthentication;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.hbone.HboneKey;
-import dev.ambit.ztunnel.hbone.HboneSettings;
-import dev.ambit.ztunnel.transport.Transport;
+import dev.ambit.runtime.hbone.HboneKey;
+import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,11 +1,12 @@
 package dev.ambit.ztunnel.testing;
 
+import dev.ambit.runtime.testing.Loopback;
+import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,10 +31,6 @@ public final class Workloads {
     }
 
     public static InetAddress loopback(int last) {
-        try {
-            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return Loopback.address(last);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ambit.api.model.workload;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.model.FieldValidator;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -21,10 +22,10 @@ public record Waypoint(Optional<String> hostname, Optional<InetAddress> address,
     }
 
     public static Waypoint hostname(String hostname) {
-        return new Waypoint(Optional.of(hostname), Optional.empty(), Workload.HBONE_PORT);
+        return new Waypoint(Optional.of(hostname), Optional.empty(), MeshPorts.HBONE);
     }
 
     public static Waypoint address(InetAddress address) {
-        return new Waypoint(Optional.empty(), Optional.of(address), Workload.HBONE_PORT);
+        return new Waypoint(Optional.empty(), Optional.of(address), MeshPorts.HBONE);
     }
 }

@@ -39,7 +39,6 @@ public record Workload(
         List<NamespacedName> services) implements ConfigResource {
 
     /** The port of every HBONE listener: node tunnels and waypoints. */
-    public static final int HBONE_PORT = 15008;
 
     private static final int MAX_UID_LENGTH = 253;
 

@@ -1,5 +1,6 @@
 package dev.ambit.api.model.workload;
 
+import dev.ambit.api.mesh.MeshPorts;
 import static dev.ambit.api.model.ConfigAssertions.assertInvalid;
 import static dev.ambit.api.model.ModelFixtures.demo;
 import static dev.ambit.api.model.ModelFixtures.ip;
@@ -96,7 +97,7 @@ class WorkloadTest {
 
     @Test
     void waypointHasExactlyOneDestination() {
-        assertEquals(Workload.HBONE_PORT, Waypoint.address(ip("10.96.0.20")).port());
+        assertEquals(MeshPorts.HBONE, Waypoint.address(ip("10.96.0.20")).port());
         assertInvalid("Waypoint: hostname: exactly one of hostname and address must be set",
                 () -> new Waypoint(Optional.of("waypoint.demo"), Optional.of(ip("10.96.0.20")), 15008));
     }

@@ -1,5 +1,6 @@
 package dev.ambit.control.model.convert;
 
+import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.Waypoint;
 import dev.ambit.control.model.MeshSettings;

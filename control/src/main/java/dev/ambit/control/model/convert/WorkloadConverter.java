@@ -1,5 +1,7 @@
 package dev.ambit.control.model.convert;
 
+import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.api.mesh.MeshLabels;
 import static dev.ambit.api.model.ConfigPath.at;
 import static dev.ambit.control.model.convert.Fields.list;
 import static dev.ambit.control.model.convert.Fields.map;
@@ -104,7 +106,7 @@ public final class WorkloadConverter {
                 : list(node.getStatus().getAddresses());
         return nodeAddresses.stream().filter(address -> "InternalIP".equals(address.getType())).findFirst()
                 .map(address -> new InetSocketAddress(at("status.addresses", () -> IpLiteral.parse(address.getAddress())),
-                        Workload.HBONE_PORT))
+                        MeshPorts.HBONE))
                 .orElseThrow(() -> new InvalidConfigException("", "spec.nodeName", "node '" + nodeName
                         + "' has no InternalIP address yet, so the pod's tunnel is unknown"));
     }

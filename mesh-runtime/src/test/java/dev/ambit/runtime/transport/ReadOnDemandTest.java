@@ -1,0 +1,175 @@
+package dev.ambit.runtime.transport;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ambit.runtime.testing.LeakDetectorExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A socket with {@code autoRead} off is read only when asked, on every transport the tunnel runs: the bridge's
+ * backpressure rests on it. (Netty's multishot recv, which a buffer ring would use by default, keeps delivering
+ * data nobody asked for: through the socket fast path that filled the tunnel's direct memory.)
+ */
+@ExtendWith(LeakDetectorExtension.class)
+@Timeout(30)
+class ReadOnDemandTest {
+
+    private static final int MIB = 1024 * 1024;
+
+    @ParameterizedTest(name = "{0} (fast path: {1})")
+    @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
+    void aSocketNobodyReadsReceivesNothingMore(Transport.Kind kind, boolean socketFastPath) throws Exception {
+        AtomicLong delivered = new AtomicLong();
+        CountDownLatch firstRead = new CountDownLatch(1);
+        try (Server server = new Server(kind, socketFastPath, () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.read(); // one read, never another
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                delivered.addAndGet(((ByteBuf) msg).readableBytes());
+                ((ByteBuf) msg).release();
+                firstRead.countDown();
+            }
+        }); Socket client = new Socket()) {
+            client.connect(server.address(), 5_000);
+            Thread writer = new Thread(() -> write(client), "read-on-demand-writer");
+            writer.setDaemon(true);
+            writer.start();
+            assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
+            Thread.sleep(1_000);
+            // With autoRead off one read() is one read of a buffer (16 KiB at most): 1 MiB is a loose bound.
+            assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
+        }
+    }
+
+    /**
+     * A FIN that arrives while nobody asked to read still reaches the pipeline, as a half-closure and not a close:
+     * the bridge asks for a read only after it forwarded the last bytes, and a client may end in between.
+     */
+    @ParameterizedTest(name = "{0} (fast path: {1})")
+    @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
+    void aFinThatArrivesBetweenReadsIsSeen(Transport.Kind kind, boolean socketFastPath) throws Exception {
+        CountDownLatch firstRead = new CountDownLatch(1);
+        CountDownLatch finSeen = new CountDownLatch(1);
+        CountDownLatch finSent = new CountDownLatch(1);
+        try (Server server = new Server(kind, socketFastPath, () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.read();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                firstRead.countDown();
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                // The next read is asked for only once the FIN is on its way (off the loop).
+                ctx.executor().execute(() -> {
+                    awaitQuietly(finSent);
+                    ctx.executor().schedule(ctx::read, 100, TimeUnit.MILLISECONDS);
+                });
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    finSeen.countDown();
+                }
+            }
+        }); Socket client = new Socket()) {
+            client.connect(server.address(), 5_000);
+            client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the first read");
+            client.shutdownOutput();
+            finSent.countDown();
+            assertTrue(finSeen.await(5, TimeUnit.SECONDS), "the FIN seen by the read asked for after it came");
+        }
+    }
+
+    /** A listener on one event loop of the transport under test; each accepted socket gets a handler of its own. */
+    private static final class Server implements AutoCloseable {
+
+        private final EventLoopGroup group;
+        private final Channel listener;
+
+        Server(Transport.Kind kind, boolean socketFastPath, Supplier<ChannelHandler> handler)
+                throws InterruptedException {
+            assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
+                    kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
+            Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+            group = transport.newEventLoopGroup(1, "read-on-demand");
+            try {
+                listener = transport.serverBootstrap(group)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel channel) {
+                                channel.pipeline().addLast(handler.get());
+                            }
+                        })
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            } catch (InterruptedException | RuntimeException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+                throw e;
+            }
+        }
+
+        SocketAddress address() {
+            return listener.localAddress();
+        }
+
+        @Override
+        public void close() {
+            listener.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void write(Socket client) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = client.getOutputStream();
+            for (int sent = 0; sent < 64 * MIB; sent += chunk.length) {
+                out.write(chunk);
+            }
+        } catch (IOException closed) {
+            // The test is over.
+        }
+    }
+}
