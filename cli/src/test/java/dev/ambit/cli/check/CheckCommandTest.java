@@ -13,8 +13,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @EnableKubernetesMockClient(crud = true)
 class CheckCommandTest {
@@ -71,10 +73,22 @@ class CheckCommandTest {
     }
 
     @Test
-    void nodeModeRunsThePreflightOnThisMachine() {
-        CliRun run = CliRun.run(Cluster.of(client), "check", "--node");
-        assertTrue(run.out().lines().anyMatch(line -> line.matches("[✓✗] kernel >= 5\\.10: .*")), run.toString());
-        assertTrue(run.out().endsWith("node is ready\n") || run.out().endsWith("problem(s) found\n"), run.out());
+    void nodeModeRunsThePreflightOnThisMachineAndFailsOnWhatIsMissing(@TempDir Path dir) {
+        // Whatever this machine offers, a bpffs directory that does not exist and a cgroup directory that is not
+        // a cgroup fail: the outcome is known.
+        Path bpffs = dir.resolve("no-bpffs");
+        CliRun run = CliRun.run(Cluster.of(client), "check", "--node", "--bpffs", bpffs.toString(),
+                "--cgroup", dir.toString());
+
+        assertEquals(1, run.exit(), run.toString());
+        String out = run.out();
+        assertTrue(out.lines().anyMatch(line -> line.matches("[✓✗] kernel >= 5\\.10: .*")), out);
+        assertTrue(out.contains("✗ bpffs: " + bpffs + " does not exist — fix: mkdir -p " + bpffs
+                + " && mount -t bpf bpf " + bpffs + ", or pass the bpffs path"), out);
+        assertTrue(out.lines().anyMatch(line -> line.startsWith("✗ cgroup v2: " + dir
+                + " is not a cgroup v2 directory")), out);
+        long failed = out.lines().filter(line -> line.startsWith("✗ ")).count();
+        assertTrue(out.endsWith("\n" + failed + " problem(s) found\n"), out);
     }
 
     private void version(String major, String minor) {

@@ -59,9 +59,16 @@ class RootCertPublisherTest {
 
     @Test
     void aNamespaceOutsideTheMeshGetsTheRootsWhenItHoldsAnAmbitWaypoint() throws Exception {
+        // Informers hand events over one at a time, in order, and each publish is done before the next event.
+        // Namespace "third" is handled (and found unwanted) before the ambient "fourth" gets its copy; after that
+        // only a waypoint Gateway can bring "third" a copy.
+        client.resource(namespace("third", Map.of())).create();
+        client.resource(namespace("fourth", Map.of("ambit.dev/dataplane-mode", "ambient"))).create();
+        awaitRoots("fourth", ROOTS);
         client.resource(gateway("other", "some-ingress", "nginx")).create();
-        awaitRoots("ambit-system", ROOTS);
-        Thread.sleep(500);
+        client.resource(gateway("third", "waypoint", MeshLabels.WAYPOINT_CLASS)).create();
+        awaitRoots("third", ROOTS);
+        // The Gateway made later has been handled, so the ingress one was too.
         assertNull(copy("other"), "another class's Gateway needs no mesh roots");
 
         client.resource(gateway("other", "waypoint", MeshLabels.WAYPOINT_CLASS)).create();

@@ -1,5 +1,7 @@
 package dev.ambit.control.stream;
 
+import dev.ambit.api.config.ResourceType;
+import dev.ambit.control.MetricValues;
 import dev.ambit.control.metrics.ControlMetrics;
 import dev.ambit.control.model.ConfigErrors;
 import dev.ambit.control.model.MeshModel;
@@ -31,6 +33,9 @@ public final class StreamFixture implements AutoCloseable {
         }
     };
 
+    /** The server's push pool: few, so that a test can outnumber it. */
+    public static final int PUSH_THREADS = 2;
+
     public final ControlMetrics metrics = new ControlMetrics(new PrometheusRegistry());
     public final MeshModel model;
     public final ConfigDiscoveryService service;
@@ -40,7 +45,7 @@ public final class StreamFixture implements AutoCloseable {
 
     public StreamFixture(ConfigErrors errors, String source, Duration answerTimeout) throws IOException {
         model = new MeshModel(SETTINGS, errors, Set.of(source));
-        service = new ConfigDiscoveryService(model, SETTINGS, metrics, 10_000, answerTimeout, 2);
+        service = new ConfigDiscoveryService(model, SETTINGS, metrics, 10_000, answerTimeout, PUSH_THREADS);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).executor(executor).addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).executor(executor).build();
@@ -52,6 +57,11 @@ public final class StreamFixture implements AutoCloseable {
 
     public ManagedChannel channel() {
         return channel;
+    }
+
+    /** {@code ambit_control_config_nacks_total{type}}: the NACKs the server counted for {@code type}. */
+    public double nacks(ResourceType type) {
+        return MetricValues.value(metrics.registry(), "ambit_control_config_nacks", "type", type.kind());
     }
 
     public TestConfigClient node(String id, String node) {

@@ -29,9 +29,14 @@ public final class TestConfigClient implements AutoCloseable {
     public record Push(ConfigResponse response, long receivedNanos) {
     }
 
+    /** What the client answered to {@code push}: an ACK, or a NACK when {@code nacked}. */
+    public record Answer(ConfigResponse push, boolean nacked) {
+    }
+
     private final ClientInfo info;
     private final Map<ResourceType, Map<String, Resource>> state = new ConcurrentHashMap<>();
     private final List<Push> pushes = new CopyOnWriteArrayList<>();
+    private final List<Answer> answers = new CopyOnWriteArrayList<>();
     private final boolean stalled;
     private volatile ClientCallStreamObserver<ConfigRequest> requests;
     private volatile Predicate<Resource> rejectWhen = resource -> false;
@@ -118,6 +123,23 @@ public final class TestConfigClient implements AutoCloseable {
         return List.copyOf(pushes);
     }
 
+    /** Every answer sent, in order; none while {@link #mute muted}. */
+    public List<Answer> answers() {
+        return List.copyOf(answers);
+    }
+
+    /** Waits until the answers sent satisfy {@code condition}; fails the test after {@code timeout}. */
+    public void awaitAnswers(Predicate<List<Answer>> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.test(answers())) {
+            if (System.nanoTime() > deadline) {
+                fail("client " + info.getId() + ": answers not as expected within " + timeout + ": " + answers().size()
+                        + " answers, closed with " + closedWith);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     public Status closedWith() {
         return closedWith;
     }
@@ -155,6 +177,7 @@ public final class TestConfigClient implements AutoCloseable {
         }
         if (!muted) {
             requests.onNext(answer.build());
+            answers.add(new Answer(response, rejected.isPresent()));
         }
     }
 

@@ -117,6 +117,9 @@ public final class ConfigStreamClient implements AutoCloseable {
             @Override
             public void beforeStart(ClientCallStreamObserver<ConfigRequest> stream) {
                 requests = stream;
+                // Up once gRPC can send on it, not at the first push: a client that resumes holding everything
+                // current gets no push at all, maybe for hours, and was reported disconnected all that time.
+                stream.setOnReadyHandler(() -> onReady(streamGeneration));
             }
 
             @Override
@@ -147,6 +150,12 @@ public final class ConfigStreamClient implements AutoCloseable {
         }
         log.info("event=config_stream_open client={} generation={} resumed_resources={}", client.getId(),
                 streamGeneration, versions.values().stream().mapToInt(Map::size).sum());
+    }
+
+    private synchronized void onReady(long streamGeneration) {
+        if (streamGeneration == generation && !closed) {
+            connected = true;
+        }
     }
 
     private synchronized void onPush(long streamGeneration, ConfigResponse push) {

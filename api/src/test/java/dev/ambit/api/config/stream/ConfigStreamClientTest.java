@@ -139,6 +139,19 @@ class ConfigStreamClientTest {
                 "kept serving the last config while disconnected");
     }
 
+    @Test
+    void isConnectedOnceItsStreamIsUpEvenBeforeAnyPush() throws Exception {
+        client = startClient(applied::add);
+        controller.nextStream().skipSubscriptions();
+        // A client that resumes with everything current gets no push: the open stream alone says it is up.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!client.connected() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(client.connected(), "connected without a push");
+        assertEquals(0, client.acceptedPushes());
+    }
+
     private ConfigStreamClient startClient(ConfigConsumer consumer) {
         ConfigStreamClient started = new ConfigStreamClient(channel, NODE_A,
                 List.of(ResourceType.WORKLOAD, ResourceType.SERVICE), consumer);

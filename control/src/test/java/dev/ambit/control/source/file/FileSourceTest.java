@@ -7,10 +7,15 @@ import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.v1.Workload;
 import dev.ambit.control.stream.StreamFixture;
 import dev.ambit.control.stream.TestConfigClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,21 +124,20 @@ class FileSourceTest {
     @Test
     void invalidYamlIsReportedWithFileAndLineAndThePreviousVersionStays() throws Exception {
         Path pod = dir.resolve("pod.yaml");
-        Files.writeString(pod, POD.formatted("v1").replace("  nodeName: node-a", "  nodeName: [node-a"));
-        awaitError(pod);
-        assertTrue(files.errors().get(pod).startsWith(pod + ":11: invalid YAML"), files.errors().get(pod));
-        Files.writeString(dir.resolve("pod.yaml"), POD.formatted("v1").replace("podIP: 10.1.0.1", "podIP: [1]"));
-        Thread.sleep(400);
-        assertTrue(files.errors().get(pod).contains(pod + ":13:"), files.errors().get(pod));
-        assertTrue(files.errors().get(pod).contains("status.podIP"), files.errors().get(pod));
-        assertEquals("v1", client.state(ResourceType.WORKLOAD).get("demo/hello-1").getWorkload().getCanonicalRevision(),
-                "the last good version keeps being served");
+        // Replaced whole, as an editor saving by rename does: a file read half-written is a different story.
+        replace(pod, POD.formatted("v1").replace("  nodeName: node-a", "  nodeName: [node-a"));
+        awaitError(pod, error -> error.startsWith(pod + ":11: invalid YAML"));
+        replace(pod, POD.formatted("v1").replace("podIP: 10.1.0.1", "podIP: [1]"));
+        String error = awaitError(pod, reported -> reported.contains(pod + ":13:"));
+        assertTrue(error.contains("status.podIP"), error);
 
-        Files.writeString(pod, POD.formatted("v3"));
-        // A file being rewritten may be read empty for a moment: wait for the new version, not just any.
+        replace(pod, POD.formatted("v3"));
         client.await(ResourceType.WORKLOAD, state -> state.containsKey("demo/hello-1")
                 && state.get("demo/hello-1").getWorkload().getCanonicalRevision().equals("v3"), WITHIN);
         assertTrue(files.errors().isEmpty());
+        // v3 was read after both invalid versions, so whatever they had pushed came before it.
+        assertEquals(List.of("v1", "v3"), revisionsPushed("demo/hello-1"),
+                "the last good version keeps being served until the next good one");
     }
 
     @Test
@@ -170,11 +174,41 @@ class FileSourceTest {
     }
 
     private void awaitError(Path file) throws InterruptedException {
+        awaitError(file, error -> true);
+    }
+
+    /** The error reported for {@code file} once it satisfies {@code expected}. */
+    private String awaitError(Path file, Predicate<String> expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (!files.errors().containsKey(file) && System.nanoTime() < deadline) {
+        String error = files.errors().get(file);
+        while ((error == null || !expected.test(error)) && System.nanoTime() < deadline) {
             Thread.sleep(10);
+            error = files.errors().get(file);
         }
-        assertTrue(files.errors().containsKey(file), "no error reported for " + file);
+        assertTrue(error != null && expected.test(error), "no such error reported for " + file + ": " + error);
+        return error;
+    }
+
+    /** Writes {@code content} beside {@code file} under a name the source ignores, then renames it over. */
+    private static void replace(Path file, String content) throws IOException {
+        Path written = Files.writeString(file.resolveSibling("." + file.getFileName() + ".tmp"), content);
+        Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The revision of each version of {@code name} the client was sent, in order; "removed" for a removal. */
+    private List<String> revisionsPushed(String name) {
+        List<String> revisions = new ArrayList<>();
+        for (TestConfigClient.Push push : client.pushes()) {
+            if (!push.response().getTypeUrl().equals(ResourceType.WORKLOAD.typeUrl())) {
+                continue;
+            }
+            push.response().getResourcesList().stream().filter(resource -> resource.getName().equals(name))
+                    .forEach(resource -> revisions.add(resource.getWorkload().getCanonicalRevision()));
+            if (push.response().getRemovedResourcesList().contains(name)) {
+                revisions.add("removed");
+            }
+        }
+        return revisions;
     }
 
     /** The model needs its error sink before the file source exists; this hands the calls on. */
