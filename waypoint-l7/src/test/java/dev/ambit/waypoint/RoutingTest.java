@@ -24,7 +24,6 @@ import dev.ambit.waypoint.support.NoLeaks;
 import dev.ambit.waypoint.support.TestBackend;
 import dev.ambit.waypoint.support.WaypointHarness;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,10 +144,7 @@ class RoutingTest {
         assertEquals("1", seen.headers().get("x-set"));
         assertNull(seen.headers().get("x-drop"));
         assertEquals("payload", seen.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (shadow.requests() == shadowsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        shadow.awaitRequests(shadowsBefore + 1);
         assertEquals(shadowsBefore + 1, shadow.requests());
         assertEquals(Mesh.host("reviews") + "-shadow", shadow.last().headers().get("host"));
         assertEquals("payload", shadow.last().body());

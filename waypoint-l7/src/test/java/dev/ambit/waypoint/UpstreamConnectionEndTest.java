@@ -63,14 +63,12 @@ class UpstreamConnectionEndTest {
 
     @Test
     void anHttp2ConnectionEndedWithoutGoAwayIsNotUsedAgain() throws Exception {
-        AtomicInteger answered = new AtomicInteger();
         try (TestBackend backend = TestBackend.h2c("h2");
                 WaypointHarness waypoint = new WaypointHarness(WaypointSettings.defaults())) {
             // After its answer the backend's side of the connection ends (a FIN, no GOAWAY), as a crashed or
             // killed backend's kernel would end it.
             CompletableFuture<Void> waypointClosed = new CompletableFuture<>();
             backend.afterAnswer(channel -> {
-                answered.incrementAndGet();
                 channel.parent().closeFuture().addListener(closed -> waypointClosed.complete(null));
                 ((DuplexChannel) channel.parent()).shutdownOutput();
             });
@@ -80,7 +78,9 @@ class UpstreamConnectionEndTest {
             // The waypoint closes the connection on the FIN (a request racing the FIN may still be lost, as in any proxy).
             waypointClosed.get(5, TimeUnit.SECONDS);
             assertEquals(200, client.get("h2", "/two").statusCode());
-            assertEquals(2, answered.get());
+            // Counted as requests arrive: a count kept in the answer's write listener can lag, since the client may
+            // have the answer before that listener runs.
+            assertEquals(2, backend.requests());
         }
     }
 
@@ -88,7 +88,10 @@ class UpstreamConnectionEndTest {
     private static final class ScriptedBackend implements AutoCloseable {
 
         enum Mode {
-            /** Keep-alive answer, then a FIN once the connection sat idle 100 ms (a keep-alive timeout). */
+            /**
+             * Keep-alive answer, then a FIN once the connection sat idle 100 ms (a keep-alive timeout); the connection
+             * ends when the waypoint closes its side in turn.
+             */
             CLOSE_WHEN_IDLE,
             /** {@code Connection: close} answer, then the socket stays open, unread, for 2 s before the FIN. */
             CONNECTION_CLOSE_THEN_LINGER
@@ -116,11 +119,21 @@ class UpstreamConnectionEndTest {
             return accepted.get();
         }
 
+        /**
+         * Waits until {@code count} connections ended; in {@link Mode#CLOSE_WHEN_IDLE} a connection ends when the
+         * waypoint closes its side in answer to the backend's FIN, which shows the waypoint took the FIN in.
+         */
         void awaitClosed(int count) throws InterruptedException {
-            while (closed.get() < count) {
-                Thread.sleep(10);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            synchronized (closed) {
+                while (closed.get() < count) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError(closed.get() + " connections ended, expected " + count);
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(closed, left);
+                }
             }
-            Thread.sleep(500); // and the waypoint took in the FIN (it has no way to tell us)
         }
 
         private void acceptAll() {
@@ -151,15 +164,27 @@ class UpstreamConnectionEndTest {
                     try {
                         readHead(in);
                     } catch (SocketTimeoutException idle) {
-                        // The keep-alive timeout: the connection ends here.
+                        // The keep-alive timeout: the connection ends here, with our FIN.
+                    }
+                    socket.shutdownOutput();
+                    // The waypoint closes its side once it took the FIN in: its FIN ends this read.
+                    socket.setSoTimeout(10_000);
+                    while (in.read() >= 0) {
+                        // Nothing more is expected.
                     }
                 } else {
                     Thread.sleep(2_000);
                 }
+                ended();
             } catch (IOException | InterruptedException e) {
-                // The connection ends either way.
-            } finally {
+                // Not ended as scripted: awaitClosed times out.
+            }
+        }
+
+        private void ended() {
+            synchronized (closed) {
                 closed.incrementAndGet();
+                closed.notifyAll();
             }
         }
 

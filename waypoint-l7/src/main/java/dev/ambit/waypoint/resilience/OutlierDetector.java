@@ -44,7 +44,8 @@ public final class OutlierDetector {
                 ejected++;
             }
         }
-        if (endpoint.isEjected(now) || ejected * 100 >= config.maxEjectionPercent() * endpoints.size()) {
+        // The cap counts this ejection too (as Envoy does): with 3 endpoints and 50 %, one may be out, not two.
+        if (endpoint.isEjected(now) || (ejected + 1) * 100 > config.maxEjectionPercent() * endpoints.size()) {
             return;
         }
         long duration = endpoint.eject(now, config.baseEjectionTime().toNanos(), config.interval().toNanos(),

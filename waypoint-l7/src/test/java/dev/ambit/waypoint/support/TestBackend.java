@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -40,11 +42,31 @@ public final class TestBackend implements AutoCloseable {
     public record Seen(String method, String uri, HttpHeaders headers, String body) {
     }
 
-    /** How to answer. */
-    public record Reply(int status, String body, Duration delay) {
+    /**
+     * How to answer.
+     *
+     * @param delay answer this long after the request arrived
+     * @param gate  answer only once this completes (then after {@code delay}); null: no gate
+     * @param resets answer nothing: reset the connection (RST) instead
+     */
+    public record Reply(int status, String body, Duration delay, CompletionStage<?> gate, boolean resets) {
+
+        public Reply(int status, String body, Duration delay) {
+            this(status, body, delay, null, false);
+        }
 
         public static Reply ok(String body) {
             return new Reply(200, body, Duration.ZERO);
+        }
+
+        /** {@code status} with {@code body}, held back until {@code gate} completes: a backend busy until the test says. */
+        public static Reply heldUntil(CompletionStage<?> gate, int status, String body) {
+            return new Reply(status, body, Duration.ZERO, gate, false);
+        }
+
+        /** No answer: the connection is reset (SO_LINGER 0, then close), as by a crashed backend. */
+        public static Reply reset() {
+            return new Reply(0, "", Duration.ZERO, null, true);
         }
     }
 
@@ -108,6 +130,23 @@ public final class TestBackend implements AutoCloseable {
         return requests.get();
     }
 
+    /**
+     * Waits until the backend has seen at least {@code count} requests (counted as they arrive, before the answer);
+     * fails after 10 s.
+     */
+    public void awaitRequests(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (requests) {
+            while (requests.get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(name + " saw " + requests.get() + " requests, expected " + count);
+                }
+                TimeUnit.NANOSECONDS.timedWait(requests, left);
+            }
+        }
+    }
+
     public Seen last() {
         return last;
     }
@@ -135,8 +174,16 @@ public final class TestBackend implements AutoCloseable {
                     request.content().toString(StandardCharsets.UTF_8));
             // Remembered before counted: a test that sees the count go up then reads last().
             last = seen;
-            requests.incrementAndGet();
+            synchronized (requests) {
+                requests.incrementAndGet();
+                requests.notifyAll();
+            }
             Reply reply = responder.apply(seen);
+            if (reply.resets()) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                ctx.close();
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             Runnable send = () -> {
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -149,10 +196,17 @@ public final class TestBackend implements AutoCloseable {
                 }
                 ctx.writeAndFlush(response).addListener(written -> afterAnswer.accept(ctx.channel()));
             };
-            if (reply.delay().isZero()) {
-                send.run();
+            Runnable afterDelay = () -> {
+                if (reply.delay().isZero()) {
+                    send.run();
+                } else {
+                    ctx.executor().schedule(send, reply.delay().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            };
+            if (reply.gate() == null) {
+                afterDelay.run();
             } else {
-                ctx.executor().schedule(send, reply.delay().toMillis(), TimeUnit.MILLISECONDS);
+                reply.gate().whenComplete((done, error) -> ctx.executor().execute(afterDelay));
             }
         }
     }
