@@ -25,6 +25,7 @@ import dev.ambit.control.tls.PeerIdentityInterceptor;
 import dev.ambit.control.tls.ServerTls;
 import dev.ambit.control.waypoint.WaypointDeployer;
 import dev.ambit.control.waypoint.WaypointSettings;
+import dev.ambit.runtime.lifecycle.ResourceStack;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.Server;
@@ -35,8 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +56,8 @@ public final class Controller implements AutoCloseable {
     private static final int GRPC_THREADS = 8;
     private static final int PUSH_THREADS = 2;
 
-    private final Deque<AutoCloseable> resources;
+    /** What the controller opened, closed in reverse: servers before the model they serve, the client last. */
+    private final ResourceStack resources;
     private final MeshModel model;
     private final ControlMetrics metrics;
     private final Server configServer;
@@ -65,7 +65,7 @@ public final class Controller implements AutoCloseable {
     private final HealthServer health;
     private final ConfigDiscoveryService configService;
 
-    private Controller(ControllerConfig config, KubernetesClient client, Deque<AutoCloseable> resources)
+    private Controller(ControllerConfig config, KubernetesClient client, ResourceStack resources)
             throws IOException {
         this.resources = resources;
         metrics = new ControlMetrics(new PrometheusRegistry());
@@ -152,13 +152,8 @@ public final class Controller implements AutoCloseable {
      * {@code ~/.kube/config} credentials.
      */
     public static Controller start(ControllerConfig config) throws IOException {
-        Deque<AutoCloseable> started = new ArrayDeque<>();
-        KubernetesClient client = null;
-        if (config.configDir().isEmpty()) {
-            client = new KubernetesClientBuilder().build();
-            started.push(client);
-        }
-        return start(config, client, started);
+        return ResourceStack.openAll(opened -> new Controller(config,
+                config.configDir().isEmpty() ? opened.push(new KubernetesClientBuilder().build()) : null, opened));
     }
 
     /** Kubernetes mode with the caller's client, which stays open when the controller closes. */
@@ -166,17 +161,7 @@ public final class Controller implements AutoCloseable {
         if (config.configDir().isPresent()) {
             throw new IllegalArgumentException("a Kubernetes client needs Kubernetes mode, not --config-dir");
         }
-        return start(config, client, new ArrayDeque<>());
-    }
-
-    private static Controller start(ControllerConfig config, KubernetesClient client, Deque<AutoCloseable> started)
-            throws IOException {
-        try {
-            return new Controller(config, client, started);
-        } catch (IOException | RuntimeException e) {
-            closeAll(started);
-            throw e;
-        }
+        return ResourceStack.openAll(opened -> new Controller(config, client, opened));
     }
 
     public MeshModel model() {
@@ -204,8 +189,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(T resource) {
-        resources.push(resource);
-        return resource;
+        return resources.push(resource);
     }
 
     private static void writeRoots(MeshCa ca, ControllerConfig config) throws IOException {
@@ -225,17 +209,7 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(resources);
+        resources.close();
         log.info("event=controller_stopped");
-    }
-
-    private static void closeAll(Deque<AutoCloseable> resources) {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                log.warn("event=shutdown_step_failed error=\"{}\"", e.getMessage());
-            }
-        }
     }
 }

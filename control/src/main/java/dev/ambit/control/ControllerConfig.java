@@ -1,13 +1,17 @@
 package dev.ambit.control;
 
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Everything the controller is started with; {@link ControllerMain} documents each as a flag.
+ * Everything the controller is started with; {@link ControllerMain} documents each as a flag. {@link #builder()}
+ * starts from the flags' defaults.
  *
  * @param configDir    local mode: the YAML directory; empty means Kubernetes mode
  * @param plaintext    serve gRPC without TLS; refused unless {@code listenAddress} is a loopback address
@@ -43,6 +47,158 @@ public record ControllerConfig(
         }
         if (caCertificate.isPresent() != caKey.isPresent()) {
             throw new IllegalArgumentException("--ca-cert and --ca-key go together");
+        }
+    }
+
+    /** 0.0.0.0, the {@code --listen-address} default. */
+    private static final InetAddress ANY_IPV4 = anyIpv4();
+
+    private static InetAddress anyIpv4() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("four bytes are an IPv4 address", e);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings one at a time, each starting at its flag's default (Kubernetes mode). */
+    public static final class Builder {
+
+        private Optional<Path> configDir = Optional.empty();
+        private InetAddress listenAddress = ANY_IPV4;
+        private int configPort = 15010;
+        private int caPort = 15012;
+        private int metricsPort = 15014;
+        private MeshSettings mesh = new MeshSettings(SpiffeId.DEFAULT_TRUST_DOMAIN, "cluster.local",
+                WorkloadPolicy.DEFAULT_ROOT_NAMESPACE);
+        private Optional<Path> caCertificate = Optional.empty();
+        private Optional<Path> caKey = Optional.empty();
+        private Optional<Path> rootCertificateOut = Optional.empty();
+        private Optional<Path> bootstrapTokens = Optional.empty();
+        private String tokenAudience = "ambit";
+        private boolean plaintext;
+        private boolean leaderElection = true;
+        private String leaseName = "ambit-controller";
+        private Duration leaseDuration = Duration.ofSeconds(15);
+        private String podName = "ambit-controller";
+        private String waypointImage = "ghcr.io/ambit-mesh/waypoint:0.1.0";
+        /** Empty: {@code ambit-controller.<root namespace>.svc}. */
+        private Optional<String> controllerHost = Optional.empty();
+        private Duration answerTimeout = Duration.ofSeconds(60);
+        private int maxClients = 10_000;
+
+        private Builder() {
+        }
+
+        /** Local mode, reading {@code dir}; empty for Kubernetes mode. */
+        public Builder configDir(Optional<Path> dir) {
+            this.configDir = dir;
+            return this;
+        }
+
+        public Builder listenAddress(InetAddress address) {
+            this.listenAddress = address;
+            return this;
+        }
+
+        public Builder configPort(int port) {
+            this.configPort = port;
+            return this;
+        }
+
+        public Builder caPort(int port) {
+            this.caPort = port;
+            return this;
+        }
+
+        public Builder metricsPort(int port) {
+            this.metricsPort = port;
+            return this;
+        }
+
+        public Builder mesh(MeshSettings settings) {
+            this.mesh = settings;
+            return this;
+        }
+
+        /** Sign with this CA ({@code chain}, {@code key}) instead of a fresh self-signed root. */
+        public Builder ca(Optional<Path> chain, Optional<Path> key) {
+            this.caCertificate = chain;
+            this.caKey = key;
+            return this;
+        }
+
+        public Builder rootCertificateOut(Optional<Path> file) {
+            this.rootCertificateOut = file;
+            return this;
+        }
+
+        public Builder bootstrapTokens(Optional<Path> file) {
+            this.bootstrapTokens = file;
+            return this;
+        }
+
+        public Builder tokenAudience(String audience) {
+            this.tokenAudience = audience;
+            return this;
+        }
+
+        public Builder plaintext(boolean plaintext) {
+            this.plaintext = plaintext;
+            return this;
+        }
+
+        public Builder leaderElection(boolean elect) {
+            this.leaderElection = elect;
+            return this;
+        }
+
+        public Builder leaseName(String name) {
+            this.leaseName = name;
+            return this;
+        }
+
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        public Builder podName(String name) {
+            this.podName = name;
+            return this;
+        }
+
+        public Builder waypointImage(String image) {
+            this.waypointImage = image;
+            return this;
+        }
+
+        /** Where deployed waypoints reach the controller; empty for {@code ambit-controller.<root namespace>.svc}. */
+        public Builder controllerHost(Optional<String> host) {
+            this.controllerHost = host;
+            return this;
+        }
+
+        public Builder answerTimeout(Duration timeout) {
+            this.answerTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxClients(int clients) {
+            this.maxClients = clients;
+            return this;
+        }
+
+        public ControllerConfig build() {
+            return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
+                    caCertificate, caKey, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
+                    leaderElection, leaseName, leaseDuration, podName, waypointImage,
+                    controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
+                    maxClients);
         }
     }
 }

@@ -127,12 +127,27 @@ public final class ControllerMain implements Callable<Integer> {
     int maxClients;
 
     ControllerConfig config() {
-        return new ControllerConfig(Optional.ofNullable(mode.configDir), listenAddress, configPort, caPort,
-                metricsPort, new MeshSettings(trustDomain, clusterDomain, rootNamespace), Optional.ofNullable(caCertificate),
-                Optional.ofNullable(caKey), Optional.ofNullable(rootCertificateOut), Optional.ofNullable(bootstrapTokens),
-                tokenAudience, plaintext, leaderElection, leaseName, leaseDuration, podName, waypointImage,
-                controllerHost != null ? controllerHost : "ambit-controller." + rootNamespace + ".svc",
-                answerTimeout, maxClients);
+        return ControllerConfig.builder()
+                .configDir(Optional.ofNullable(mode.configDir))
+                .listenAddress(listenAddress)
+                .configPort(configPort)
+                .caPort(caPort)
+                .metricsPort(metricsPort)
+                .mesh(new MeshSettings(trustDomain, clusterDomain, rootNamespace))
+                .ca(Optional.ofNullable(caCertificate), Optional.ofNullable(caKey))
+                .rootCertificateOut(Optional.ofNullable(rootCertificateOut))
+                .bootstrapTokens(Optional.ofNullable(bootstrapTokens))
+                .tokenAudience(tokenAudience)
+                .plaintext(plaintext)
+                .leaderElection(leaderElection)
+                .leaseName(leaseName)
+                .leaseDuration(leaseDuration)
+                .podName(podName)
+                .waypointImage(waypointImage)
+                .controllerHost(Optional.ofNullable(controllerHost))
+                .answerTimeout(answerTimeout)
+                .maxClients(maxClients)
+                .build();
     }
 
     @Override

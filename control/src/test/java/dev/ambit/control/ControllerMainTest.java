@@ -3,8 +3,13 @@ package dev.ambit.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.control.model.MeshSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -24,6 +29,37 @@ class ControllerMainTest {
             assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
                     option.longestName() + " has no description");
         }
+    }
+
+    /** The builder's defaults are the flags': tests and tools that build a config start where the command does. */
+    @Test
+    void theBuilderStartsFromTheFlagsDefaults() {
+        CommandLine command = new CommandLine(new ControllerMain());
+        command.parseArgs("--kubernetes");
+        ControllerMain main = command.getCommand();
+        ControllerConfig flags = main.config();
+        ControllerConfig built = ControllerConfig.builder().podName(flags.podName()).build();
+
+        assertEquals(built, flags);
+    }
+
+    @Test
+    void everyFlagReachesTheConfig() {
+        CommandLine command = new CommandLine(new ControllerMain());
+        command.parseArgs("--config-dir", "/etc/mesh", "--listen-address", "127.0.0.1", "--config-port", "1",
+                "--ca-port", "2", "--metrics-port", "3", "--trust-domain", "example.org", "--cluster-domain", "c.local",
+                "--root-namespace", "mesh-root", "--ca-cert", "/ca.pem", "--ca-key", "/ca.key", "--root-cert-out",
+                "/roots.pem", "--bootstrap-tokens", "/tokens", "--token-audience", "aud", "--plaintext",
+                "--no-leader-election", "--lease-name", "lease", "--lease-duration", "PT5S", "--pod-name", "pod",
+                "--waypoint-image", "image", "--controller-host", "host", "--answer-timeout", "PT7S", "--max-clients",
+                "9");
+        ControllerMain main = command.getCommand();
+
+        assertEquals(new ControllerConfig(Optional.of(Path.of("/etc/mesh")), InetAddress.getLoopbackAddress(), 1, 2, 3,
+                new MeshSettings("example.org", "c.local", "mesh-root"), Optional.of(Path.of("/ca.pem")),
+                Optional.of(Path.of("/ca.key")), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
+                "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9),
+                main.config());
     }
 
     @Test

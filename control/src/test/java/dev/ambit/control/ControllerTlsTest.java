@@ -61,10 +61,21 @@ class ControllerTlsTest {
                 """);
         Files.writeString(dir.resolve("tokens"), TOKEN + " node-a\n");
         Path roots = dir.resolve("roots.pem");
-        ControllerConfig settings = new ControllerConfig(Optional.of(config), InetAddress.getLoopbackAddress(), 0, 0, 0,
-                MESH, Optional.empty(), Optional.empty(), Optional.of(roots), Optional.of(dir.resolve("tokens")),
-                "ambit", false, false, "ambit-controller", Duration.ofSeconds(15), "test", "waypoint:test",
-                "ambit-controller.ambit-system.svc", Duration.ofSeconds(30), 100);
+        ControllerConfig settings = ControllerConfig.builder()
+                .configDir(Optional.of(config))
+                .listenAddress(InetAddress.getLoopbackAddress())
+                .configPort(0)
+                .caPort(0)
+                .metricsPort(0)
+                .mesh(MESH)
+                .rootCertificateOut(Optional.of(roots))
+                .bootstrapTokens(Optional.of(dir.resolve("tokens")))
+                .leaderElection(false)
+                .podName("test")
+                .waypointImage("waypoint:test")
+                .answerTimeout(Duration.ofSeconds(30))
+                .maxClients(100)
+                .build();
         try (Controller controller = Controller.start(settings)) {
             TrustBundle bundle = new TrustBundle("cluster.local", Pem.certificates(Files.readString(roots), "roots"));
             KeyPair keys = WorkloadKeys.generate();

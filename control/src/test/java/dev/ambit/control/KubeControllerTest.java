@@ -198,10 +198,21 @@ class KubeControllerTest {
     }
 
     private static ControllerConfig config(String pod, boolean leaderElection, Optional<Path> roots, Duration lease) {
-        return new ControllerConfig(Optional.empty(), InetAddress.getLoopbackAddress(), 0, 0, 0, MESH,
-                Optional.empty(), Optional.empty(), roots, Optional.empty(), "ambit", true, leaderElection,
-                "ambit-controller", lease, pod, "waypoint:test", "ambit-controller.ambit-system.svc",
-                Duration.ofSeconds(30), 100);
+        return ControllerConfig.builder()
+                .listenAddress(InetAddress.getLoopbackAddress())
+                .configPort(0)
+                .caPort(0)
+                .metricsPort(0)
+                .mesh(MESH)
+                .rootCertificateOut(roots)
+                .plaintext(true)
+                .leaderElection(leaderElection)
+                .leaseDuration(lease)
+                .podName(pod)
+                .waypointImage("waypoint:test")
+                .answerTimeout(Duration.ofSeconds(30))
+                .maxClients(100)
+                .build();
     }
 
     private LeaseSpec lease() {

@@ -2,7 +2,6 @@ package dev.ambit.ztunnel;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.identity.TrustBundle;
-import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.admin.AdminServer;
 import dev.ambit.ztunnel.admin.ConfigDump;
@@ -16,6 +15,7 @@ import dev.ambit.runtime.hbone.HboneServer;
 import dev.ambit.ztunnel.inbound.HboneInbound;
 import dev.ambit.ztunnel.inbound.PlaintextInbound;
 import dev.ambit.runtime.http.MetricsServer;
+import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.http.ReadinessServer;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
 import dev.ambit.ztunnel.outbound.EndpointPicker;
@@ -35,8 +35,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +59,8 @@ public final class Ztunnel implements AutoCloseable {
     private static final long QUIET_PERIOD_MILLIS = 50;
 
     private final ZtunnelOptions options;
+    /** What the tunnel has opened, closed in reverse: its traffic listeners first, its event loops last. */
+    private final ResourceStack opened;
     private final Transport transport;
     private final EventLoopGroup group;
     private final TunnelConfigStore config = new TunnelConfigStore();
@@ -87,49 +87,64 @@ public final class Ztunnel implements AutoCloseable {
         }
     }
 
-    private Ztunnel(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca, TrustBundle bundle,
-            OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock, boolean listen) {
+    /** Opens everything onto {@code opened}, in the order it is to be closed in reverse. */
+    private Ztunnel(ZtunnelOptions options, ResourceStack opened, Transport transport, CertificateAuthorityClient ca,
+            TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
         this.options = options;
+        this.opened = opened;
         this.transport = transport;
-        // What a failed start has opened so far, closed in reverse so that nothing outlives it.
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        // Connections must be gone before their event loops: a loop shut down under a closing TLS connection
+        // strands its last writes. Hence the loops at the bottom of the stack, and the pool's connections awaited.
+        this.group = opened.push(transport.newEventLoopGroup(options.ioThreads(), "ambit-io"),
+                loops -> loops.shutdownGracefully(QUIET_PERIOD_MILLIS, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                        .syncUninterruptibly());
+        TlsContextFactory contexts = options.tlsProvider()
+                .map(provider -> new TlsContextFactory(provider, bundle, clock))
+                .orElseGet(() -> new TlsContextFactory(bundle, clock));
+        this.certificates = opened.push(new CertManager(ca, bundle, contexts, options.certificateTtl(), clock));
+        this.metrics = new TunnelMetrics(registry);
+        metrics.watchCertificates(certificates::expiries, clock);
+        metrics.describe(transport.name(), contexts.provider().name());
+        this.metricsServer = opened.push(MetricsServer.bind(transport, group, options.metrics(), registry));
+        this.pool = opened.push(new HbonePool(transport, certificates, options.hboneSettings()), connected -> {
+            connected.close();
+            connected.closeConnections().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        });
+        this.readiness = opened.push(ReadinessServer.bind(transport, group, options.readiness(), this::ready));
+        config.onUpdate(this::reconcileIdentities);
+        this.connections = new LiveConnections(clock);
+        this.configDump = new ConfigDump(options.node(), config::current, certificates, clock);
+        this.admin = options.admin().flatMap(address -> bindAdmin(transport, address,
+                List.of(new AdminServer.Page("/config_dump", "the config, certificates and steering it holds",
+                                configDump),
+                        new AdminServer.Page("/connections", "the connections it relays now",
+                                new ConnectionsJson(connections, clock)))));
+        OriginalDestinationLookup guarded = new GuardedLookup(lookup);
+        this.outbound = new OutboundProxy(transport, guarded, new EndpointPicker(), config, pool, metrics,
+                connections, options.connectTimeout());
+        this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
+                options.connectTimeout());
+        this.plaintext = new PlaintextInbound(transport, guarded, config, options.node(), metrics, connections,
+                options.connectTimeout());
+        log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={} admin={}",
+                options.node(), transport.name(), contexts.provider(), transport.listenerHandover(),
+                admin.map(server -> NetUtil.toSocketAddressString(server.address())).orElse("off"));
+    }
+
+    /** Everything, or what it had opened closed again (in reverse) and the failure thrown. */
+    private static Ztunnel open(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
+            TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock,
+            boolean listen) {
         try {
-            this.group = transport.newEventLoopGroup(options.ioThreads(), "ambit-io");
-            opened.push(() -> group.shutdownGracefully(0, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
-            TlsContextFactory contexts = options.tlsProvider()
-                    .map(provider -> new TlsContextFactory(provider, bundle, clock))
-                    .orElseGet(() -> new TlsContextFactory(bundle, clock));
-            this.certificates = push(opened, new CertManager(ca, bundle, contexts, options.certificateTtl(), clock));
-            this.metrics = new TunnelMetrics(registry);
-            metrics.watchCertificates(certificates::expiries, clock);
-            metrics.describe(transport.name(), contexts.provider().name());
-            this.metricsServer = push(opened, MetricsServer.bind(transport, group, options.metrics(), registry));
-            this.pool = push(opened, new HbonePool(transport, certificates, options.hboneSettings()));
-            this.readiness = push(opened, ReadinessServer.bind(transport, group, options.readiness(), this::ready));
-            config.onUpdate(this::reconcileIdentities);
-            this.connections = new LiveConnections(clock);
-            this.configDump = new ConfigDump(options.node(), config::current, certificates, clock);
-            this.admin = options.admin().flatMap(address -> bindAdmin(opened, transport, address,
-                    List.of(new AdminServer.Page("/config_dump", "the config, certificates and steering it holds",
-                                    configDump),
-                            new AdminServer.Page("/connections", "the connections it relays now",
-                                    new ConnectionsJson(connections, clock)))));
-            OriginalDestinationLookup guarded = new GuardedLookup(lookup);
-            this.outbound = new OutboundProxy(transport, guarded, new EndpointPicker(), config, pool, metrics,
-                    connections, options.connectTimeout());
-            this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
-                    options.connectTimeout());
-            this.plaintext = new PlaintextInbound(transport, guarded, config, options.node(), metrics, connections,
-                    options.connectTimeout());
-            log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={} admin={}",
-                    options.node(), transport.name(), contexts.provider(), transport.listenerHandover(),
-                    admin.map(server -> NetUtil.toSocketAddressString(server.address())).orElse("off"));
-            if (listen) {
-                listen();
-            }
+            return ResourceStack.openAll(opened -> {
+                Ztunnel tunnel = new Ztunnel(options, opened, transport, ca, bundle, lookup, registry, clock);
+                if (listen) {
+                    tunnel.listen();
+                }
+                return tunnel;
+            });
         } catch (RuntimeException e) {
             log.error("event=tunnel_start_failed node={} error=\"{}\"", options.node(), e.toString());
-            closeAll(opened, e);
             throw e;
         }
     }
@@ -137,7 +152,7 @@ public final class Ztunnel implements AutoCloseable {
     /** A tunnel listening at once: until it has config and certificates it refuses what it cannot carry. */
     public static Ztunnel start(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
             TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
-        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock, true);
+        return open(options, transport, ca, bundle, lookup, registry, clock, true);
     }
 
     /**
@@ -147,7 +162,7 @@ public final class Ztunnel implements AutoCloseable {
      */
     public static Ztunnel prepare(ZtunnelOptions options, Transport transport, CertificateAuthorityClient ca,
             TrustBundle bundle, OriginalDestinationLookup lookup, PrometheusRegistry registry, Clock clock) {
-        return new Ztunnel(options, transport, ca, bundle, lookup, registry, clock, false);
+        return open(options, transport, ca, bundle, lookup, registry, clock, false);
     }
 
     /** Binds the traffic listeners; all of them, or none and throws. */
@@ -155,20 +170,23 @@ public final class Ztunnel implements AutoCloseable {
         if (traffic != null) {
             throw new IllegalStateException("the tunnel already listens");
         }
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
-        try {
-            Listener outboundListener = push(opened,
+        // Its own stack, so that a failure closes just these; on the tunnel's, they are the first to close.
+        opened.push(ResourceStack.openAll(listening -> {
+            Listener outboundListener = listening.push(
                     outbound.bind(group, options.outbound(), options.maxConnections()));
-            Listener hboneListener = push(opened, HboneServer.bind(transport, group, options.hbone(), certificates,
-                    options.hboneSettings(), inbound, metrics));
-            Listener plaintextListener = push(opened,
+            Listener hboneListener = listening.push(HboneServer.bind(transport, group, options.hbone(), certificates,
+                    options.hboneSettings(), inbound, metrics), hboneServer -> {
+                        // Peers learn at once that no new streams are taken here.
+                        hboneServer.stopAccepting();
+                        HboneServer.goAway(hboneServer, Duration.ZERO);
+                        hboneServer.close();
+                    });
+            Listener plaintextListener = listening.push(
                     plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
             traffic = new Traffic(outboundListener, hboneListener, plaintextListener);
-            log.info("event=tunnel_listening node={} local_identities={}", options.node(), localIdentities.size());
-        } catch (RuntimeException e) {
-            closeAll(opened, e);
-            throw e;
-        }
+            return listening;
+        }));
+        log.info("event=tunnel_listening node={} local_identities={}", options.node(), localIdentities.size());
     }
 
     /** Installs a new config; identities of workloads new on this node get certificates, departed ones are dropped. */
@@ -262,10 +280,10 @@ public final class Ztunnel implements AutoCloseable {
      * The admin endpoint, or none when its port is taken: on the host network something else may hold it, and a
      * debugging aid must not keep the node's traffic from being tunnelled.
      */
-    private Optional<AdminServer> bindAdmin(Deque<AutoCloseable> opened, Transport transport, InetSocketAddress address,
+    private Optional<AdminServer> bindAdmin(Transport transport, InetSocketAddress address,
             List<AdminServer.Page> pages) {
         try {
-            return Optional.of(push(opened, AdminServer.bind(transport, group, address, pages)));
+            return Optional.of(opened.push(AdminServer.bind(transport, group, address, pages)));
         } catch (UncheckedIOException e) {
             log.warn("event=admin_unavailable address={} problem=\"{}\"", NetUtil.toSocketAddressString(address),
                     e.getMessage());
@@ -300,25 +318,11 @@ public final class Ztunnel implements AutoCloseable {
         return metrics;
     }
 
+    /** Unready at once; then closes what it opened, in reverse: traffic listeners first, event loops last. */
     @Override
     public void close() {
         draining = true;
-        Traffic bound = traffic;
-        if (bound != null) {
-            bound.hbone().stopAccepting();
-            HboneServer.goAway(bound.hbone(), Duration.ZERO);
-            bound.all().forEach(Listener::close);
-        }
-        readiness.close();
-        admin.ifPresent(AdminServer::close);
-        pool.close();
-        // Connections must be gone before their event loops: a loop shut down under a closing TLS connection
-        // strands its last writes.
-        pool.closeConnections().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
-        certificates.close();
-        metricsServer.close();
-        group.shutdownGracefully(QUIET_PERIOD_MILLIS, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .syncUninterruptibly();
+        opened.close();
     }
 
     private List<Listener> listeners() {
@@ -334,25 +338,9 @@ public final class Ztunnel implements AutoCloseable {
         return bound;
     }
 
-    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
-        opened.push(resource);
-        return resource;
-    }
-
-    private static void closeAll(Deque<AutoCloseable> opened, RuntimeException failure) {
-        for (AutoCloseable resource : opened) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
     private void reconcileIdentities(TunnelConfig update) {
         Set<SpiffeId> wanted = update.workloads().stream()
-                .filter(workload -> workload.node().equals(options.node())
-                        && workload.dataplaneMode() == DataplaneMode.AMBIENT)
+                .filter(workload -> workload.ambientOn(options.node()))
                 .map(Workload::identity)
                 .collect(Collectors.toSet());
         wanted.stream().filter(localIdentities::add).forEach(certificates::add);

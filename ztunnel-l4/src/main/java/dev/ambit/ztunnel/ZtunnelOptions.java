@@ -46,13 +46,36 @@ public record ZtunnelOptions(
 
     /** The standard ports on {@code address}; the admin endpoint on 127.0.0.1. */
     public static ZtunnelOptions defaults(String node, InetAddress address) {
-        return ports(node, address, MeshPorts.OUTBOUND, MeshPorts.HBONE, MeshPorts.PLAINTEXT_INBOUND,
-                MeshPorts.METRICS, MeshPorts.READINESS, MeshPorts.ADMIN);
+        return builder(node, address).build();
     }
 
     /** Ephemeral ports on {@code address} (the admin endpoint's on 127.0.0.1), for tests. */
     public static ZtunnelOptions ephemeral(String node, InetAddress address) {
-        return ports(node, address, 0, 0, 0, 0, 0, 0);
+        return builder(node, address).ports(address, 0, 0, 0, 0, 0, 0).build();
+    }
+
+    /** Starts from {@link #defaults}: the standard ports on {@code address}, and every other option's default. */
+    public static Builder builder(String node, InetAddress address) {
+        return new Builder(node).ports(address, MeshPorts.OUTBOUND, MeshPorts.HBONE, MeshPorts.PLAINTEXT_INBOUND,
+                MeshPorts.METRICS, MeshPorts.READINESS, MeshPorts.ADMIN);
+    }
+
+    /** Starts from these options. */
+    public Builder toBuilder() {
+        return new Builder(node)
+                .outbound(outbound)
+                .hbone(hbone)
+                .plaintextInbound(plaintextInbound)
+                .metrics(metrics)
+                .readiness(readiness)
+                .admin(admin)
+                .hboneSettings(hboneSettings)
+                .connectTimeout(connectTimeout)
+                .certificateTtl(certificateTtl)
+                .drainDeadline(drainDeadline)
+                .ioThreads(ioThreads)
+                .tlsProvider(tlsProvider)
+                .maxConnections(maxConnections);
     }
 
     /** The admin endpoint's address for {@code port}: loopback (127.0.0.1), whatever the other listeners bind to. */
@@ -61,39 +84,114 @@ public record ZtunnelOptions(
         return new InetSocketAddress(NetUtil.LOCALHOST4, port);
     }
 
-    private static ZtunnelOptions ports(String node, InetAddress address, int outbound, int hbone, int plaintext,
-            int metrics, int readiness, int admin) {
-        return new ZtunnelOptions(node, new InetSocketAddress(address, outbound), new InetSocketAddress(address, hbone),
-                new InetSocketAddress(address, plaintext), new InetSocketAddress(address, metrics),
-                new InetSocketAddress(address, readiness), Optional.of(adminOnLoopback(admin)),
-                HboneSettings.defaults(), Duration.ofSeconds(10),
-                Duration.ofHours(24), Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors(),
-                Optional.empty(), DEFAULT_MAX_CONNECTIONS);
-    }
+    /** Options one at a time; each starts at its default (see {@link ZtunnelOptions#builder}). */
+    public static final class Builder {
 
-    public ZtunnelOptions withHboneSettings(HboneSettings settings) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, settings,
-                connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider, maxConnections);
-    }
+        private final String node;
+        private InetSocketAddress outbound;
+        private InetSocketAddress hbone;
+        private InetSocketAddress plaintextInbound;
+        private InetSocketAddress metrics;
+        private InetSocketAddress readiness;
+        private Optional<InetSocketAddress> admin = Optional.empty();
+        private HboneSettings hboneSettings = HboneSettings.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration certificateTtl = Duration.ofHours(24);
+        private Duration drainDeadline = Duration.ofSeconds(30);
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private Optional<SslProvider> tlsProvider = Optional.empty();
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
-    public ZtunnelOptions withDrainDeadline(Duration deadline) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
-                connectTimeout, certificateTtl, deadline, ioThreads, tlsProvider, maxConnections);
-    }
+        private Builder(String node) {
+            this.node = node;
+        }
 
-    public ZtunnelOptions withTlsProvider(SslProvider provider) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
-                connectTimeout, certificateTtl, drainDeadline, ioThreads, Optional.of(provider), maxConnections);
-    }
+        /** Every listener on {@code address} at these ports (0: ephemeral); the admin endpoint on 127.0.0.1. */
+        Builder ports(InetAddress address, int outbound, int hbone, int plaintextInbound, int metrics, int readiness,
+                int admin) {
+            return outbound(new InetSocketAddress(address, outbound))
+                    .hbone(new InetSocketAddress(address, hbone))
+                    .plaintextInbound(new InetSocketAddress(address, plaintextInbound))
+                    .metrics(new InetSocketAddress(address, metrics))
+                    .readiness(new InetSocketAddress(address, readiness))
+                    .admin(Optional.of(adminOnLoopback(admin)));
+        }
 
-    public ZtunnelOptions withIoThreads(int threads) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin, hboneSettings,
-                connectTimeout, certificateTtl, drainDeadline, threads, tlsProvider, maxConnections);
-    }
+        public Builder outbound(InetSocketAddress address) {
+            this.outbound = address;
+            return this;
+        }
 
-    /** The admin endpoint at {@code address} (loopback only), or none when empty. */
-    public ZtunnelOptions withAdmin(Optional<InetSocketAddress> address) {
-        return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, address,
-                hboneSettings, connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider, maxConnections);
+        public Builder hbone(InetSocketAddress address) {
+            this.hbone = address;
+            return this;
+        }
+
+        public Builder plaintextInbound(InetSocketAddress address) {
+            this.plaintextInbound = address;
+            return this;
+        }
+
+        public Builder metrics(InetSocketAddress address) {
+            this.metrics = address;
+            return this;
+        }
+
+        public Builder readiness(InetSocketAddress address) {
+            this.readiness = address;
+            return this;
+        }
+
+        /** The admin endpoint at {@code address} (loopback only), or none when empty. */
+        public Builder admin(Optional<InetSocketAddress> address) {
+            this.admin = address;
+            return this;
+        }
+
+        public Builder hboneSettings(HboneSettings settings) {
+            this.hboneSettings = settings;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        public Builder certificateTtl(Duration ttl) {
+            this.certificateTtl = ttl;
+            return this;
+        }
+
+        public Builder drainDeadline(Duration deadline) {
+            this.drainDeadline = deadline;
+            return this;
+        }
+
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public Builder tlsProvider(SslProvider provider) {
+            return tlsProvider(Optional.of(provider));
+        }
+
+        /** BoringSSL or the JDK; empty picks BoringSSL when it loads. */
+        public Builder tlsProvider(Optional<SslProvider> provider) {
+            this.tlsProvider = provider;
+            return this;
+        }
+
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        public ZtunnelOptions build() {
+            return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin,
+                    hboneSettings, connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider,
+                    maxConnections);
+        }
     }
 }

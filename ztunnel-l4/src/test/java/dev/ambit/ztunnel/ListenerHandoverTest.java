@@ -82,10 +82,15 @@ class ListenerHandoverTest {
     }
 
     private static ZtunnelOptions sameAddresses(Ztunnel predecessor, TwoNodeMesh mesh) {
-        ZtunnelOptions o = ZtunnelOptions.ephemeral("node-a", predecessor.outboundAddress().getAddress());
-        return new ZtunnelOptions(o.node(), predecessor.outboundAddress(), predecessor.hboneAddress(),
-                predecessor.plaintextInboundAddress(), predecessor.metricsAddress(), predecessor.readinessAddress(),
-                predecessor.adminAddress(), TwoNodeMesh.DEFAULT_SETTINGS, o.connectTimeout(), o.certificateTtl(),
-                Duration.ofSeconds(5), o.ioThreads(), o.tlsProvider(), o.maxConnections());
+        return ZtunnelOptions.ephemeral("node-a", predecessor.outboundAddress().getAddress()).toBuilder()
+                .outbound(predecessor.outboundAddress())
+                .hbone(predecessor.hboneAddress())
+                .plaintextInbound(predecessor.plaintextInboundAddress())
+                .metrics(predecessor.metricsAddress())
+                .readiness(predecessor.readinessAddress())
+                .admin(predecessor.adminAddress())
+                .hboneSettings(TwoNodeMesh.DEFAULT_SETTINGS)
+                .drainDeadline(Duration.ofSeconds(5))
+                .build();
     }
 }

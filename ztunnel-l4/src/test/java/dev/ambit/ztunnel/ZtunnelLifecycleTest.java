@@ -33,12 +33,9 @@ class ZtunnelLifecycleTest {
         long threadsBefore = tunnelThreads();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(Workloads.loopback(1), 0));
-            ZtunnelOptions o = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1));
-            ZtunnelOptions conflicting = new ZtunnelOptions(o.node(), o.outbound(), o.hbone(),
-                    (InetSocketAddress) taken.getLocalSocketAddress(), o.metrics(), o.readiness(), o.admin(),
-                    o.hboneSettings(),
-                    o.connectTimeout(), o.certificateTtl(), o.drainDeadline(), o.ioThreads(), o.tlsProvider(),
-                    o.maxConnections());
+            ZtunnelOptions conflicting = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).toBuilder()
+                    .plaintextInbound((InetSocketAddress) taken.getLocalSocketAddress())
+                    .build();
             assertThrows(RuntimeException.class, () -> Ztunnel.start(conflicting, Transport.best(), ca.client(),
                     ca.trustBundle(), new MapLookup(), new PrometheusRegistry(), Clock.systemUTC()));
         }
@@ -52,8 +49,9 @@ class ZtunnelLifecycleTest {
         TestCa ca = new TestCa();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            ZtunnelOptions options = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1))
-                    .withAdmin(Optional.of((InetSocketAddress) taken.getLocalSocketAddress()));
+            ZtunnelOptions options = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).toBuilder()
+                    .admin(Optional.of((InetSocketAddress) taken.getLocalSocketAddress()))
+                    .build();
             try (Ztunnel tunnel = Ztunnel.start(options, Transport.best(), ca.client(), ca.trustBundle(),
                     new MapLookup(), new PrometheusRegistry(), Clock.systemUTC())) {
                 assertEquals(Optional.empty(), tunnel.adminAddress());

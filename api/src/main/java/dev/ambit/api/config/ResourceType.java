@@ -67,6 +67,12 @@ public enum ResourceType {
         return Arrays.stream(values()).filter(type -> type.typeUrl.equals(typeUrl)).findFirst();
     }
 
+    /** The kind whose model class is {@code modelType}, e.g. {@link #WORKLOAD} for {@code Workload.class}. */
+    public static ResourceType ofModel(Class<? extends ConfigResource> modelType) {
+        return Arrays.stream(values()).filter(type -> type.modelType == modelType).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a config kind: " + modelType.getName()));
+    }
+
     public static ResourceType of(ConfigResource resource) {
         return Arrays.stream(values()).filter(type -> type.modelType.isInstance(resource)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a config kind: " + resource.getClass().getName()));

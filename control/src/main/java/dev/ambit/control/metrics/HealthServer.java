@@ -1,69 +1,52 @@
 package dev.ambit.control.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import dev.ambit.runtime.http.MetricsServer;
+import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.transport.Transport;
+import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The monitoring port: {@code /metrics} (Prometheus), {@code /healthz} (the process runs) and {@code /readyz}
- * (every source synced and config is being served).
+ * The controller's monitoring port: {@code /metrics} (Prometheus), {@code /healthz} (the process runs) and
+ * {@code /readyz} (every source synced and config is being served), all {@code GET}. The data plane's
+ * {@link MetricsServer} on one event loop of its own. NIO: unlike a node tunnel, the controller hands no port over to a
+ * successor, and a second controller on the same port should fail to bind rather than share it.
  */
 public final class HealthServer implements AutoCloseable {
 
-    private static final int THREADS = 2;
-    private static final int BACKLOG = 16;
+    public static final String LIVENESS_PATH = "/healthz";
+    public static final String READINESS_PATH = "/readyz";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ResourceStack opened;
+    private final MetricsServer server;
 
-    private HealthServer(HttpServer server, ExecutorService executor) {
+    private HealthServer(ResourceStack opened, MetricsServer server) {
+        this.opened = opened;
         this.server = server;
-        this.executor = executor;
     }
 
-    public static HealthServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready)
-            throws IOException {
-        HttpServer server = HttpServer.create(address, BACKLOG);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "ambit-health-http");
-            thread.setDaemon(true);
-            return thread;
+    public static HealthServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready) {
+        return ResourceStack.openAll(opened -> {
+            Transport transport = Transport.of(Transport.Kind.NIO);
+            EventLoopGroup group = opened.push(transport.newEventLoopGroup(1, "ambit-health-http"),
+                    loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+            MetricsServer server = opened.push(MetricsServer.bind(transport, group, address, registry, List.of(
+                    new MetricsServer.Probe(LIVENESS_PATH, () -> true),
+                    new MetricsServer.Probe(READINESS_PATH, ready))));
+            return new HealthServer(opened, server);
         });
-        server.setExecutor(executor);
-        server.createContext("/metrics", new MetricsHandler(registry));
-        server.createContext("/healthz", exchange -> answer(exchange, 200, "ok\n"));
-        server.createContext("/readyz", exchange -> {
-            boolean isReady = ready.getAsBoolean();
-            answer(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "waiting for sources to sync\n");
-        });
-        server.start();
-        return new HealthServer(server, executor);
     }
 
     public int port() {
-        return server.getAddress().getPort();
-    }
-
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        opened.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.ambit.runtime.lifecycle;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +16,21 @@ public final class ResourceStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
+    /** What opens a process's resources onto a stack, and may fail with {@code E} as well as unchecked. */
+    @FunctionalInterface
+    public interface Start<T, E extends Exception> {
+        T open(ResourceStack opened) throws E;
+    }
+
     /**
      * Runs {@code start} with a fresh stack: what it returns owns the stack; if it throws, everything it had opened
-     * is closed before the failure propagates.
+     * is closed, in reverse, before the failure propagates.
      */
-    public static <T> T openAll(Function<ResourceStack, T> start) {
+    public static <T, E extends Exception> T openAll(Start<T, E> start) throws E {
         ResourceStack opened = new ResourceStack();
         try {
-            return start.apply(opened);
-        } catch (RuntimeException e) {
+            return start.open(opened);
+        } catch (Exception e) {
             opened.close();
             throw e;
         }

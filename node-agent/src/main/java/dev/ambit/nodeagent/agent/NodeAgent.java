@@ -1,9 +1,6 @@
 package dev.ambit.nodeagent.agent;
 
 import dev.ambit.api.mesh.MeshPorts;
-import dev.ambit.api.config.ResourceType;
-import dev.ambit.api.config.stream.ConfigStreamClient;
-import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.config.MeshConfigView;
@@ -14,24 +11,19 @@ import dev.ambit.nodeagent.host.Cgroup2;
 import dev.ambit.nodeagent.host.MountTable;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
-import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.runtime.controlplane.ControlPlane;
-import dev.ambit.runtime.controlplane.IdentityBootstrap;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.http.ReadinessServer;
-import dev.ambit.runtime.tls.CertManager;
-import dev.ambit.runtime.tls.TlsContextFactory;
+import dev.ambit.runtime.startup.MeshStartup;
+import dev.ambit.runtime.startup.ProcessIdentity;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
-import io.grpc.ManagedChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,13 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
-    /** What enrollment needs: the node's workloads, and the peer authentications that make a pod STRICT. */
-    private static final List<ResourceType> CONFIG_KINDS =
-            List.of(ResourceType.WORKLOAD, ResourceType.PEER_AUTHENTICATION);
     /** The kubelet creates a pod's cgroup after the pod is in config: look again this often. */
     private static final Duration RECONCILE_PERIOD = Duration.ofSeconds(2);
-    private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
     public static final String IDENTITY_SERVICE_ACCOUNT = "ambit-node-agent";
     public static final int HEALTH_PORT = 15022;
 
@@ -90,14 +77,10 @@ public final class NodeAgent implements AutoCloseable {
                 cgroupRoot, new InetSocketAddress(settings.nodeIp(), MeshPorts.OUTBOUND), null,
                 settings.socketFastPath())));
 
-        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
+        MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
+        SpiffeId identity = startup.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
         // The agent's own certificate, for the config stream only: the JDK's TLS is plenty for one channel.
-        CertManager certificates = opened.push(new CertManager(controlPlane.certificateAuthority(),
-                controlPlane.trustBundle(), new TlsContextFactory(SslProvider.JDK, controlPlane.trustBundle(), clock),
-                CERTIFICATE_TTL, clock));
-        SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
-        IdentityBootstrap.await(certificates, identity, IDENTITY_DEADLINE);
-        ManagedChannel configChannel = controlPlane.configChannel(() -> certificates.certificate(identity));
+        ProcessIdentity issued = startup.awaitIdentity(identity, startup.certificates(SslProvider.JDK));
 
         PodReconciler reconciler = new PodReconciler(redirector.enroller(), new PodCgroupLocator(podsCgroup));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -108,12 +91,11 @@ public final class NodeAgent implements AutoCloseable {
         opened.push(scheduler, ScheduledExecutorService::shutdownNow);
         NodeAgent agent = new NodeAgent(settings, opened, reconciler, scheduler);
         agent.health = opened.push(healthEndpoint(settings.health(), agent, opened));
-        ConfigStreamClient configStream = opened.push(new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+        startup.followConfig(issued, ClientInfo.newBuilder()
                 .setId(settings.nodeName() + "/agent/" + UUID.randomUUID())
                 .setKind(ClientInfo.Kind.NODE_AGENT)
                 .setNodeName(settings.nodeName())
-                .build(), CONFIG_KINDS, agent::apply));
-        configStream.start();
+                .build(), MeshConfigView.steering(settings.controlPlane().rootNamespace(), agent::apply));
         scheduler.scheduleWithFixedDelay(agent::reconcilePods, RECONCILE_PERIOD.toMillis(),
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
@@ -154,8 +136,8 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /** A new config from the controller, applied to the kernel's enrollments. Rejects by throwing. */
-    private void apply(MeshConfig config) {
-        current = MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace());
+    private void apply(TunnelConfig config) {
+        current = config;
         scheduler.execute(() -> {
             reconcilePods();
             configured = true;

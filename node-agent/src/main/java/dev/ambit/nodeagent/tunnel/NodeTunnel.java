@@ -1,8 +1,6 @@
 package dev.ambit.nodeagent.tunnel;
 
-import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.stream.ConfigStreamClient;
-import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.agent.NodeAgent;
@@ -12,15 +10,14 @@ import dev.ambit.nodeagent.metrics.ConfigStreamMetrics;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
-import dev.ambit.runtime.controlplane.ControlPlane;
-import dev.ambit.runtime.controlplane.IdentityBootstrap;
+import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.startup.MeshStartup;
+import dev.ambit.runtime.startup.ProcessIdentity;
 import dev.ambit.runtime.transport.Transport;
-import io.grpc.ManagedChannel;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class NodeTunnel implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeTunnel.class);
-    private static final List<ResourceType> CONFIG_KINDS = List.of(ResourceType.WORKLOAD, ResourceType.SERVICE,
-            ResourceType.AUTHORIZATION_POLICY, ResourceType.PEER_AUTHENTICATION, ResourceType.TRAFFIC_POLICY);
-    private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
     /** How soon the tunnel sees pins an agent creates (or re-creates). */
     private static final Duration PIN_CHECK_PERIOD = Duration.ofSeconds(1);
     private static final Duration READY_FILE_PERIOD = Duration.ofMillis(200);
@@ -66,7 +60,7 @@ public final class NodeTunnel implements AutoCloseable {
     }
 
     private static NodeTunnel start(NodeTunnelSettings settings, ResourceStack opened, Clock clock) {
-        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
+        MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
         PinnedSteeringView steering = opened.push(PinnedSteeringView.follow(settings.pinRoot(), PIN_CHECK_PERIOD));
         PrometheusRegistry registry = new PrometheusRegistry();
         BpfMetrics.register(registry, steering);
@@ -74,12 +68,13 @@ public final class NodeTunnel implements AutoCloseable {
         boolean socketFastPath = settings.socketFastPath() || steering.socketFastPath().orElse(false);
         Transport transport = socketFastPath ? Transport.forSocketFastPath() : Transport.best();
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
-                ZtunnelOptions.defaults(settings.nodeName(), settings.listenAddress())
-                        .withDrainDeadline(settings.drainDeadline())
-                        .withAdmin(settings.admin()),
+                ZtunnelOptions.builder(settings.nodeName(), settings.listenAddress())
+                        .drainDeadline(settings.drainDeadline())
+                        .admin(settings.admin())
+                        .build(),
                 transport,
-                controlPlane.certificateAuthority(),
-                controlPlane.trustBundle(),
+                startup.controlPlane().certificateAuthority(),
+                startup.controlPlane().trustBundle(),
                 (client, listener) -> steering.originalDestination(client),
                 registry, clock));
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
@@ -87,19 +82,19 @@ public final class NodeTunnel implements AutoCloseable {
         tunnel.alsoReadyWhen(() -> node.configured && steering.opened() && transportGuard.suitable());
         tunnel.addToConfigDump("steering", new SteeringJson(steering, settings.pinRoot()));
 
-        SpiffeId identity = controlPlane.identity(settings.controlPlane().rootNamespace(),
+        // The node agent's identity, held by the tunnel's own certificate manager: both processes of a node run as it.
+        SpiffeId identity = startup.identity(settings.controlPlane().rootNamespace(),
                 NodeAgent.IDENTITY_SERVICE_ACCOUNT);
-        IdentityBootstrap.await(tunnel.certificates(), identity, IDENTITY_DEADLINE);
-        ManagedChannel configChannel = controlPlane.configChannel(() -> tunnel.certificates().certificate(identity));
-        ConfigStreamClient configStream = opened.push(new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+        ProcessIdentity issued = startup.awaitIdentity(identity, tunnel.certificates());
+        ConfigStreamClient configStream = startup.followConfig(issued, ClientInfo.newBuilder()
                 .setId(settings.nodeName() + "/tunnel/" + UUID.randomUUID())
                 .setKind(ClientInfo.Kind.NODE_AGENT)
                 .setNodeName(settings.nodeName())
-                .build(), CONFIG_KINDS, node::apply));
+                .build(), MeshConfigView.tunnel(settings.controlPlane().rootNamespace(), node::apply));
         ConfigStreamMetrics.register(registry, configStream);
         tunnel.addToConfigDump("configStream",
                 new ConfigStreamJson(configStream, settings.controlPlane().controller().toString()));
-        configStream.start();
+        // Only now listen: a successor sharing the node's ports takes connections from the moment it listens.
         node.awaitConfigAndCertificates();
         tunnel.listen();
         settings.readyFile().ifPresent(file ->
@@ -157,8 +152,8 @@ public final class NodeTunnel implements AutoCloseable {
         }
     }
 
-    private void apply(MeshConfig config) {
-        tunnel.updateConfig(MeshConfigView.tunnelConfig(config, settings.controlPlane().rootNamespace()));
+    private void apply(TunnelConfig config) {
+        tunnel.updateConfig(config);
         configured = true;
     }
 }

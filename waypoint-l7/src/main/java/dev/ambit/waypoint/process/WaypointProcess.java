@@ -1,8 +1,6 @@
 package dev.ambit.waypoint.process;
 
 import dev.ambit.api.mesh.MeshPorts;
-import dev.ambit.api.config.ResourceType;
-import dev.ambit.api.config.stream.ConfigStreamClient;
 import dev.ambit.api.config.stream.MeshConfig;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.identity.SpiffeId;
@@ -19,17 +17,16 @@ import dev.ambit.waypoint.inbound.HboneInboundSource;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
-import dev.ambit.runtime.controlplane.ControlPlane;
-import dev.ambit.runtime.controlplane.IdentityBootstrap;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.hbone.HboneSettings;
 import dev.ambit.runtime.http.MetricsServer;
 import dev.ambit.runtime.http.ReadinessServer;
+import dev.ambit.runtime.startup.ConfigSubscription;
+import dev.ambit.runtime.startup.MeshStartup;
+import dev.ambit.runtime.startup.ProcessIdentity;
 import dev.ambit.runtime.tls.CertManager;
-import dev.ambit.runtime.tls.TlsContextFactory;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
-import io.grpc.ManagedChannel;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -48,11 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class WaypointProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WaypointProcess.class);
-    private static final List<ResourceType> CONFIG_KINDS = List.of(ResourceType.SERVICE, ResourceType.WORKLOAD,
-            ResourceType.HTTP_ROUTE, ResourceType.TRAFFIC_POLICY, ResourceType.AUTHORIZATION_POLICY,
-            ResourceType.REQUEST_AUTHENTICATION);
-    private static final Duration IDENTITY_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration CERTIFICATE_TTL = Duration.ofHours(24);
     private static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final ResourceStack opened;
@@ -71,12 +63,10 @@ public final class WaypointProcess implements AutoCloseable {
     }
 
     private static WaypointProcess start(WaypointProcessSettings settings, ResourceStack opened, Clock clock) {
-        ControlPlane controlPlane = ControlPlane.open(settings.controlPlane(), opened, clock);
-        SpiffeId identity = controlPlane.identity(settings.gateway().namespace(), settings.gateway().name());
-        CertManager certificates = opened.push(new CertManager(controlPlane.certificateAuthority(),
-                controlPlane.trustBundle(), new TlsContextFactory(controlPlane.trustBundle(), clock), CERTIFICATE_TTL,
-                clock));
-        IdentityBootstrap.await(certificates, identity, IDENTITY_DEADLINE);
+        MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
+        SpiffeId identity = startup.identity(settings.gateway().namespace(), settings.gateway().name());
+        CertManager certificates = startup.certificates();
+        ProcessIdentity issued = startup.awaitIdentity(identity, certificates);
 
         Transport transport = Transport.best();
         EventLoopGroup group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(), "ambit-waypoint");
@@ -94,16 +84,13 @@ public final class WaypointProcess implements AutoCloseable {
                 new InetSocketAddress(settings.listenAddress(), MeshPorts.READINESS), () -> process.configured);
         opened.push(readiness);
 
-        ManagedChannel configChannel = controlPlane.configChannel(() -> certificates.certificate(identity));
-        ConfigStreamClient stream = new ConfigStreamClient(configChannel, ClientInfo.newBuilder()
+        startup.followConfig(issued, ClientInfo.newBuilder()
                 .setId(settings.gateway() + "/" + UUID.randomUUID())
                 .setKind(ClientInfo.Kind.WAYPOINT)
                 .setNodeName(settings.nodeName())
                 .setNamespace(settings.gateway().namespace())
                 .setName(settings.gateway().name())
-                .build(), CONFIG_KINDS, process::apply);
-        opened.push(stream);
-        stream.start();
+                .build(), process.configSubscription());
         waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
                 new InetSocketAddress(settings.listenAddress(), MeshPorts.HBONE)));
         log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
@@ -120,6 +107,12 @@ public final class WaypointProcess implements AutoCloseable {
     public void close() {
         opened.close();
         log.info("event=waypoint_stopped gateway={}", settings.gateway());
+    }
+
+    /** The waypoint's config: the kinds it reads, and how. */
+    private ConfigSubscription configSubscription() {
+        return ConfigSubscription.reading(List.of(MeshService.class, Workload.class, HttpRoute.class,
+                TrafficPolicy.class, AuthorizationPolicy.class, RequestAuthentication.class), this::apply);
     }
 
     private void apply(MeshConfig config) {

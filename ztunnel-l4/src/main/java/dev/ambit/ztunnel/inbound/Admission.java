@@ -2,7 +2,6 @@ package dev.ambit.ztunnel.inbound;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.PeerAuthentication;
-import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.authz.ConnectionAttributes;
 import dev.ambit.ztunnel.authz.Decision;
@@ -28,7 +27,7 @@ record Admission(Optional<Workload> destination, Optional<FailureReason> refusal
     /** {@code principal} is the verified peer identity, empty for plaintext. */
     static Admission decide(TunnelConfig config, String node, InetSocketAddress target, Optional<SpiffeId> principal) {
         Optional<Workload> destination = config.workload(target.getAddress())
-                .filter(workload -> workload.node().equals(node) && workload.dataplaneMode() == DataplaneMode.AMBIENT);
+                .filter(workload -> workload.ambientOn(node));
         if (destination.isEmpty()) {
             return refuse(FailureReason.UNKNOWN_DESTINATION, target + " is no mesh workload of node " + node);
         }

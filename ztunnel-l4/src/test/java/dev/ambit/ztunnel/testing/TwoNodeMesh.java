@@ -74,8 +74,8 @@ public final class TwoNodeMesh implements AutoCloseable {
 
     private Ztunnel start(String node, InetAddress address, HboneSettings settings, Transport transport,
             SslProvider tls, int ioThreads) {
-        return Ztunnel.start(ZtunnelOptions.ephemeral(node, address).withHboneSettings(settings)
-                        .withDrainDeadline(Duration.ofSeconds(5)).withTlsProvider(tls).withIoThreads(ioThreads),
+        return Ztunnel.start(ZtunnelOptions.ephemeral(node, address).toBuilder().hboneSettings(settings)
+                        .drainDeadline(Duration.ofSeconds(5)).tlsProvider(tls).ioThreads(ioThreads).build(),
                 transport, ca.client(), ca.trustBundle(), lookup, new PrometheusRegistry(), Clock.systemUTC());
     }
 

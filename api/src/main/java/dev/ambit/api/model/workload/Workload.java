@@ -69,4 +69,13 @@ public record Workload(
     public String resourceName() {
         return uid;
     }
+
+    /**
+     * Whether this is an ambient workload of {@code node}: that node's tunnel holds its identity, and is where
+     * its inbound connections are admitted and its pod is steered. A pod of another node, or one not in the
+     * ambient data plane, is neither.
+     */
+    public boolean ambientOn(String node) {
+        return dataplaneMode == DataplaneMode.AMBIENT && this.node.equals(node);
+    }
 }

@@ -5,7 +5,9 @@ import static dev.ambit.api.model.ConfigAssertions.assertInvalid;
 import static dev.ambit.api.model.ModelFixtures.demo;
 import static dev.ambit.api.model.ModelFixtures.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.ModelFixtures;
@@ -27,6 +29,17 @@ class WorkloadTest {
     @Test
     void isNamedByUid() {
         assertEquals(ModelFixtures.WORKLOAD_UID, HELLO.resourceName());
+    }
+
+    @Test
+    void isAmbientOnItsOwnNodeOnly() {
+        Workload notCaptured = new Workload(HELLO.uid(), HELLO.name(), HELLO.identity(), HELLO.node(),
+                HELLO.addresses(), DataplaneMode.NONE, Optional.empty(), Optional.empty(), HELLO.labels(),
+                HELLO.canonicalName(), HELLO.canonicalRevision(), HELLO.services());
+
+        assertTrue(HELLO.ambientOn("node-1"));
+        assertFalse(HELLO.ambientOn("node-2"), "a pod of another node");
+        assertFalse(notCaptured.ambientOn("node-1"), "a pod outside the ambient data plane");
     }
 
     @Test
