@@ -1,6 +1,6 @@
 package dev.ambit.control;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.control.ca.AuthenticationException;
 import dev.ambit.control.ca.BearerTokenInterceptor;

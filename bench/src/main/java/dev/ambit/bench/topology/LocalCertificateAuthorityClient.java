@@ -1,15 +1,16 @@
-package dev.ambit.runtime.tls;
+package dev.ambit.bench.topology;
 
-import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.control.ca.MeshCa;
+import dev.ambit.runtime.tls.CertificateAuthorityClient;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Signs with a {@link MeshCa} in the same process, trusting the caller with whatever identity it asks for: for tests
- * and for a single-process local mode, never across a trust boundary.
+ * Signs with a {@link MeshCa} in the same process, trusting the caller with whatever identity it asks for: the bench's
+ * nodes share one CA from files, and never cross a trust boundary. Data planes in the mesh ask the controller.
  */
 public final class LocalCertificateAuthorityClient implements CertificateAuthorityClient {
 

@@ -1,4 +1,4 @@
-package dev.ambit.api.ca;
+package dev.ambit.control.ca;
 
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

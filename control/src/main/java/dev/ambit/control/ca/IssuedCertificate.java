@@ -1,4 +1,4 @@
-package dev.ambit.api.ca;
+package dev.ambit.control.ca;
 
 import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeId;

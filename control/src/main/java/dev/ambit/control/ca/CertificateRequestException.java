@@ -1,4 +1,4 @@
-package dev.ambit.api.ca;
+package dev.ambit.control.ca;
 
 /** A certificate request the CA refuses to sign; the message says why and is safe to return to the caller. */
 public final class CertificateRequestException extends IllegalArgumentException {

@@ -1,4 +1,4 @@
-package dev.ambit.api.ca;
+package dev.ambit.control.ca;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
