@@ -1,9 +1,9 @@
 package dev.ambit.cli.check;
 
 import dev.ambit.cli.Cluster;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.preflight.CheckResult;
-import dev.ambit.nodeagent.preflight.Preflight;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.preflight.CheckResult;
+import dev.ambit.host.preflight.Preflight;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.ambit.cli.check;
 import dev.ambit.cli.Cluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.agent.AgentPods;
-import dev.ambit.nodeagent.preflight.CheckResult;
+import dev.ambit.host.preflight.CheckResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,8 +1,8 @@
 package dev.ambit.nodeagent.cli;
 
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.preflight.CheckResult;
-import dev.ambit.nodeagent.preflight.Preflight;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.preflight.CheckResult;
+import dev.ambit.host.preflight.Preflight;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

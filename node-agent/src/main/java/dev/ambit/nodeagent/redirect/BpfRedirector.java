@@ -1,15 +1,14 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.AttachType;
-import dev.ambit.nodeagent.bpf.BpfLink;
-import dev.ambit.nodeagent.bpf.BpfObject;
-import dev.ambit.nodeagent.bpf.BpfProgram;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.bpf.AttachType;
+import dev.ambit.host.bpf.BpfLink;
+import dev.ambit.host.bpf.BpfObject;
+import dev.ambit.host.bpf.BpfProgram;
+import dev.ambit.host.bpf.PackagedPrograms;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BpfRedirector implements AutoCloseable {
 
-    public static final String OBJECT_RESOURCE = "/dev/ambit/bpf/ambit_redirect.bpf.o";
-
     private static final Logger LOG = LoggerFactory.getLogger(BpfRedirector.class);
 
     private final RedirectorConfig config;
@@ -51,7 +48,7 @@ public final class BpfRedirector implements AutoCloseable {
 
     /** Starts with the programs packaged in ambit-bpf. */
     public static BpfRedirector start(RedirectorConfig config) {
-        return start(config, packagedObject());
+        return start(config, PackagedPrograms.redirect());
     }
 
     static BpfRedirector start(RedirectorConfig config, byte[] elf) {
@@ -127,18 +124,6 @@ public final class BpfRedirector implements AutoCloseable {
         }
         attachedNow.add(pin);
         return link;
-    }
-
-    /** The ELF object packaged by ambit-bpf. */
-    public static byte[] packagedObject() {
-        try (InputStream in = BpfRedirector.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path: ambit-bpf is missing");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
-        }
     }
 
     public PodEnroller enroller() {

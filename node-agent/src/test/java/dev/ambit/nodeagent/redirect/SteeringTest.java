@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.NodeAgentMain;
-import dev.ambit.nodeagent.bpf.BpfMap;
-import dev.ambit.nodeagent.bpf.LibbpfException;
-import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.host.bpf.BpfMap;
+import dev.ambit.host.bpf.LibbpfException;
+import dev.ambit.host.Cgroup2;
 import dev.ambit.nodeagent.metrics.BpfMetrics;
 import dev.ambit.nodeagent.testing.AttachedPrograms;
 import dev.ambit.nodeagent.testing.Probe;

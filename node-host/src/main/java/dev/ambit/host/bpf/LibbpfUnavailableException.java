@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.bpf;
+package dev.ambit.host.bpf;
 
 /** libbpf 1.x cannot be loaded on this host. */
 public final class LibbpfUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.bpf;
+package dev.ambit.host.bpf;
 
 import java.lang.ref.Reference;
 import java.nio.file.Path;

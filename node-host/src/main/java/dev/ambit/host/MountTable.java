@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.host;
+package dev.ambit.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.preflight;
+package dev.ambit.host.preflight;
 
 /** One preflight requirement: met or not, what was found, and how to fix it when it is not. */
 public record CheckResult(String requirement, boolean passed, String detail, String fix) {

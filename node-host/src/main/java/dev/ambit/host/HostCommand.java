@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.host;
+package dev.ambit.host;
 
 import java.io.File;
 import java.io.IOException;

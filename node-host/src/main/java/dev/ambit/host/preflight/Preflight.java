@@ -1,11 +1,11 @@
-package dev.ambit.nodeagent.preflight;
+package dev.ambit.host.preflight;
 
-import dev.ambit.nodeagent.bpf.BpfObject;
-import dev.ambit.nodeagent.bpf.LibbpfRuntime;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
-import dev.ambit.nodeagent.redirect.BpfRedirector;
+import dev.ambit.host.bpf.BpfObject;
+import dev.ambit.host.bpf.LibbpfRuntime;
+import dev.ambit.host.bpf.PackagedPrograms;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -142,7 +142,7 @@ public final class Preflight {
 
     /** The real proof: the kernel's verifier accepts every steering program. */
     private static CheckResult programsLoad() {
-        try (BpfObject object = BpfObject.open(BpfRedirector.packagedObject())) {
+        try (BpfObject object = BpfObject.open(PackagedPrograms.redirect())) {
             object.load();
             return CheckResult.pass("eBPF programs", "ambit_redirect.bpf.o loads and verifies");
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.bpf;
+package dev.ambit.host.bpf;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.byref.PointerByReference;

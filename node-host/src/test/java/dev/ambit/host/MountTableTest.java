@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.host;
+package dev.ambit.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,6 @@
-package dev.ambit.nodeagent.host;
+package dev.ambit.host;
 
-import dev.ambit.nodeagent.bpf.LibbpfRuntime;
+import dev.ambit.host.bpf.LibbpfRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.ambit.nodeagent.bpf;
+package dev.ambit.host.bpf;
 
 /** The {@code enum bpf_attach_type} values the agent uses (linux/bpf.h). */
 public enum AttachType {
