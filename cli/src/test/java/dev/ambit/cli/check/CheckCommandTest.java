@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshFixtures;
 import dev.ambit.cli.MeshNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,7 +32,7 @@ class CheckCommandTest {
         MeshFixtures.agent(client, "node-a", true);
         MeshFixtures.agent(client, "node-b", false);
 
-        CliRun run = CliRun.run(Cluster.of(client), "check");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check");
 
         assertEquals(1, run.exit(), run.toString());
         String out = run.out();
@@ -63,7 +63,7 @@ class CheckCommandTest {
                 .build());
         client.resource(controller).updateStatus();
 
-        CliRun run = CliRun.run(Cluster.of(client), "check");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check");
 
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("✓ controller: 2/2 replicas ready"), run.out());
@@ -72,7 +72,7 @@ class CheckCommandTest {
 
     @Test
     void nodeModeRunsThePreflightOnThisMachine() {
-        CliRun run = CliRun.run(Cluster.of(client), "check", "--node");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check", "--node");
         assertTrue(run.out().lines().anyMatch(line -> line.matches("[✓✗] kernel >= 5\\.10: .*")), run.toString());
         assertTrue(run.out().endsWith("node is ready\n") || run.out().endsWith("problem(s) found\n"), run.out());
     }

@@ -36,14 +36,14 @@ public final class BpfRedirector implements AutoCloseable {
     private final BpfObject object;
     private final Map<Steering, BpfLink> links;
     private final PodEnroller enroller;
-    private final OriginalDestinationLookup originalDestinations;
+    private final OriginalDestinationMap originalDestinations;
 
     private BpfRedirector(RedirectorConfig config, BpfObject object, Map<Steering, BpfLink> links) {
         this.config = config;
         this.object = object;
         this.links = links;
         this.enroller = new PodEnroller(object.map(PodEnroller.MAP_NAME), config.podsCgroup());
-        this.originalDestinations = new OriginalDestinationLookup(object.map(OriginalDestinationLookup.MAP_NAME));
+        this.originalDestinations = new OriginalDestinationMap(object.map(OriginalDestinationMap.MAP_NAME));
     }
 
     /** Starts with the programs packaged in ambit-bpf. */
@@ -130,7 +130,7 @@ public final class BpfRedirector implements AutoCloseable {
         return enroller;
     }
 
-    public OriginalDestinationLookup originalDestinations() {
+    public OriginalDestinationMap originalDestinations() {
         return originalDestinations;
     }
 

@@ -88,7 +88,7 @@ class SteeringTest {
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
 
         try (Probe client = pod.probe("connect", SERVICE_VIP6, "80");
-             OriginalDestinationLookup tunnelSideLookup = OriginalDestinationLookup.openPinned(node.pinRoot())) {
+             OriginalDestinationMap tunnelSideLookup = OriginalDestinationMap.openPinned(node.pinRoot())) {
             String[] connected = client.await("CONNECTED");
             String[] accepted = tunnel6.await("ACCEPT");
             InetSocketAddress peer = new InetSocketAddress(accepted[1], Integer.parseInt(accepted[2]));

@@ -14,7 +14,7 @@ import java.util.Optional;
  * client is made on first use, so that commands that need no cluster ({@code install --dry-run}, {@code check
  * --node}) work without one.
  */
-public final class Cluster implements AutoCloseable {
+public final class KubernetesCluster implements AutoCloseable {
 
     public static final String DEFAULT_MESH_NAMESPACE = "ambit-system";
 
@@ -24,19 +24,19 @@ public final class Cluster implements AutoCloseable {
     private KubernetesClient client;
     private final boolean owned;
 
-    private Cluster(KubernetesClient client, boolean owned) {
+    private KubernetesCluster(KubernetesClient client, boolean owned) {
         this.client = client;
         this.owned = owned;
     }
 
     /** The cluster of {@code --kubeconfig}, {@code $KUBECONFIG}, {@code ~/.kube/config} or the pod's account. */
-    public static Cluster fromKubeconfig() {
-        return new Cluster(null, true);
+    public static KubernetesCluster fromKubeconfig() {
+        return new KubernetesCluster(null, true);
     }
 
     /** A cluster reached through {@code client}, which stays open (tests). */
-    public static Cluster of(KubernetesClient client) {
-        return new Cluster(client, false);
+    public static KubernetesCluster of(KubernetesClient client) {
+        return new KubernetesCluster(client, false);
     }
 
     void useKubeconfig(Path file) {

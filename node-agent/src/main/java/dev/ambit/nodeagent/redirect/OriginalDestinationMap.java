@@ -10,19 +10,19 @@ import java.util.Optional;
  * each accepted connection (the pod's ip:port). Backed by the {@code orig_by_peer} map, filled by
  * the sockops program when the pod's connection is established and emptied when the tunnel's socket closes.
  */
-public final class OriginalDestinationLookup implements AutoCloseable {
+public final class OriginalDestinationMap implements AutoCloseable {
 
     static final String MAP_NAME = "orig_by_peer";
 
     private final BpfMap originalByPeer;
 
-    OriginalDestinationLookup(BpfMap originalByPeer) {
+    OriginalDestinationMap(BpfMap originalByPeer) {
         this.originalByPeer = originalByPeer;
     }
 
     /** For a tunnel in another process than the agent: opens the agent's pinned map, read-only. */
-    public static OriginalDestinationLookup openPinned(Path pinRoot) {
-        return new OriginalDestinationLookup(BpfMap.openPinnedReadOnly(new PinLayout(pinRoot).map(MAP_NAME)));
+    public static OriginalDestinationMap openPinned(Path pinRoot) {
+        return new OriginalDestinationMap(BpfMap.openPinnedReadOnly(new PinLayout(pinRoot).map(MAP_NAME)));
     }
 
     /** @return the original destination, or empty when this connection was not steered */

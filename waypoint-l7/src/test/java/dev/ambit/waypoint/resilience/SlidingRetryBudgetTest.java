@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.api.model.traffic.RetryBudget;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class RetryBudgetTest {
+class SlidingRetryBudgetTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
 
-    private RetryBudget budget(double ratio, int minPerSecond, int ttlSeconds) {
-        return RetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(ratio, minPerSecond,
+    private SlidingRetryBudget budget(double ratio, int minPerSecond, int ttlSeconds) {
+        return SlidingRetryBudget.of(new RetryBudget(ratio, minPerSecond,
                 Duration.ofSeconds(ttlSeconds)), now::get);
     }
 
-    private static int retriesAllowed(RetryBudget budget, int attempts) {
+    private static int retriesAllowed(SlidingRetryBudget budget, int attempts) {
         int allowed = 0;
         for (int i = 0; i < attempts; i++) {
             allowed += budget.tryRetry() ? 1 : 0;
@@ -27,7 +28,7 @@ class RetryBudgetTest {
 
     @Test
     void ratioOfRequestsPlusReserve() {
-        RetryBudget budget = budget(0.2, 1, 10);
+        SlidingRetryBudget budget = budget(0.2, 1, 10);
         for (int i = 0; i < 100; i++) {
             budget.onRequest();
         }
@@ -36,7 +37,7 @@ class RetryBudgetTest {
 
     @Test
     void theWindowSlides() {
-        RetryBudget budget = budget(0.5, 0, 2);
+        SlidingRetryBudget budget = budget(0.5, 0, 2);
         for (int i = 0; i < 10; i++) {
             budget.onRequest();
         }

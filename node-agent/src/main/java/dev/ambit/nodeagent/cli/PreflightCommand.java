@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code node-agent check}: one ✓/✗ line per requirement; exit 1 when any is missing. */
 @Command(name = "check", description = "Check that this node can run the agent.")
-public final class CheckCommand implements Callable<Integer> {
+public final class PreflightCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code node-agent uninstall}: detaches all steering and removes every pin. */
 @Command(name = "uninstall", description = "Detach the eBPF programs and remove every pin.")
-public final class UninstallCommand implements Callable<Integer> {
+public final class UninstallSteeringCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

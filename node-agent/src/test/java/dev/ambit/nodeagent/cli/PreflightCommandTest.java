@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-class CheckCommandTest {
+class PreflightCommandTest {
 
     @Test
     @RequiresPrivileges

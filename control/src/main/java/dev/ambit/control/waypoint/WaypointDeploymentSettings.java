@@ -10,5 +10,5 @@ package dev.ambit.control.waypoint;
  * @param caPort         the controller's certificate service port
  * @param tokenAudience  audience of the projected token the waypoint presents to the certificate service
  */
-public record WaypointSettings(String image, String controllerHost, int configPort, int caPort, String tokenAudience) {
+public record WaypointDeploymentSettings(String image, String controllerHost, int configPort, int caPort, String tokenAudience) {
 }

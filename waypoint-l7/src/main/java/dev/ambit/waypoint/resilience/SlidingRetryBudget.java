@@ -1,13 +1,15 @@
 package dev.ambit.waypoint.resilience;
 
+import dev.ambit.api.model.traffic.RetryBudget;
 import java.util.function.LongSupplier;
 
 /**
- * Linkerd-style retry budget over a sliding window of {@code ttl}: retries may be at most {@code ratio} of the
- * requests seen in the window plus {@code minRetriesPerSecond × ttl}, so that retries can never multiply an overload.
- * The window is kept in one-second buckets. Thread-safe: a service's budget is shared by every event loop.
+ * Enforces a configured {@link RetryBudget}, Linkerd-style, over a sliding window of {@code ttl}: retries may be at
+ * most {@code ratio} of the requests seen in the window plus {@code minRetriesPerSecond × ttl}, so that retries can
+ * never multiply an overload. The window is kept in one-second buckets. Thread-safe: a service's budget is shared by
+ * every event loop.
  */
-public final class RetryBudget {
+public final class SlidingRetryBudget {
 
     private static final long SECOND = 1_000_000_000L;
 
@@ -18,7 +20,7 @@ public final class RetryBudget {
     private final long[] retries;
     private long currentSecond;
 
-    private RetryBudget(double ratio, long reserve, int windowSeconds, LongSupplier nanoClock) {
+    private SlidingRetryBudget(double ratio, long reserve, int windowSeconds, LongSupplier nanoClock) {
         this.ratio = ratio;
         this.reserve = reserve;
         this.nanoClock = nanoClock;
@@ -27,14 +29,14 @@ public final class RetryBudget {
         this.currentSecond = nanoClock.getAsLong() / SECOND;
     }
 
-    public static RetryBudget of(dev.ambit.api.model.traffic.RetryBudget budget, LongSupplier nanoClock) {
+    public static SlidingRetryBudget of(RetryBudget budget, LongSupplier nanoClock) {
         int window = (int) Math.max(1, Math.min(3600, (budget.ttl().toMillis() + 999) / 1000));
-        return new RetryBudget(budget.ratio(), (long) budget.minRetriesPerSecond() * window, window, nanoClock);
+        return new SlidingRetryBudget(budget.ratio(), (long) budget.minRetriesPerSecond() * window, window, nanoClock);
     }
 
     /** No budget configured: retries are limited by the retry policy's attempts only. */
-    public static RetryBudget unlimited() {
-        return new RetryBudget(Double.POSITIVE_INFINITY, Long.MAX_VALUE / 2, 1, System::nanoTime);
+    public static SlidingRetryBudget unlimited() {
+        return new SlidingRetryBudget(Double.POSITIVE_INFINITY, Long.MAX_VALUE / 2, 1, System::nanoTime);
     }
 
     /** Counts an original request (not a retry): it earns {@code ratio} of a retry. */

@@ -9,10 +9,10 @@ import java.util.Optional;
  * The waypoint that applies L7 policy to traffic for a workload or a service: either the waypoint service's
  * hostname (resolved through the mesh's own service table, never DNS) or an address; exactly one is set.
  */
-public record Waypoint(Optional<String> hostname, Optional<InetAddress> address, int port) {
+public record WaypointAddress(Optional<String> hostname, Optional<InetAddress> address, int port) {
 
-    public Waypoint {
-        FieldValidator v = FieldValidator.of("Waypoint");
+    public WaypointAddress {
+        FieldValidator v = FieldValidator.of("WaypointAddress");
         hostname = v.optional(hostname);
         address = v.optional(address);
         v.check(hostname.isPresent() != address.isPresent(), "hostname", "exactly one of hostname and address must be set");
@@ -21,11 +21,11 @@ public record Waypoint(Optional<String> hostname, Optional<InetAddress> address,
         v.port("port", port);
     }
 
-    public static Waypoint hostname(String hostname) {
-        return new Waypoint(Optional.of(hostname), Optional.empty(), MeshPorts.HBONE);
+    public static WaypointAddress hostname(String hostname) {
+        return new WaypointAddress(Optional.of(hostname), Optional.empty(), MeshPorts.HBONE);
     }
 
-    public static Waypoint address(InetAddress address) {
-        return new Waypoint(Optional.empty(), Optional.of(address), MeshPorts.HBONE);
+    public static WaypointAddress address(InetAddress address) {
+        return new WaypointAddress(Optional.empty(), Optional.of(address), MeshPorts.HBONE);
     }
 }
