@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;

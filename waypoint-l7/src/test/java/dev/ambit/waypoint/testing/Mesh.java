@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.NamespacedName;

@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

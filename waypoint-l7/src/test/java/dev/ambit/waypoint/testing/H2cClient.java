@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;

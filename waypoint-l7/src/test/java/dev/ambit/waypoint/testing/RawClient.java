@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

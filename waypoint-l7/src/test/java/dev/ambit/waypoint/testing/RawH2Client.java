@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.support;
+package dev.ambit.waypoint.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
