@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
                 StatusCommand.class, MetricsCommand.class, UninstallCommand.class})
 public final class AmbitMain {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
-    public AmbitMain(Cluster cluster) {
+    public AmbitMain(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 
@@ -37,7 +37,7 @@ public final class AmbitMain {
     }
 
     @Option(names = {"-m", "--mesh-namespace"}, paramLabel = "NAMESPACE",
-            description = "Namespace Ambit is (to be) installed in (default: " + Cluster.DEFAULT_MESH_NAMESPACE + ").")
+            description = "Namespace Ambit is (to be) installed in (default: " + KubernetesCluster.DEFAULT_MESH_NAMESPACE + ").")
     void meshNamespace(String namespace) {
         cluster.useMeshNamespace(namespace);
     }
@@ -46,14 +46,14 @@ public final class AmbitMain {
         // The node agent's jar brings its own logback.xml; the CLI's is quieter.
         System.setProperty("logback.configurationFile", "ambit-cli-logback.xml");
         int exit;
-        try (Cluster cluster = Cluster.fromKubeconfig()) {
+        try (KubernetesCluster cluster = KubernetesCluster.fromKubeconfig()) {
             exit = commandLine(cluster).execute(args);
         }
         System.exit(exit);
     }
 
     /** The command line working on {@code cluster}; a subcommand is required. */
-    public static CommandLine commandLine(Cluster cluster) {
+    public static CommandLine commandLine(KubernetesCluster cluster) {
         CommandLine commandLine = new CommandLine(AmbitMain.class, new CommandFactory(cluster));
         commandLine.setExecutionExceptionHandler(new PlainErrors(cluster));
         commandLine.setExecutionStrategy(parseResult -> {

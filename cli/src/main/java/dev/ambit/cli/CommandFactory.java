@@ -4,19 +4,19 @@ import java.lang.reflect.Constructor;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
-/** Gives every command that takes a {@link Cluster} in its constructor the one of this run. */
+/** Gives every command that takes a {@link KubernetesCluster} in its constructor the one of this run. */
 final class CommandFactory implements IFactory {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
-    CommandFactory(Cluster cluster) {
+    CommandFactory(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 
     @Override
     public <K> K create(Class<K> type) throws Exception {
         try {
-            Constructor<K> constructor = type.getDeclaredConstructor(Cluster.class);
+            Constructor<K> constructor = type.getDeclaredConstructor(KubernetesCluster.class);
             return constructor.newInstance(cluster);
         } catch (NoSuchMethodException e) {
             return CommandLine.defaultFactory().create(type);

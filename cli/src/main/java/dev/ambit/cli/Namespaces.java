@@ -9,7 +9,7 @@ public final class Namespaces {
     private Namespaces() {
     }
 
-    public static Resource<Namespace> existing(Cluster cluster, String namespace) {
+    public static Resource<Namespace> existing(KubernetesCluster cluster, String namespace) {
         Resource<Namespace> resource = cluster.client().namespaces().withName(namespace);
         if (resource.get() == null) {
             throw new UserException("namespace " + namespace + " does not exist");

@@ -13,9 +13,9 @@ import picocli.CommandLine.ParseResult;
 /** Every failure as one line in plain words: what went wrong and what to do, never a stack trace. */
 public final class PlainErrors implements IExecutionExceptionHandler {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
-    PlainErrors(Cluster cluster) {
+    PlainErrors(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

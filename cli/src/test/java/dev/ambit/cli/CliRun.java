@@ -7,7 +7,7 @@ import picocli.CommandLine;
 /** One run of the {@code ambit} command line against a given cluster, with what it printed. */
 public record CliRun(int exit, String out, String err) {
 
-    public static CliRun run(Cluster cluster, String... args) {
+    public static CliRun run(KubernetesCluster cluster, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = AmbitMain.commandLine(cluster);

@@ -18,7 +18,7 @@ public final class MeshFixtures {
 
     /** A node agent pod on {@code node}, ready or not (status written like the kubelet does, separately). */
     public static Pod agent(KubernetesClient client, String node, boolean ready) {
-        Pod pod = client.pods().inNamespace(Cluster.DEFAULT_MESH_NAMESPACE).resource(new PodBuilder()
+        Pod pod = client.pods().inNamespace(KubernetesCluster.DEFAULT_MESH_NAMESPACE).resource(new PodBuilder()
                 .withNewMetadata().withName("ambit-node-agent-" + node).addToLabels(MeshNames.NAME_LABEL,
                         MeshNames.NODE_AGENT).endMetadata()
                 .withNewSpec().withNodeName(node).endSpec().build()).create();

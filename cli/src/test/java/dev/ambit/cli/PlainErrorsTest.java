@@ -22,7 +22,7 @@ class PlainErrorsTest {
 
     @Test
     void noClusterAtTheKubeconfigAddress(@TempDir Path home) throws IOException {
-        CliRun run = CliRun.run(Cluster.fromKubeconfig(), "--kubeconfig",
+        CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "--kubeconfig",
                 UnreachableCluster.kubeconfig(home).toString(), "ambient", "enable", "shop");
         assertEquals(1, run.exit());
         assertEquals(1, run.err().lines().count(), run.err());
@@ -37,7 +37,7 @@ class PlainErrorsTest {
         String realHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         try {
-            CliRun run = CliRun.run(Cluster.fromKubeconfig(), "waypoint", "list");
+            CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "waypoint", "list");
             assertEquals("ambit waypoint list: no cluster configured: no ~/.kube/config, $KUBECONFIG is not set and this is not"
                     + " a pod; create a cluster or pass --kubeconfig FILE\n", run.err());
         } finally {
@@ -50,7 +50,7 @@ class PlainErrorsTest {
         server.expect().get().withPath("/api/v1/namespaces/shop").andReturn(403, new StatusBuilder().withCode(403)
                 .withReason("Forbidden").withMessage("namespaces \"shop\" is forbidden: User \"dev\" cannot get"
                         + " resource \"namespaces\" in API group \"\" at the cluster scope").build()).once();
-        CliRun run = CliRun.run(Cluster.of(client), "ambient", "enable", "shop");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "ambient", "enable", "shop");
         assertEquals(1, run.exit());
         assertEquals("ambit ambient enable: no permission: namespaces \"shop\" is forbidden: User \"dev\" cannot get resource"
                 + " \"namespaces\" in API group \"\" at the cluster scope\n", run.err());
@@ -58,7 +58,7 @@ class PlainErrorsTest {
 
     @Test
     void noCommandIsAUsageErrorNotAFailure() {
-        CliRun run = CliRun.run(Cluster.of(client));
+        CliRun run = CliRun.run(KubernetesCluster.of(client));
         assertEquals(2, run.exit());
         assertTrue(run.err().startsWith("name a command, e.g. ambit check"), run.err());
     }

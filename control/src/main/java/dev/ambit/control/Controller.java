@@ -1,6 +1,6 @@
 package dev.ambit.control;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.control.ca.AuthenticationException;
 import dev.ambit.control.ca.BearerTokenInterceptor;
@@ -24,7 +24,7 @@ import dev.ambit.control.tls.ControllerCertificate;
 import dev.ambit.control.tls.PeerIdentityInterceptor;
 import dev.ambit.control.tls.ServerTls;
 import dev.ambit.control.waypoint.WaypointDeployer;
-import dev.ambit.control.waypoint.WaypointSettings;
+import dev.ambit.control.waypoint.WaypointDeploymentSettings;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -92,7 +92,7 @@ public final class Controller implements AutoCloseable {
             String rootNamespace = config.mesh().rootNamespace();
             RootCertPublisher roots = own(new RootCertPublisher(client, rootNamespace,
                     Pem.encode(ca.trustBundle().roots())));
-            WaypointDeployer deployer = own(new WaypointDeployer(client, new WaypointSettings(config.waypointImage(),
+            WaypointDeployer deployer = own(new WaypointDeployer(client, new WaypointDeploymentSettings(config.waypointImage(),
                     config.controllerHost(), config.configPort(), config.caPort(), config.tokenAudience()),
                     config.mesh(), metrics));
             Runnable lead = () -> {

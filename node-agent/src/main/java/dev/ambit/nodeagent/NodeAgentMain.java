@@ -1,9 +1,9 @@
 package dev.ambit.nodeagent;
 
-import dev.ambit.nodeagent.cli.CheckCommand;
+import dev.ambit.nodeagent.cli.PreflightCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
 import dev.ambit.nodeagent.cli.TunnelCommand;
-import dev.ambit.nodeagent.cli.UninstallCommand;
+import dev.ambit.nodeagent.cli.UninstallSteeringCommand;
 import dev.ambit.runtime.transport.NettyProcessDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "node-agent", mixinStandardHelpOptions = true,
         description = "Ambit node agent: steers enrolled pods' traffic into the node tunnel with eBPF (run), and the"
                 + " node tunnel itself, as a separate process (tunnel).",
-        subcommands = {RunCommand.class, TunnelCommand.class, CheckCommand.class, UninstallCommand.class})
+        subcommands = {RunCommand.class, TunnelCommand.class, PreflightCommand.class, UninstallSteeringCommand.class})
 public final class NodeAgentMain {
 
     public static void main(String[] args) {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
@@ -14,12 +13,12 @@ import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
 import dev.ambit.waypoint.inbound.TcpInboundSource;
-import dev.ambit.waypoint.support.H2cClient;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.RawClient;
-import dev.ambit.waypoint.support.RawH2Client;
-import dev.ambit.waypoint.support.TestBackend;
+import dev.ambit.waypoint.testing.H2cClient;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.RawClient;
+import dev.ambit.waypoint.testing.RawH2Client;
+import dev.ambit.waypoint.testing.TestBackend;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
@@ -34,7 +33,7 @@ import dev.ambit.runtime.hbone.HboneSettings;
 import dev.ambit.runtime.hbone.HboneStreamResetException;
 import dev.ambit.runtime.transport.ConnectionFailures;
 import dev.ambit.runtime.tls.CertManager;
-import dev.ambit.runtime.tls.LocalCertificateAuthorityClient;
+import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.runtime.tls.TlsContextFactory;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
@@ -101,9 +100,9 @@ class HboneTest {
     @BeforeEach
     void startMesh() throws Exception {
         group = transport.newEventLoopGroup(2, "hbone-test");
-        MeshCa ca = MeshCa.selfSigned("cluster.local");
+        TestCa ca = new TestCa();
         backend = TestBackend.http1("backend");
-        certs = new CertManager(new LocalCertificateAuthorityClient(ca), ca.trustBundle(),
+        certs = new CertManager(ca.client(), ca.trustBundle(),
                 new TlsContextFactory(ca.trustBundle(), Clock.systemUTC()), Duration.ofHours(1), Clock.systemUTC());
         for (SpiffeId id : List.of(CLIENT, WAYPOINT, BACKEND)) {
             certs.add(id).get(10, TimeUnit.SECONDS);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.model.ServiceRef;
 import dev.ambit.api.model.traffic.Mirror;
-import dev.ambit.waypoint.support.Http1Client;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.Http1Client;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.runtime.http.MetricsServer;
-import dev.ambit.waypoint.support.AccessLogCapture;
-import dev.ambit.waypoint.support.Http1Client;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.AccessLogCapture;
+import dev.ambit.waypoint.testing.Http1Client;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.model.traffic.RetryOn;
 import dev.ambit.api.model.traffic.RetryPolicy;
-import dev.ambit.waypoint.support.Http1Client;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.TestBackend.Reply;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.Http1Client;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.TestBackend.Reply;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

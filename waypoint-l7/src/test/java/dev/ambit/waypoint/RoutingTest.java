@@ -1,7 +1,7 @@
 package dev.ambit.waypoint;
 
-import static dev.ambit.waypoint.support.Mesh.backend;
-import static dev.ambit.waypoint.support.Mesh.rule;
+import static dev.ambit.waypoint.testing.Mesh.backend;
+import static dev.ambit.waypoint.testing.Mesh.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,12 +17,12 @@ import dev.ambit.api.model.route.RouteFilters;
 import dev.ambit.api.model.route.RouteMatch;
 import dev.ambit.api.model.route.UrlRewrite;
 import dev.ambit.api.model.traffic.Mirror;
-import dev.ambit.waypoint.support.H2cClient;
-import dev.ambit.waypoint.support.Http1Client;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.H2cClient;
+import dev.ambit.waypoint.testing.Http1Client;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;

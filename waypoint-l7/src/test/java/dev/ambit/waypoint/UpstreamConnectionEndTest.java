@@ -2,11 +2,11 @@ package dev.ambit.waypoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ambit.waypoint.support.Http1Client;
-import dev.ambit.waypoint.support.Mesh;
-import dev.ambit.waypoint.support.NoLeaks;
-import dev.ambit.waypoint.support.TestBackend;
-import dev.ambit.waypoint.support.WaypointHarness;
+import dev.ambit.waypoint.testing.Http1Client;
+import dev.ambit.waypoint.testing.Mesh;
+import dev.ambit.waypoint.testing.NoLeaks;
+import dev.ambit.waypoint.testing.TestBackend;
+import dev.ambit.waypoint.testing.WaypointHarness;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

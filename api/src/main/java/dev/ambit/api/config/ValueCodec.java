@@ -11,7 +11,7 @@ import dev.ambit.api.model.IpLiteral;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
 import dev.ambit.api.model.traffic.Mirror;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -116,15 +116,15 @@ final class ValueCodec {
                 .setIp(address.getAddress().getHostAddress()).setPort(address.getPort()).build();
     }
 
-    static Waypoint waypoint(dev.ambit.api.config.v1.Waypoint proto) {
+    static WaypointAddress waypoint(dev.ambit.api.config.v1.Waypoint proto) {
         Optional<InetAddress> address = proto.hasAddress()
                 ? Optional.of(ConfigPath.at("address", () -> IpLiteral.parse(proto.getAddress())))
                 : Optional.empty();
         int port = proto.getPort() == 0 ? MeshPorts.HBONE : proto.getPort();
-        return new Waypoint(proto.hasHostname() ? Optional.of(proto.getHostname()) : Optional.empty(), address, port);
+        return new WaypointAddress(proto.hasHostname() ? Optional.of(proto.getHostname()) : Optional.empty(), address, port);
     }
 
-    static dev.ambit.api.config.v1.Waypoint toProto(Waypoint waypoint) {
+    static dev.ambit.api.config.v1.Waypoint toProto(WaypointAddress waypoint) {
         var proto = dev.ambit.api.config.v1.Waypoint.newBuilder().setPort(waypoint.port());
         waypoint.hostname().ifPresent(proto::setHostname);
         waypoint.address().ifPresent(address -> proto.setAddress(address.getHostAddress()));

@@ -39,7 +39,7 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -82,7 +82,7 @@ public final class ModelFixtures {
                 List.of(ip("10.244.1.17"), ip("fd00:10:244:1::17")),
                 DataplaneMode.AMBIENT,
                 Optional.of(new InetSocketAddress(ip("172.18.0.2"), MeshPorts.HBONE)),
-                Optional.of(Waypoint.hostname("waypoint.demo.svc.cluster.local")),
+                Optional.of(WaypointAddress.hostname("waypoint.demo.svc.cluster.local")),
                 Map.of("app", "hello", "version", "v1", "ambit.dev/dataplane-mode", "ambient"),
                 "hello",
                 "v1",
@@ -98,7 +98,7 @@ public final class ModelFixtures {
                         new ServicePort("grpc", 9090, 9090, Optional.of("grpc"))),
                 List.of(new Endpoint(WORKLOAD_UID, ip("10.244.1.17"), Map.of(80, 8080, 9090, 9090)),
                         new Endpoint("9a7e1c55-0f3d-4a8e-8d0c-2f9d4b7a6e11", ip("10.244.2.9"), Map.of(80, 8081))),
-                Optional.of(new Waypoint(Optional.empty(), Optional.of(ip("10.96.0.20")), 15009)),
+                Optional.of(new WaypointAddress(Optional.empty(), Optional.of(ip("10.96.0.20")), 15009)),
                 Map.of("app", "hello"));
     }
 

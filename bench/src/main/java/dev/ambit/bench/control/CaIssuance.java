@@ -1,6 +1,6 @@
 package dev.ambit.bench.control;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.identity.SpiffeId;

@@ -1,19 +1,19 @@
 package dev.ambit.bench.l4;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.bench.topology.BenchTopology;
 import dev.ambit.bench.topology.CommandLine;
 import dev.ambit.bench.topology.MeshCertificates;
 import dev.ambit.bench.topology.ProcessLifetime;
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.PodMode;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.ztunnel.Ztunnel;
 import dev.ambit.ztunnel.ZtunnelOptions;
 import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
-import dev.ambit.runtime.tls.LocalCertificateAuthorityClient;
+import dev.ambit.bench.topology.LocalCertificateAuthorityClient;
 import dev.ambit.runtime.transport.NettyProcessDefaults;
 import dev.ambit.runtime.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,6 +1,6 @@
 package dev.ambit.bench.l7;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.bench.topology.BenchTopology;
 import dev.ambit.bench.topology.CommandLine;
 import dev.ambit.bench.topology.MeshCertificates;

@@ -15,7 +15,7 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.ztunnel.config.TunnelConfig;
@@ -60,7 +60,7 @@ public final class BenchTopology {
     private static final MeshService ECHO_SERVICE = new MeshService(SERVICE, SERVICE_HOST,
             List.of(SERVICE_VIP), List.of(new ServicePort("http", SERVICE_PORT, BACKEND_PORT, Optional.of("http"))),
             List.of(new Endpoint(SERVER_WORKLOAD.uid(), SERVER_POD, Map.of(SERVICE_PORT, BACKEND_PORT))),
-            Optional.of(Waypoint.address(WAYPOINT_ADDRESS)), Map.of("app", "echo"));
+            Optional.of(WaypointAddress.address(WAYPOINT_ADDRESS)), Map.of("app", "echo"));
     /** One catch-all route, so that the waypoint's requests take the routing path, not the no-route shortcut. */
     private static final HttpRoute ECHO_ROUTE = new HttpRoute(NamespacedName.of(NAMESPACE, "echo"),
             List.of(ServiceRef.of(SERVICE, SERVICE_PORT)), List.of(new RouteRule(

@@ -1,8 +1,7 @@
 package dev.ambit.bench.topology;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.runtime.tls.CertManager;
-import dev.ambit.runtime.tls.LocalCertificateAuthorityClient;
 import dev.ambit.runtime.tls.TlsContextFactory;
 import java.nio.file.Path;
 import java.time.Clock;

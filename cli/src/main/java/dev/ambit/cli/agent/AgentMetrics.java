@@ -1,7 +1,7 @@
 package dev.ambit.cli.agent;
 
 import dev.ambit.api.mesh.MeshPorts;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.UserException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -22,7 +22,7 @@ final class AgentMetrics {
     private AgentMetrics() {
     }
 
-    static String fetch(Cluster cluster, Pod agent) {
+    static String fetch(KubernetesCluster cluster, Pod agent) {
         String master = cluster.client().getMasterUrl().toString();
         String url = (master.endsWith("/") ? master : master + "/") + "api/v1/namespaces/"
                 + agent.getMetadata().getNamespace() + "/pods/" + agent.getMetadata().getName() + ":" + MeshPorts.METRICS

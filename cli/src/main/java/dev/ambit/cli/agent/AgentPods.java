@@ -1,6 +1,6 @@
 package dev.ambit.cli.agent;
 
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.UserException;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,7 +15,7 @@ public final class AgentPods {
     }
 
     /** Every node agent pod that is scheduled, keyed (sorted) by its node. */
-    public static Map<String, Pod> byNode(Cluster cluster) {
+    public static Map<String, Pod> byNode(KubernetesCluster cluster) {
         Map<String, Pod> pods = new TreeMap<>();
         cluster.client().pods().inNamespace(cluster.meshNamespace())
                 .withLabel(MeshNames.NAME_LABEL, MeshNames.NODE_AGENT).list().getItems().stream()
@@ -25,7 +25,7 @@ public final class AgentPods {
     }
 
     /** The agent pod on {@code node}, or a plain error naming the nodes that have one. */
-    public static Pod onNode(Cluster cluster, String node) {
+    public static Pod onNode(KubernetesCluster cluster, String node) {
         Map<String, Pod> pods = byNode(cluster);
         return Optional.ofNullable(pods.get(node)).orElseThrow(() -> new UserException(pods.isEmpty()
                 ? "no node agent pods in namespace " + cluster.meshNamespace() + ": is Ambit installed (ambit install)?"

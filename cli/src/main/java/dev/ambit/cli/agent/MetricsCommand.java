@@ -1,6 +1,6 @@
 package dev.ambit.cli.agent;
 
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "metrics", description = "Print the Prometheus metrics (:15020) of a node's agent and tunnel.")
 public final class MetricsCommand implements Callable<Integer> {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
@@ -25,7 +25,7 @@ public final class MetricsCommand implements Callable<Integer> {
             + " ambit_tcp_.")
     private String prefix = "";
 
-    public MetricsCommand(Cluster cluster) {
+    public MetricsCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

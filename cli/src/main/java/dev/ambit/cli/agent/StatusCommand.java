@@ -1,6 +1,6 @@
 package dev.ambit.cli.agent;
 
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.UserException;
 import dev.ambit.cli.agent.PrometheusText.Sample;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,12 +26,12 @@ public final class StatusCommand implements Callable<Integer> {
     static final String CERT_EXPIRY = "ambit_cert_expiry_seconds";
     private static final String ROW = "%-20s %-28s %-6s %-9s %-16s %s%n";
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
 
-    public StatusCommand(Cluster cluster) {
+    public StatusCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

@@ -1,6 +1,6 @@
 package dev.ambit.cli.ambient;
 
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.Namespaces;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -14,12 +14,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "ambient", description = "Put a namespace's pods into the mesh, or take them out.")
 public final class AmbientCommand {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
 
-    public AmbientCommand(Cluster cluster) {
+    public AmbientCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

@@ -1,7 +1,7 @@
 package dev.ambit.cli.chart;
 
 import com.marcnuri.helm.Release;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.UserException;
 import dev.ambit.cli.chart.AmbitChart.ReleaseSettings;
 import java.io.PrintWriter;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "install", description = "Install or upgrade Ambit (the bundled Helm chart) in the mesh namespace.")
 public final class InstallCommand implements Callable<Integer> {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
@@ -47,7 +47,7 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "DIR", description = "Chart directory to use instead of the bundled one.")
     private Path chartDirectory;
 
-    public InstallCommand(Cluster cluster) {
+    public InstallCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

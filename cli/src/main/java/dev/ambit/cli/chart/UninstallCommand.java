@@ -2,7 +2,7 @@ package dev.ambit.cli.chart;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.UninstallCommand.Cascade;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.UserException;
 import java.io.PrintWriter;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         "Refuses while namespaces are still in the mesh: run 'ambit ambient disable' on each first."})
 public final class UninstallCommand implements Callable<Integer> {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
@@ -29,7 +29,7 @@ public final class UninstallCommand implements Callable<Integer> {
     @Option(names = "--release", defaultValue = "ambit", description = "Helm release name (default: ${DEFAULT-VALUE}).")
     private String release;
 
-    public UninstallCommand(Cluster cluster) {
+    public UninstallCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

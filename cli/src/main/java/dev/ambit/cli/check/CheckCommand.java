@@ -1,9 +1,9 @@
 package dev.ambit.cli.check;
 
-import dev.ambit.cli.Cluster;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.preflight.CheckResult;
-import dev.ambit.nodeagent.preflight.Preflight;
+import dev.ambit.cli.KubernetesCluster;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.preflight.CheckResult;
+import dev.ambit.host.preflight.Preflight;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         + " of every node.", "With --node, check this machine instead: the node agent's preflight (run it on a node)."})
 public final class CheckCommand implements Callable<Integer> {
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
@@ -33,7 +33,7 @@ public final class CheckCommand implements Callable<Integer> {
             + " (default: the machine's cgroup v2 mount).")
     private Path cgroup;
 
-    public CheckCommand(Cluster cluster) {
+    public CheckCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

@@ -1,9 +1,9 @@
 package dev.ambit.cli.check;
 
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.agent.AgentPods;
-import dev.ambit.nodeagent.preflight.CheckResult;
+import dev.ambit.host.preflight.CheckResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,9 +24,9 @@ final class ClusterChecks {
     private static final int MIN_MINOR = 26;
     private static final Pattern DIGITS = Pattern.compile("^(\\d+)");
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
-    ClusterChecks(Cluster cluster) {
+    ClusterChecks(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

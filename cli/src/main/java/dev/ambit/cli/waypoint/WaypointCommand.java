@@ -1,7 +1,7 @@
 package dev.ambit.cli.waypoint;
 
 import dev.ambit.api.mesh.MeshPorts;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.Namespaces;
 import dev.ambit.cli.UserException;
@@ -24,12 +24,12 @@ import picocli.CommandLine.Spec;
 public final class WaypointCommand {
 
 
-    private final Cluster cluster;
+    private final KubernetesCluster cluster;
 
     @Spec
     private CommandSpec spec;
 
-    public WaypointCommand(Cluster cluster) {
+    public WaypointCommand(KubernetesCluster cluster) {
         this.cluster = cluster;
     }
 

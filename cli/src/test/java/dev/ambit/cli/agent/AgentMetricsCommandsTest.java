@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshFixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -38,7 +38,7 @@ class AgentMetricsCommandsTest {
         server.expect().get().withPath(proxyPath("node-a")).andReturn(200, METRICS).once();
         server.expect().get().withPath(proxyPath("node-b")).andReturn(503, "no endpoints").once();
 
-        CliRun run = CliRun.run(Cluster.of(client), "status");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "status");
 
         assertEquals(0, run.exit(), run.toString());
         String nodeA = run.out().lines().filter(line -> line.startsWith("node-a")).findFirst().orElseThrow();
@@ -54,7 +54,7 @@ class AgentMetricsCommandsTest {
         MeshFixtures.agent(client, "node-c", true);
         server.expect().get().withPath(proxyPath("node-c")).andReturn(200, METRICS).once();
 
-        CliRun run = CliRun.run(Cluster.of(client), "metrics", "node-c", "--prefix", "ambit_bpf_");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "metrics", "node-c", "--prefix", "ambit_bpf_");
 
         assertEquals(0, run.exit(), run.toString());
         assertEquals("""
@@ -67,7 +67,7 @@ class AgentMetricsCommandsTest {
     @Test
     void anUnknownNodeIsNamedWithTheNodesThatHaveAnAgent() {
         MeshFixtures.agent(client, "node-d", true);
-        CliRun run = CliRun.run(Cluster.of(client), "metrics", "node-z");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "metrics", "node-z");
         assertEquals(1, run.exit());
         assertTrue(run.err().startsWith("ambit metrics: no node agent runs on node node-z; nodes with one:"), run.err());
         assertTrue(run.err().contains("node-d"), run.err());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -21,12 +21,12 @@ class AmbientCommandTest {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
                 .addToLabels("team", "payments").endMetadata().build()).create();
 
-        CliRun enabled = CliRun.run(Cluster.of(client), "ambient", "enable", "shop");
+        CliRun enabled = CliRun.run(KubernetesCluster.of(client), "ambient", "enable", "shop");
         assertEquals(0, enabled.exit(), enabled.toString());
         assertTrue(enabled.out().contains("namespace shop is in the mesh"), enabled.toString());
         assertEquals("ambient", labels().get("ambit.dev/dataplane-mode"));
 
-        CliRun disabled = CliRun.run(Cluster.of(client), "ambient", "disable", "shop");
+        CliRun disabled = CliRun.run(KubernetesCluster.of(client), "ambient", "disable", "shop");
         assertEquals(0, disabled.exit(), disabled.toString());
         assertNull(labels().get("ambit.dev/dataplane-mode"));
         assertEquals("payments", labels().get("team"));
@@ -34,7 +34,7 @@ class AmbientCommandTest {
 
     @Test
     void aMissingNamespaceIsSaidPlainly() {
-        CliRun run = CliRun.run(Cluster.of(client), "ambient", "enable", "nowhere");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "ambient", "enable", "nowhere");
         assertEquals(1, run.exit());
         assertEquals("ambit ambient enable: namespace nowhere does not exist\n", run.err());
     }

@@ -3,7 +3,7 @@ package dev.ambit.cli.chart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.MeshCa;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.UnreachableCluster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ class InstallCommandTest {
 
     @Test
     void dryRunPrintsCrdsThenTheManifestsForTheMeshNamespace() {
-        CliRun run = CliRun.run(Cluster.fromKubeconfig(), "-m", "mesh", "install", "--dry-run", "--set",
+        CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "-m", "mesh", "install", "--dry-run", "--set",
                 "controller.replicas=3");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().startsWith("# The schema mirrors"), "CRDs come first, to be applied before their use");
@@ -28,7 +28,7 @@ class InstallCommandTest {
 
     @Test
     void invalidValuesInstallNothingAndSayWhichValue() {
-        CliRun run = CliRun.run(Cluster.fromKubeconfig(), "install", "--dry-run", "--set", "nodeAgent.privileged=maybe");
+        CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "install", "--dry-run", "--set", "nodeAgent.privileged=maybe");
         assertEquals(1, run.exit());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("ambit install: invalid chart values, nothing was installed:"), run.err());
@@ -38,7 +38,7 @@ class InstallCommandTest {
     @Test
     void anUnknownContextIsNamed(@TempDir Path home) throws IOException {
         Path kubeconfig = UnreachableCluster.kubeconfig(home);
-        CliRun run = CliRun.run(Cluster.fromKubeconfig(), "--kubeconfig", kubeconfig.toString(), "--context", "prod",
+        CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "--kubeconfig", kubeconfig.toString(), "--context", "prod",
                 "install");
         assertEquals("ambit install: kubeconfig " + kubeconfig + " has no context prod\n", run.err());
     }
@@ -46,7 +46,7 @@ class InstallCommandTest {
     @Test
     void anUnreachableClusterIsSaidPlainly(@TempDir Path home) throws IOException {
         Path kubeconfig = UnreachableCluster.kubeconfig(home);
-        CliRun run = CliRun.run(Cluster.fromKubeconfig(), "--kubeconfig", kubeconfig.toString(), "--context", "gone",
+        CliRun run = CliRun.run(KubernetesCluster.fromKubeconfig(), "--kubeconfig", kubeconfig.toString(), "--context", "gone",
                 "install");
         assertEquals(1, run.exit());
         assertTrue(run.err().startsWith("ambit install: cannot reach the Kubernetes API server"), run.err());

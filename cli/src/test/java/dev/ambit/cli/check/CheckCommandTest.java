@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshFixtures;
 import dev.ambit.cli.MeshNames;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -34,7 +34,7 @@ class CheckCommandTest {
         MeshFixtures.agent(client, "node-a", true);
         MeshFixtures.agent(client, "node-b", false);
 
-        CliRun run = CliRun.run(Cluster.of(client), "check");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check");
 
         assertEquals(1, run.exit(), run.toString());
         String out = run.out();
@@ -65,7 +65,7 @@ class CheckCommandTest {
                 .build());
         client.resource(controller).updateStatus();
 
-        CliRun run = CliRun.run(Cluster.of(client), "check");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check");
 
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("✓ controller: 2/2 replicas ready"), run.out());
@@ -77,7 +77,7 @@ class CheckCommandTest {
         // Whatever this machine offers, a bpffs directory that does not exist and a cgroup directory that is not
         // a cgroup fail: the outcome is known.
         Path bpffs = dir.resolve("no-bpffs");
-        CliRun run = CliRun.run(Cluster.of(client), "check", "--node", "--bpffs", bpffs.toString(),
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "check", "--node", "--bpffs", bpffs.toString(),
                 "--cgroup", dir.toString());
 
         assertEquals(1, run.exit(), run.toString());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.cli.CliRun;
-import dev.ambit.cli.Cluster;
+import dev.ambit.cli.KubernetesCluster;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -31,7 +31,7 @@ class WaypointCommandTest {
 
     @Test
     void applyCreatesAnAmbitWaypointGatewayAndCanEnrolTheNamespace() {
-        CliRun run = CliRun.run(Cluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "edge",
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "edge",
                 "--enroll-namespace");
         assertEquals(0, run.exit(), run.toString());
         Gateway gateway = gateway("edge");
@@ -41,7 +41,7 @@ class WaypointCommandTest {
         assertEquals("edge", client.namespaces().withName("shop").get().getMetadata().getLabels()
                 .get("ambit.dev/use-waypoint"));
 
-        CliRun again = CliRun.run(Cluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "edge");
+        CliRun again = CliRun.run(KubernetesCluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "edge");
         assertEquals(0, again.exit(), "apply is idempotent: " + again);
     }
 
@@ -56,7 +56,7 @@ class WaypointCommandTest {
         client.resource(new GatewayBuilder().withNewMetadata().withName("public").withNamespace("shop").endMetadata()
                 .withNewSpec().withGatewayClassName("other").endSpec().build()).create();
 
-        CliRun run = CliRun.run(Cluster.of(client), "waypoint", "list", "-n", "shop");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "waypoint", "list", "-n", "shop");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().matches("(?s).*shop\\s+waypoint\\s+True\\s+waypoint\\.shop\\.svc\\.cluster\\.local.*"),
                 run.toString());
@@ -65,24 +65,24 @@ class WaypointCommandTest {
 
     @Test
     void deleteRemovesAWaypointButNoOtherGateway() {
-        CliRun.run(Cluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "gone");
+        CliRun.run(KubernetesCluster.of(client), "waypoint", "apply", "-n", "shop", "--name", "gone");
         client.resource(new GatewayBuilder().withNewMetadata().withName("ingress").withNamespace("shop").endMetadata()
                 .withNewSpec().withGatewayClassName("other").endSpec().build()).createOr(existing -> existing.update());
 
-        assertEquals(0, CliRun.run(Cluster.of(client), "waypoint", "delete", "gone", "-n", "shop").exit());
+        assertEquals(0, CliRun.run(KubernetesCluster.of(client), "waypoint", "delete", "gone", "-n", "shop").exit());
         assertNull(gateway("gone"));
 
-        CliRun refused = CliRun.run(Cluster.of(client), "waypoint", "delete", "ingress", "-n", "shop");
+        CliRun refused = CliRun.run(KubernetesCluster.of(client), "waypoint", "delete", "ingress", "-n", "shop");
         assertEquals(1, refused.exit());
         assertTrue(refused.err().contains("is not an Ambit waypoint (class other); not deleting it"), refused.err());
-        CliRun missing = CliRun.run(Cluster.of(client), "waypoint", "delete", "nope", "-n", "shop");
+        CliRun missing = CliRun.run(KubernetesCluster.of(client), "waypoint", "delete", "nope", "-n", "shop");
         assertTrue(missing.err().contains("no waypoint nope in namespace shop"), missing.err());
     }
 
     @Test
     void missingGatewayApiCrdsAreNamed() {
         server.expect().get().withPath("/apis/gateway.networking.k8s.io/v1/gateways").andReturn(404, "").once();
-        CliRun run = CliRun.run(Cluster.of(client), "waypoint", "list");
+        CliRun run = CliRun.run(KubernetesCluster.of(client), "waypoint", "list");
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("the Gateway API CRDs are not installed (gateways.gateway.networking.k8s.io"),
                 run.toString());

@@ -1,8 +1,5 @@
 package dev.ambit.control.ca;
 
-import dev.ambit.api.ca.CertificateRequestException;
-import dev.ambit.api.ca.IssuedCertificate;
-import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.ca.v1.CreateCertificateResponse;

@@ -1,6 +1,5 @@
 package dev.ambit.control.ca;
 
-import dev.ambit.api.ca.CertificateRequestException;
 import dev.ambit.api.identity.InvalidSpiffeIdException;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.PemException;

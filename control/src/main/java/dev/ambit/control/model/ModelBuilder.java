@@ -201,7 +201,7 @@ public final class ModelBuilder {
                 });
     }
 
-    private Optional<dev.ambit.api.model.workload.Waypoint> waypoint(String namespace, Namespace ns,
+    private Optional<dev.ambit.api.model.workload.WaypointAddress> waypoint(String namespace, Namespace ns,
             Map<String, String> objectLabels) {
         return WaypointBinding.resolve(namespace, ns == null ? Map.of() : labels(ns), objectLabels,
                 gateway -> {

@@ -1,7 +1,7 @@
 package dev.ambit.control.tls;
 
-import dev.ambit.api.ca.IssuedCertificate;
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.IssuedCertificate;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.identity.WorkloadKeys;
 import io.grpc.util.AdvancedTlsX509KeyManager;

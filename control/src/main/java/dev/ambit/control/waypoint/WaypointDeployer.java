@@ -53,7 +53,7 @@ public final class WaypointDeployer implements AutoCloseable {
     });
     private volatile SharedIndexInformer<Gateway> informer;
 
-    public WaypointDeployer(KubernetesClient client, WaypointSettings settings, MeshSettings mesh,
+    public WaypointDeployer(KubernetesClient client, WaypointDeploymentSettings settings, MeshSettings mesh,
             ControlMetrics metrics) {
         this.client = client;
         this.resources = new WaypointResources(settings, mesh);

@@ -41,10 +41,10 @@ final class WaypointResources {
     private static final long TOKEN_SECONDS = 12 * 3600;
     private static final long USER = 1337;
 
-    private final WaypointSettings settings;
+    private final WaypointDeploymentSettings settings;
     private final MeshSettings mesh;
 
-    WaypointResources(WaypointSettings settings, MeshSettings mesh) {
+    WaypointResources(WaypointDeploymentSettings settings, MeshSettings mesh) {
         this.settings = settings;
         this.mesh = mesh;
     }

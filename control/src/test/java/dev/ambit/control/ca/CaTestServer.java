@@ -6,7 +6,6 @@ import static dev.ambit.control.TestObjects.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.ca.v1.CreateCertificateResponse;

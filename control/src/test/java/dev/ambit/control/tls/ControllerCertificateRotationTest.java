@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.api.ca.IssuedCertificate;
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.control.ca.IssuedCertificate;
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.identity.SpiffeTrustManager;
 import dev.ambit.api.identity.WorkloadKeys;

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class WaypointDeployerTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(5);
-    private static final WaypointSettings SETTINGS = new WaypointSettings("ghcr.io/ambit-mesh/waypoint:test",
+    private static final WaypointDeploymentSettings SETTINGS = new WaypointDeploymentSettings("ghcr.io/ambit-mesh/waypoint:test",
             "ambit-controller.ambit-system.svc", 15010, 15012, "ambit");
 
     KubernetesClient client;

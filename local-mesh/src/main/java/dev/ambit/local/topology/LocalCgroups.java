@@ -1,7 +1,7 @@
 package dev.ambit.local.topology;
 
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import java.nio.file.Path;
 
 /**

@@ -5,7 +5,7 @@ import static dev.ambit.local.topology.AddressPlan.PREFIX;
 import static dev.ambit.local.topology.AddressPlan.UNDERLAY_BRIDGE;
 import static dev.ambit.local.topology.AddressPlan.UNDERLAY_NETNS;
 
-import dev.ambit.nodeagent.host.HostCommand;
+import dev.ambit.host.HostCommand;
 import java.util.ArrayList;
 import java.util.List;
 

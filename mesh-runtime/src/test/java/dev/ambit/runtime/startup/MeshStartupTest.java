@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.api.ca.IssuedCertificate;
-import dev.ambit.api.ca.MeshCa;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.ca.v1.CreateCertificateResponse;
@@ -18,7 +16,6 @@ import dev.ambit.api.config.v1.ConfigRequest;
 import dev.ambit.api.config.v1.ConfigResponse;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.api.identity.WorkloadKeys;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.policy.PeerAuthentication;
 import dev.ambit.api.model.workload.DataplaneMode;
@@ -27,6 +24,8 @@ import dev.ambit.api.model.workload.Workload;
 import dev.ambit.runtime.controlplane.ControlPlaneSettings;
 import dev.ambit.runtime.controlplane.ControllerAddress;
 import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.testing.TestCa;
+import dev.ambit.runtime.tls.WorkloadCertificate;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -46,7 +45,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -79,7 +77,7 @@ class MeshStartupTest {
             .setKind(ClientInfo.Kind.NODE_AGENT).setNodeName("node-a").build();
     private static final Context.Key<SpiffeId> PEER = Context.key("peer");
 
-    private final MeshCa ca = MeshCa.selfSigned(TRUST_DOMAIN);
+    private final TestCa ca = new TestCa();
     private final FakeConfigService configService = new FakeConfigService();
     private final BlockingQueue<String> tokens = new LinkedBlockingQueue<>();
     private final ResourceStack opened = new ResourceStack();
@@ -92,12 +90,10 @@ class MeshStartupTest {
     @BeforeEach
     void startController() throws Exception {
         SpiffeId controller = SpiffeId.of(TRUST_DOMAIN, ROOT_NAMESPACE, "ambit-controller");
-        KeyPair keys = WorkloadKeys.generate();
-        IssuedCertificate certificate = ca.issue(WorkloadKeys.certificateRequestPem(keys, controller), controller,
-                Duration.ofHours(1));
+        WorkloadCertificate certificate = ca.issue(controller, Duration.ofHours(1));
         X509Certificate[] roots = ca.trustBundle().roots().toArray(new X509Certificate[0]);
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(keys.getPrivate(),
+                .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(certificate.key(),
                                 certificate.chain().toArray(new X509Certificate[0])), SslProvider.JDK)
                         .clientAuth(ClientAuth.OPTIONAL)
                         .trustManager(roots)
@@ -181,9 +177,10 @@ class MeshStartupTest {
         @Override
         public void createCertificate(CreateCertificateRequest request,
                 StreamObserver<CreateCertificateResponse> response) {
-            IssuedCertificate issued = ca.issue(request.getCsr(), AGENT,
+            List<X509Certificate> chain = ca.sign(request.getCsr(), AGENT,
                     Duration.ofSeconds(request.getValidity().getSeconds()));
-            response.onNext(CreateCertificateResponse.newBuilder().addAllCertChain(issued.chainPem()).build());
+            response.onNext(CreateCertificateResponse.newBuilder()
+                    .addAllCertChain(chain.stream().map(Pem::encode).toList()).build());
             response.onCompleted();
         }
     }
@@ -207,7 +204,8 @@ class MeshStartupTest {
             try {
                 SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
                 Certificate[] chain = session.getPeerCertificates();
-                peer = ca.verify(Arrays.stream(chain).map(X509Certificate.class::cast).toList());
+                peer = ca.trustBundle().verify(Arrays.stream(chain).map(X509Certificate.class::cast).toList(),
+                        java.time.Instant.now());
             } catch (Exception e) {
                 // no client certificate: peer stays null
             }

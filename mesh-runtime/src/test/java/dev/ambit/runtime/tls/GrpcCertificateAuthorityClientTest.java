@@ -1,10 +1,9 @@
 package dev.ambit.runtime.tls;
 
-import dev.ambit.api.ca.IssuedCertificate;
 import dev.ambit.api.ca.v1.CertificateServiceGrpc;
 import dev.ambit.api.ca.v1.CreateCertificateRequest;
 import dev.ambit.api.ca.v1.CreateCertificateResponse;
-import dev.ambit.api.ca.MeshCa;
+import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.identity.WorkloadKeys;
 import dev.ambit.runtime.testing.TestCa;
@@ -41,7 +40,7 @@ class GrpcCertificateAuthorityClientTest {
     private static final String TOKEN = "node-a-token";
     private static final SpiffeId ECHO = TestCa.identity("demo", "echo");
 
-    private final MeshCa ca = MeshCa.selfSigned(TestCa.TRUST_DOMAIN);
+    private final TestCa ca = new TestCa();
     private Server server;
     private ManagedChannel channel;
 
@@ -88,9 +87,10 @@ class GrpcCertificateAuthorityClientTest {
         @Override
         public void createCertificate(CreateCertificateRequest request,
                 StreamObserver<CreateCertificateResponse> response) {
-            IssuedCertificate issued = ca.issue(request.getCsr(), ECHO,
+            List<X509Certificate> chain = ca.sign(request.getCsr(), ECHO,
                     Duration.ofSeconds(request.getValidity().getSeconds()));
-            response.onNext(CreateCertificateResponse.newBuilder().addAllCertChain(issued.chainPem()).build());
+            response.onNext(CreateCertificateResponse.newBuilder()
+                    .addAllCertChain(chain.stream().map(Pem::encode).toList()).build());
             response.onCompleted();
         }
     }

@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.enroll;
 
-import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.host.Cgroup2;
 import dev.ambit.nodeagent.redirect.EnrolledPod;
 import dev.ambit.nodeagent.redirect.PodEnroller;
 import java.nio.file.Path;

@@ -1,15 +1,14 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.AttachType;
-import dev.ambit.nodeagent.bpf.BpfLink;
-import dev.ambit.nodeagent.bpf.BpfObject;
-import dev.ambit.nodeagent.bpf.BpfProgram;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.bpf.AttachType;
+import dev.ambit.host.bpf.BpfLink;
+import dev.ambit.host.bpf.BpfObject;
+import dev.ambit.host.bpf.BpfProgram;
+import dev.ambit.host.bpf.PackagedPrograms;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,27 +30,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class BpfRedirector implements AutoCloseable {
 
-    public static final String OBJECT_RESOURCE = "/dev/ambit/bpf/ambit_redirect.bpf.o";
-
     private static final Logger LOG = LoggerFactory.getLogger(BpfRedirector.class);
 
     private final RedirectorConfig config;
     private final BpfObject object;
     private final Map<Steering, BpfLink> links;
     private final PodEnroller enroller;
-    private final OriginalDestinationLookup originalDestinations;
+    private final OriginalDestinationMap originalDestinations;
 
     private BpfRedirector(RedirectorConfig config, BpfObject object, Map<Steering, BpfLink> links) {
         this.config = config;
         this.object = object;
         this.links = links;
         this.enroller = new PodEnroller(object.map(PodEnroller.MAP_NAME), config.podsCgroup());
-        this.originalDestinations = new OriginalDestinationLookup(object.map(OriginalDestinationLookup.MAP_NAME));
+        this.originalDestinations = new OriginalDestinationMap(object.map(OriginalDestinationMap.MAP_NAME));
     }
 
     /** Starts with the programs packaged in ambit-bpf. */
     public static BpfRedirector start(RedirectorConfig config) {
-        return start(config, packagedObject());
+        return start(config, PackagedPrograms.redirect());
     }
 
     static BpfRedirector start(RedirectorConfig config, byte[] elf) {
@@ -129,23 +126,11 @@ public final class BpfRedirector implements AutoCloseable {
         return link;
     }
 
-    /** The ELF object packaged by ambit-bpf. */
-    public static byte[] packagedObject() {
-        try (InputStream in = BpfRedirector.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path: ambit-bpf is missing");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
-        }
-    }
-
     public PodEnroller enroller() {
         return enroller;
     }
 
-    public OriginalDestinationLookup originalDestinations() {
+    public OriginalDestinationMap originalDestinations() {
         return originalDestinations;
     }
 

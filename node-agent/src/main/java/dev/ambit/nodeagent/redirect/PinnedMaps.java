@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.BpfMap;
+import dev.ambit.host.bpf.BpfMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,15 +15,15 @@ import java.util.Map;
 final class PinnedMaps implements AutoCloseable {
 
     static final List<String> NAMES =
-            List.of(OriginalDestinationLookup.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME,
+            List.of(OriginalDestinationMap.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME,
                     RedirectorConfig.CONFIG_MAP);
 
     private final Map<String, BpfMap> maps;
-    private final OriginalDestinationLookup originalDestinations;
+    private final OriginalDestinationMap originalDestinations;
 
     private PinnedMaps(Map<String, BpfMap> maps) {
         this.maps = maps;
-        this.originalDestinations = new OriginalDestinationLookup(maps.get(OriginalDestinationLookup.MAP_NAME));
+        this.originalDestinations = new OriginalDestinationMap(maps.get(OriginalDestinationMap.MAP_NAME));
     }
 
     /** Opens every map or none; throws naming the first pin that could not be opened. */
@@ -63,7 +63,7 @@ final class PinnedMaps implements AutoCloseable {
         return ids;
     }
 
-    OriginalDestinationLookup originalDestinations() {
+    OriginalDestinationMap originalDestinations() {
         return originalDestinations;
     }
 

@@ -1,7 +1,7 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.BpfLink;
-import dev.ambit.nodeagent.bpf.LibbpfException;
+import dev.ambit.host.bpf.BpfLink;
+import dev.ambit.host.bpf.LibbpfException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.LibbpfException;
-import dev.ambit.nodeagent.host.Bpffs;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.bpf.LibbpfException;
+import dev.ambit.host.Bpffs;
+import dev.ambit.host.MountTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.ambit.nodeagent.redirect;
 
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.nodeagent.bpf.BpfMap;
-import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.host.bpf.BpfMap;
+import dev.ambit.host.Cgroup2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

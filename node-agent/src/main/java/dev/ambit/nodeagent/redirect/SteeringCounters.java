@@ -1,6 +1,6 @@
 package dev.ambit.nodeagent.redirect;
 
-import dev.ambit.nodeagent.bpf.BpfMap;
+import dev.ambit.host.bpf.BpfMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

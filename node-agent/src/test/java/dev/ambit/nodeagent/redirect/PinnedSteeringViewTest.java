@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.ambit.api.identity.SpiffeId;
-import dev.ambit.nodeagent.bpf.BpfMap;
-import dev.ambit.nodeagent.bpf.LibbpfException;
+import dev.ambit.host.bpf.BpfMap;
+import dev.ambit.host.bpf.LibbpfException;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
 import dev.ambit.nodeagent.testing.TestNode;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.NodeAgentMain;
-import dev.ambit.nodeagent.bpf.BpfMap;
-import dev.ambit.nodeagent.bpf.LibbpfException;
-import dev.ambit.nodeagent.host.Cgroup2;
+import dev.ambit.host.bpf.BpfMap;
+import dev.ambit.host.bpf.LibbpfException;
+import dev.ambit.host.Cgroup2;
 import dev.ambit.nodeagent.metrics.BpfMetrics;
 import dev.ambit.nodeagent.testing.AttachedPrograms;
 import dev.ambit.nodeagent.testing.Probe;
@@ -88,7 +88,7 @@ class SteeringTest {
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
 
         try (Probe client = pod.probe("connect", SERVICE_VIP6, "80");
-             OriginalDestinationLookup tunnelSideLookup = OriginalDestinationLookup.openPinned(node.pinRoot())) {
+             OriginalDestinationMap tunnelSideLookup = OriginalDestinationMap.openPinned(node.pinRoot())) {
             String[] connected = client.await("CONNECTED");
             String[] accepted = tunnel6.await("ACCEPT");
             InetSocketAddress peer = new InetSocketAddress(accepted[1], Integer.parseInt(accepted[2]));

@@ -1,7 +1,7 @@
 package dev.ambit.nodeagent.testing;
 
-import dev.ambit.nodeagent.bpf.AttachType;
-import dev.ambit.nodeagent.bpf.LibbpfRuntime;
+import dev.ambit.host.bpf.AttachType;
+import dev.ambit.host.bpf.LibbpfRuntime;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;

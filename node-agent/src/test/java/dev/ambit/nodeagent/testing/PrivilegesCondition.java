@@ -1,8 +1,8 @@
 package dev.ambit.nodeagent.testing;
 
-import dev.ambit.nodeagent.bpf.LibbpfRuntime;
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.bpf.LibbpfRuntime;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.MountTable;
 import java.io.IOException;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;

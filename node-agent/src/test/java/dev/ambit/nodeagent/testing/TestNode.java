@@ -1,8 +1,8 @@
 package dev.ambit.nodeagent.testing;
 
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.HostCommand;
-import dev.ambit.nodeagent.host.MountTable;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.HostCommand;
+import dev.ambit.host.MountTable;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import java.io.IOException;

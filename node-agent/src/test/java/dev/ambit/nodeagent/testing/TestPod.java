@@ -1,7 +1,7 @@
 package dev.ambit.nodeagent.testing;
 
-import dev.ambit.nodeagent.host.Cgroup2;
-import dev.ambit.nodeagent.host.HostCommand;
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.HostCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -11,7 +11,7 @@ import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
 import dev.ambit.waypoint.resilience.FaultInjector;
 import dev.ambit.waypoint.resilience.OutlierDetector;
 import dev.ambit.waypoint.resilience.OutlierState;
-import dev.ambit.waypoint.resilience.RetryBudget;
+import dev.ambit.waypoint.resilience.SlidingRetryBudget;
 import dev.ambit.waypoint.resilience.RetryConditions;
 import dev.ambit.waypoint.route.ServiceKey;
 import dev.ambit.waypoint.upstream.UpstreamHost;
@@ -36,7 +36,7 @@ public final class Cluster {
     private final LoadBalancer balancer;
     private final CircuitBreakerLimits breaker;
     private final OutlierDetector outlierDetector;
-    private final RetryBudget budget;
+    private final SlidingRetryBudget budget;
     private final RetryConditions retryConditions;
     private final FaultInjector faults;
     private final Optional<UpstreamProtocol> protocol;
@@ -56,8 +56,8 @@ public final class Cluster {
         this.breaker = samePolicy ? previous.breaker : policy.flatMap(TrafficPolicy::circuitBreaker)
                 .map(CircuitBreakerLimits::new).orElseGet(CircuitBreakerLimits::unlimited);
         this.budget = samePolicy ? previous.budget : policy.flatMap(TrafficPolicy::retries)
-                .flatMap(RetryPolicy::budget).map(b -> RetryBudget.of(b, System::nanoTime))
-                .orElseGet(RetryBudget::unlimited);
+                .flatMap(RetryPolicy::budget).map(b -> SlidingRetryBudget.of(b, System::nanoTime))
+                .orElseGet(SlidingRetryBudget::unlimited);
         this.outlierDetector = policy.flatMap(TrafficPolicy::outlierDetection)
                 .map(config -> new OutlierDetector(config, outlierStates(this.hosts), System::nanoTime))
                 .orElse(null);
@@ -112,7 +112,7 @@ public final class Cluster {
         return breaker;
     }
 
-    public RetryBudget budget() {
+    public SlidingRetryBudget budget() {
         return budget;
     }
 

@@ -3,7 +3,7 @@ package dev.ambit.waypoint.observe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ambit.waypoint.support.AccessLogCapture;
+import dev.ambit.waypoint.testing.AccessLogCapture;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;

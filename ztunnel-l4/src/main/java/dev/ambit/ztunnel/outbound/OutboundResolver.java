@@ -4,7 +4,7 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.runtime.hbone.HboneKey;
@@ -80,7 +80,7 @@ public final class OutboundResolver {
     }
 
     /** The waypoint gets the original destination as CONNECT authority and does its own routing. */
-    private OutboundRoute toWaypoint(Optional<Workload> source, Waypoint waypoint, InetSocketAddress original,
+    private OutboundRoute toWaypoint(Optional<Workload> source, WaypointAddress waypoint, InetSocketAddress original,
             TunnelConfig config) {
         if (source.isEmpty()) {
             return unknownSource(original);
@@ -95,7 +95,7 @@ public final class OutboundResolver {
         return new OutboundRoute.Tunnel(key, original, source.get(), Optional.empty());
     }
 
-    private Optional<Workload> waypointInstance(Waypoint waypoint, TunnelConfig config) {
+    private Optional<Workload> waypointInstance(WaypointAddress waypoint, TunnelConfig config) {
         if (waypoint.address().isPresent()) {
             return config.workload(waypoint.address().get());
         }
@@ -105,7 +105,7 @@ public final class OutboundResolver {
     }
 
     /** Traffic a waypoint sends on goes to its destination, not back into a waypoint. */
-    private static boolean isWaypoint(Optional<Workload> source, Waypoint waypoint, TunnelConfig config) {
+    private static boolean isWaypoint(Optional<Workload> source, WaypointAddress waypoint, TunnelConfig config) {
         if (source.isEmpty()) {
             return false;
         }

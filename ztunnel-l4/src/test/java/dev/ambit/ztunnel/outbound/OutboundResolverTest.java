@@ -4,7 +4,7 @@ import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.runtime.transport.FailureReason;
@@ -68,7 +68,7 @@ class OutboundResolverTest {
 
     @Test
     void serviceWithWaypointGoesToTheWaypointWithTheOriginalDestination() {
-        TunnelConfig config = config(service(Optional.of(Waypoint.address(Workloads.loopback(20))),
+        TunnelConfig config = config(service(Optional.of(WaypointAddress.address(Workloads.loopback(20))),
                 endpoint(ECHO_1, 80)));
         InetSocketAddress original = new InetSocketAddress(VIP, 80);
         OutboundRoute.Tunnel route = tunnel(resolver.resolve(CLIENT_SOCKET, original, config));
@@ -103,7 +103,7 @@ class OutboundResolverTest {
                 .build();
     }
 
-    private static MeshService service(Optional<Waypoint> waypoint, Endpoint... endpoints) {
+    private static MeshService service(Optional<WaypointAddress> waypoint, Endpoint... endpoints) {
         return new MeshService(NamespacedName.of("demo", "echo"), "echo.demo.svc.cluster.local", List.of(VIP),
                 List.of(new ServicePort("", 80, 8080, Optional.empty())), List.of(endpoints), waypoint, Map.of());
     }

@@ -23,7 +23,7 @@ public record MeshService(
         List<InetAddress> vips,
         List<ServicePort> ports,
         List<Endpoint> endpoints,
-        Optional<Waypoint> waypoint,
+        Optional<WaypointAddress> waypoint,
         Map<String, String> labels) implements NamespacedResource {
 
     public MeshService {

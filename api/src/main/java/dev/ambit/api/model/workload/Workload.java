@@ -32,7 +32,7 @@ public record Workload(
         List<InetAddress> addresses,
         DataplaneMode dataplaneMode,
         Optional<InetSocketAddress> tunnel,
-        Optional<Waypoint> waypoint,
+        Optional<WaypointAddress> waypoint,
         Map<String, String> labels,
         String canonicalName,
         String canonicalRevision,

@@ -110,9 +110,9 @@ class WorkloadTest {
 
     @Test
     void waypointHasExactlyOneDestination() {
-        assertEquals(MeshPorts.HBONE, Waypoint.address(ip("10.96.0.20")).port());
-        assertInvalid("Waypoint: hostname: exactly one of hostname and address must be set",
-                () -> new Waypoint(Optional.of("waypoint.demo"), Optional.of(ip("10.96.0.20")), 15008));
+        assertEquals(MeshPorts.HBONE, WaypointAddress.address(ip("10.96.0.20")).port());
+        assertInvalid("WaypointAddress: hostname: exactly one of hostname and address must be set",
+                () -> new WaypointAddress(Optional.of("waypoint.demo"), Optional.of(ip("10.96.0.20")), 15008));
     }
 
     private static Workload withAddresses(List<InetAddress> addresses, Map<String, String> labels,

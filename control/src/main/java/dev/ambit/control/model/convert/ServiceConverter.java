@@ -9,7 +9,7 @@ import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.control.model.MeshSettings;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -44,7 +44,7 @@ public final class ServiceConverter {
      * @param podUid the workload uid of a pod by {@code <namespace>/<name>}, for slice endpoints that name one
      * @return empty for ExternalName services, which have no addresses of their own
      */
-    public Optional<MeshService> convert(Service service, Optional<Waypoint> waypoint, List<EndpointSlice> slices,
+    public Optional<MeshService> convert(Service service, Optional<WaypointAddress> waypoint, List<EndpointSlice> slices,
             List<Pod> selectedPods, Function<String, Optional<String>> podUid) {
         var spec = SecurityPolicyConverter.spec(service.getSpec());
         if ("ExternalName".equals(spec.getType())) {

@@ -2,7 +2,7 @@ package dev.ambit.control.model.convert;
 
 import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.api.model.NamespacedName;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.control.model.MeshSettings;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +31,9 @@ public final class WaypointBinding {
         return Optional.of(NamespacedName.of(namespace, gateway));
     }
 
-    public static Optional<Waypoint> resolve(String namespace, Map<String, String> namespaceLabels,
+    public static Optional<WaypointAddress> resolve(String namespace, Map<String, String> namespaceLabels,
             Map<String, String> objectLabels, Predicate<NamespacedName> waypointExists, MeshSettings settings) {
         return requested(namespace, namespaceLabels, objectLabels).filter(waypointExists)
-                .map(gateway -> Waypoint.hostname(settings.hostname(gateway)));
+                .map(gateway -> WaypointAddress.hostname(settings.hostname(gateway)));
     }
 }

@@ -11,7 +11,7 @@ import dev.ambit.api.model.InvalidConfigException;
 import dev.ambit.api.model.IpLiteral;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.DataplaneMode;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.model.MeshSettings;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -43,7 +43,7 @@ public final class WorkloadConverter {
      *
      * @param services the services that select it
      */
-    public Optional<Workload> convert(Pod pod, Namespace namespace, Node node, Optional<Waypoint> waypoint,
+    public Optional<Workload> convert(Pod pod, Namespace namespace, Node node, Optional<WaypointAddress> waypoint,
             List<NamespacedName> services) {
         String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         List<InetAddress> addresses = addresses(pod);

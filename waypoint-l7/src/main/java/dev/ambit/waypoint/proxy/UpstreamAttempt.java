@@ -1,0 +1,108 @@
+package dev.ambit.waypoint.proxy;
+
+import dev.ambit.waypoint.upstream.UpstreamHost;
+import dev.ambit.waypoint.upstream.UpstreamProtocol;
+import dev.ambit.waypoint.upstream.UpstreamStream;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One try of an exchange against one endpoint: gets a stream from the pools, keeps the per-try timer, and holds the
+ * endpoint's and the circuit breaker's counters until it ends. What a failure means (another try, or which reply)
+ * is the exchange's decision, so every outcome goes back to it.
+ */
+final class UpstreamAttempt {
+
+    private final RequestExchange exchange;
+    private final ExchangeEnvironment env;
+    private final Downstream downstream;
+    private final Cluster cluster;
+    private final UpstreamHost host;
+    private final boolean retry;
+    private final long started = System.nanoTime();
+    private UpstreamStream stream;
+    private ScheduledFuture<?> timer;
+    private boolean pending = true;
+    private boolean ended;
+
+    UpstreamAttempt(RequestExchange exchange, ExchangeEnvironment env, Downstream downstream, Cluster cluster,
+            UpstreamHost host, boolean retry) {
+        this.exchange = exchange;
+        this.env = env;
+        this.downstream = downstream;
+        this.cluster = cluster;
+        this.host = host;
+        this.retry = retry;
+        host.requestStarted();
+    }
+
+    UpstreamHost host() {
+        return host;
+    }
+
+    /** The stream once connected, else null. */
+    UpstreamStream stream() {
+        return stream;
+    }
+
+    void connect(Optional<Duration> perTryTimeout, UpstreamProtocol protocol) {
+        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(() -> exchange.attemptTimedOut(this),
+                timeout.toNanos(), TimeUnit.NANOSECONDS));
+        env.pools().acquire(downstream.loop(), host.target(), protocol, cluster.breaker())
+                .addListener((Future<UpstreamStream> done) -> connected(done, protocol));
+    }
+
+    private void connected(Future<UpstreamStream> done, UpstreamProtocol protocol) {
+        notPending();
+        if (!done.isSuccess()) {
+            exchange.attemptFailedToConnect(this, done.cause());
+            return;
+        }
+        stream = done.getNow();
+        // Superseded (a timeout or the client's end came first): the stream is not ours to use.
+        if (ended || !exchange.isCurrent(this)) {
+            stream.abort();
+            return;
+        }
+        exchange.attemptConnected(this, protocol);
+    }
+
+    /** Stops this attempt's stream and counters; safe to call more than once. */
+    void abort() {
+        if (stream != null) {
+            stream.abort();
+        }
+        end(false);
+    }
+
+    /** Releases the counters and the timer; {@code observedLatency} when the endpoint answered. Idempotent. */
+    void end(boolean observedLatency) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        notPending();
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (observedLatency) {
+            long now = System.nanoTime();
+            host.observeLatency(now - started, now);
+        }
+        host.requestEnded();
+        cluster.breaker().requestDone();
+        if (retry) {
+            cluster.breaker().retryDone();
+        }
+    }
+
+    private void notPending() {
+        if (pending) {
+            pending = false;
+            cluster.breaker().pendingDone();
+        }
+    }
+}
