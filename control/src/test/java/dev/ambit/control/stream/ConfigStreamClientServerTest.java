@@ -73,6 +73,9 @@ class ConfigStreamClientServerTest {
     @Test
     void aRejectedPushIsNackedCountedAndLoggedAndTheNextGoodVersionIsAcked() throws Exception {
         fixture.model.upsert(pod("demo", "bad", "node-a", "10.1.0.2", "app", Map.of("app", "hello", "broken", "yes")));
+        // The model applies changes on its own thread: start once it holds both, so the first push does.
+        Eventually.until(WITHIN, "the model holds demo-bad",
+                () -> fixture.model.current().resources(ResourceType.WORKLOAD).containsKey("demo-bad"));
         ConfigConsumer refuseBroken = config -> config.all(Workload.class).stream()
                 .filter(workload -> "yes".equals(workload.labels().get("broken"))).findFirst()
                 .ifPresent(workload -> {
