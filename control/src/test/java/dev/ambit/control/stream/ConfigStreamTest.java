@@ -13,6 +13,7 @@ import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.config.v1.ConfigResponse;
 import dev.ambit.api.config.v1.Resource;
+import dev.ambit.control.Eventually;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.grpc.Status;
@@ -53,6 +54,9 @@ class ConfigStreamTest {
     @Test
     void nackedVersionIsCountedAndNotResentButItsNextVersionIs() throws Exception {
         fixture.model.upsert(pod("demo", "bad", "node-a", "10.1.0.2", "app", Map.of("app", "hello")));
+        // The model applies changes on its own thread: subscribe once it holds both, so the first push does.
+        Eventually.until(WITHIN, "the model holds demo-bad",
+                () -> fixture.model.current().resources(ResourceType.WORKLOAD).containsKey("demo-bad"));
         try (TestConfigClient client = fixture.node("agent-a", "node-a")) {
             client.rejectWhen(resource -> resource.getName().equals("demo-bad"));
             client.subscribe(ResourceType.WORKLOAD);
