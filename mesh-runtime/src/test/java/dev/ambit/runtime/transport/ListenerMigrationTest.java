@@ -76,6 +76,7 @@ class ListenerMigrationTest {
                     "-cp", System.getProperty("java.class.path"), Handover.class.getName(), String.valueOf(CLIENTS));
             String line = output.lines().filter(l -> l.startsWith("queued=")).findFirst()
                     .orElseThrow(() -> new AssertionError("no result from the hand-over:\n" + output));
+            System.out.println("event=handover_result tcp_migrate_req=" + migrate + " " + line);
             return Pattern.compile(" ").splitAsStream(line)
                     .map(pair -> pair.split("="))
                     .collect(Collectors.toMap(pair -> pair[0], pair -> Integer.parseInt(pair[1])));
