@@ -21,14 +21,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReadOnDemandTest {
 
     private static final int MIB = 1024 * 1024;
+    private static final Pattern BACKOFF = Pattern.compile("\\bbackoff:(\\d+)");
 
     @ParameterizedTest(name = "{0} (fast path: {1})")
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
@@ -68,9 +68,10 @@ class ReadOnDemandTest {
             writer.setDaemon(true);
             writer.start();
             assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
-            // The server's receive window closes only once nothing drains its socket: a read nobody asked for
-            // (multishot recv) would have come before, or kept the window open and this wait would fail.
-            Waits.until("the client to probe a zero window", Duration.ofSeconds(20), () -> zeroWindowProbing(client));
+            // The server's receive window stays shut only while nothing drains its socket: reads nobody asked for
+            // (multishot recv, autoRead) come before, or keep it opening, and then this wait fails.
+            Waits.until("the client to probe a zero window twice", Duration.ofSeconds(20),
+                    () -> zeroWindowProbedTwice(client));
             // With autoRead off one read() is one read of a buffer (16 KiB at most): 1 MiB is a loose bound.
             assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
         }
@@ -168,25 +169,26 @@ class ReadOnDemandTest {
     }
 
     /**
-     * Whether the kernel runs the zero-window probe timer (4 in /proc/net/tcp's {@code tr}) for {@code client}'s
-     * connection: its peer advertised a zero window, its receive buffer full.
+     * Whether {@code client}'s kernel has probed a zero window twice (ss: the persist timer runs, backoff 2 or more):
+     * its peer's receive buffer stayed full from one probe to the next, hundreds of milliseconds, with nothing
+     * draining it. A window that closes while a reader drains the socket opens again within microseconds, before the
+     * first probe's answer, which resets the backoff.
      */
-    private static boolean zeroWindowProbing(Socket client) {
-        String local = String.format(":%04X", client.getLocalPort());
-        String remote = String.format(":%04X", client.getPort());
+    private static boolean zeroWindowProbedTwice(Socket client) {
         try {
-            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.strip().split("\\s+");
-                    if (fields.length > 5 && fields[1].endsWith(local) && fields[2].endsWith(remote)
-                            && fields[5].startsWith("04:")) {
-                        return true;
-                    }
-                }
+            Process ss = new ProcessBuilder("ss", "-tinoH", "sport = :" + client.getLocalPort(),
+                    "dport = :" + client.getPort()).redirectErrorStream(true).start();
+            String state = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (ss.waitFor() != 0) {
+                throw new IllegalStateException("ss failed: " + state);
             }
-            return false;
+            Matcher backoff = BACKOFF.matcher(state);
+            return state.contains("timer:(persist") && backoff.find() && Integer.parseInt(backoff.group(1)) >= 2;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
