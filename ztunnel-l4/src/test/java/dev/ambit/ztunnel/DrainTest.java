@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SIGTERM's drain: readiness fails, listeners stop accepting, open connections finish until the deadline. */
 @ExtendWith(LeakDetectorExtension.class)
@@ -60,13 +59,15 @@ class DrainTest {
         }
     }
 
+    /**
+     * The drain returns although the client never closes its connection: it closed it at the deadline. (Without the
+     * deadline the drain would wait for the client, and the test would time out.)
+     */
     @Test
     void connectionsStillOpenAtTheDeadlineAreClosed() throws Exception {
         try (TwoNodeMesh mesh = new TwoNodeMesh(); Socket open = mesh.connectFromClient()) {
             Sockets.assertEchoes(open, "ping");
-            long start = System.nanoTime();
             mesh.nodeA().drain(Duration.ofMillis(500));
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
             Sockets.assertRefused(open);
             assertEquals(0, mesh.nodeA().openConnections());
         }

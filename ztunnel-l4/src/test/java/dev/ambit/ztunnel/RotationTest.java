@@ -1,14 +1,29 @@
 package dev.ambit.ztunnel;
 
+import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.runtime.hbone.HboneKey;
+import dev.ambit.runtime.hbone.HbonePool;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Sockets;
+import dev.ambit.runtime.testing.StaticTlsContexts;
 import dev.ambit.runtime.testing.Streams;
+import dev.ambit.runtime.testing.Waits;
+import dev.ambit.runtime.tls.TlsContextFactory;
+import dev.ambit.runtime.transport.Transport;
 import dev.ambit.ztunnel.testing.TwoNodeMesh;
 import dev.ambit.runtime.tls.WorkloadCertificate;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,10 +33,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Certificates of both ends rotate while a long transfer runs: the transfer keeps the TLS connection it started on
- * and loses nothing; new connections get a new TLS connection with the new certificates.
+ * Certificates of both ends rotate, forced while a long transfer runs or by their half-life timers: the connections
+ * open keep the TLS connections they started on and lose nothing; new connections get a new TLS connection with the
+ * new certificates.
  */
 @ExtendWith(LeakDetectorExtension.class)
 @Timeout(120)
@@ -61,6 +78,73 @@ class RotationTest {
             assertEquals(SIZE, count);
             assertArrayEquals(sent.get(30, TimeUnit.SECONDS), received.digest());
             assertNotEquals(clientBefore.serial(), certificate(mesh.nodeA(), mesh).serial());
+        }
+    }
+
+    /**
+     * Nothing forces this rotation: certificates issued with 10 s left are renewed by the half-life timers, new
+     * connections get a new TLS connection with the new certificates (node B presents its new one), and a tunnelled
+     * connection opened before goes on over its old TLS connection, past the old certificates' expiry.
+     */
+    @Test
+    void theHalfLifeTimerRotatesByItselfAndOpenConnectionsStay() throws Exception {
+        Duration lifetime = Duration.ofSeconds(10);
+        try (TwoNodeMesh mesh = TwoNodeMesh.withShortLivedCertificates(lifetime);
+                Socket open = mesh.connectFromClient()) {
+            SpiffeId client = mesh.clientWorkload().identity();
+            SpiffeId echo = mesh.echoWorkload().identity();
+            WorkloadCertificate clientFirst = mesh.nodeA().certificates().certificate(client).orElseThrow();
+            WorkloadCertificate echoFirst = mesh.nodeB().certificates().certificate(echo).orElseThrow();
+            assertTrue(clientFirst.notAfter().isBefore(Instant.now().plus(lifetime)), clientFirst.toString());
+            assertTrue(echoFirst.notAfter().isBefore(Instant.now().plus(lifetime)), echoFirst.toString());
+            Sockets.assertEchoes(open, "before");
+            assertEquals(1, mesh.nodeA().pool().connectionCount(mesh.echoKey()));
+
+            // From here the CA issues day-long certificates: the renewals awaited are the last ones of the test.
+            mesh.ca().clock().reset();
+            Waits.until("both tunnels to renew by themselves", Duration.ofSeconds(30),
+                    () -> longLived(mesh.nodeA(), client) && longLived(mesh.nodeB(), echo));
+            WorkloadCertificate clientNow = mesh.nodeA().certificates().certificate(client).orElseThrow();
+            WorkloadCertificate echoNow = mesh.nodeB().certificates().certificate(echo).orElseThrow();
+            assertNotEquals(clientFirst.serial(), clientNow.serial());
+            assertNotEquals(echoFirst.serial(), echoNow.serial());
+
+            Waits.until("the first certificates to expire", lifetime.multipliedBy(2),
+                    () -> Instant.now().isAfter(clientFirst.notAfter()) && Instant.now().isAfter(echoFirst.notAfter()));
+            Sockets.assertEchoes(open, "after the certificates it started with expired");
+            try (Socket fresh = mesh.connectFromClient()) {
+                Sockets.assertEchoes(fresh, "new");
+            }
+            assertEquals(2, mesh.nodeA().pool().connectionCount(mesh.echoKey()),
+                    "one event loop: the new connection is a new TLS connection, made with the new certificate");
+            assertEquals(echoNow.serial(), servedTo(mesh, mesh.ca().issue(client, Duration.ofHours(1))),
+                    "node B presents its new certificate");
+            Sockets.assertEchoes(open, "still");
+        }
+    }
+
+    private static boolean longLived(Ztunnel tunnel, SpiffeId identity) {
+        return tunnel.certificates().certificate(identity)
+                .filter(certificate -> certificate.notAfter().isAfter(Instant.now().plus(Duration.ofHours(1))))
+                .isPresent();
+    }
+
+    /** The serial of the certificate node B presents to a new HBONE connection presenting {@code certificate}. */
+    private static String servedTo(TwoNodeMesh mesh, WorkloadCertificate certificate) throws Exception {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newEventLoopGroup(1, "rotation-test-client");
+        try (HbonePool pool = new HbonePool(transport, new StaticTlsContexts(
+                new TlsContextFactory(mesh.ca().trustBundle(), Clock.systemUTC()), certificate),
+                TwoNodeMesh.DEFAULT_SETTINGS)) {
+            Http2StreamChannel stream = pool.connect(new HboneKey(certificate.identity(), mesh.nodeB().hboneAddress(),
+                    mesh.echoWorkload().identity()), mesh.echoAddress(), group.next()).get(10, TimeUnit.SECONDS);
+            X509Certificate served = (X509Certificate) stream.parent().pipeline().get(SslHandler.class).engine()
+                    .getSession().getPeerCertificates()[0];
+            stream.close().sync();
+            pool.closeConnections().sync();
+            return served.getSerialNumber().toString(16);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel;
 
+import dev.ambit.runtime.testing.AvailableTransports;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
 import dev.ambit.runtime.testing.Sockets;
 import dev.ambit.runtime.testing.Streams;
@@ -39,9 +40,8 @@ class TransportMatrixTest {
             "NIO, false, JDK"})
     void fullDuplexTransferArrivesIntact(Transport.Kind kind, boolean socketFastPath, SslProvider tls)
             throws Exception {
-        assumeTrue((socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind))
-                && (tls == SslProvider.JDK || OpenSsl.isAvailable()), kind + " unavailable here");
-        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        Transport transport = AvailableTransports.require(kind, socketFastPath);
+        assumeTrue(tls == SslProvider.JDK || OpenSsl.isAvailable(), "BoringSSL unavailable here");
         try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, transport, tls);
                 ServerSocket pod = new ServerSocket()) {
             pod.bind(new InetSocketAddress(TwoNodeMesh.ECHO_POD, 0));
@@ -63,9 +63,7 @@ class TransportMatrixTest {
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
     void aRequestSentWithItsEndBeforeTheStreamIsOpenArrivesWhole(Transport.Kind kind, boolean socketFastPath)
             throws Exception {
-        assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
-                kind + " unavailable here");
-        Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+        Transport transport = AvailableTransports.require(kind, socketFastPath);
         try (TwoNodeMesh mesh = new TwoNodeMesh(TwoNodeMesh.DEFAULT_SETTINGS, transport, SslProvider.JDK)) {
             for (int i = 0; i < 5; i++) {
                 try (Socket client = mesh.connectFromClient()) {

@@ -39,6 +39,9 @@ class TunnelPolicyTest {
     private static final InetAddress LEGACY_POD = Workloads.loopback(7);
     private static final InetAddress OUTSIDER = Workloads.loopback(6);
 
+    private static final String POLICY_DENIED_SERIES =
+            "ambit_tcp_connection_failures_total{reason=\"policy_denied\"}";
+
     private static TwoNodeMesh mesh;
 
     @BeforeAll
@@ -73,11 +76,14 @@ class TunnelPolicyTest {
                         List.of(), List.of())));
         mesh.configure(List.of(denyClient), List.of());
         long deniedBefore = mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED);
+        double scrapedBefore = value(scrape(mesh.nodeB()), POLICY_DENIED_SERIES);
         try (Socket socket = mesh.connectFromClient()) {
             socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             Sockets.assertRefused(socket);
         }
         assertEquals(deniedBefore + 1, mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED));
+        // The series exists from the start (every reason is registered at zero): the scrape must show the count.
+        assertEquals(scrapedBefore + 1, value(scrape(mesh.nodeB()), POLICY_DENIED_SERIES), POLICY_DENIED_SERIES);
         assertTrue(mesh.nodeA().metrics().failures(FailureReason.CONNECT_REFUSED) >= 1);
     }
 
@@ -120,27 +126,41 @@ class TunnelPolicyTest {
 
     @Test
     void metricsCountConnectionsAndBytesByWorkload() throws IOException {
+        String labels = "{destination_namespace=\"demo\","
+                + "destination_principal=\"spiffe://cluster.local/ns/demo/sa/echo\","
+                + "destination_workload=\"echo\",direction=\"outbound\",source_namespace=\"demo\","
+                + "source_principal=\"spiffe://cluster.local/ns/demo/sa/client\",source_workload=\"client\"}";
+        String opened = "ambit_tcp_connections_opened_total" + labels;
+        String closed = "ambit_tcp_connections_closed_total" + labels;
+        String sent = "ambit_tcp_sent_bytes_total" + labels;
+        String received = "ambit_tcp_received_bytes_total" + labels;
+        String before = scrape(mesh.nodeA());
         try (Socket socket = mesh.connectFromClient()) {
             Sockets.assertEchoes(socket, "hello");
         }
-        String labels = "destination_namespace=\"demo\","
-                + "destination_principal=\"spiffe://cluster.local/ns/demo/sa/echo\","
-                + "destination_workload=\"echo\",direction=\"outbound\",source_namespace=\"demo\","
-                + "source_principal=\"spiffe://cluster.local/ns/demo/sa/client\",source_workload=\"client\"";
         Waits.until("connection closed on node A", Duration.ofSeconds(10),
-                () -> scrape(mesh.nodeA()).contains("ambit_tcp_connections_closed_total{" + labels + "}"));
+                () -> value(scrape(mesh.nodeA()), closed) == value(before, closed) + 1);
         String metrics = scrape(mesh.nodeA());
-        assertTrue(metrics.contains("ambit_tcp_connections_opened_total{" + labels + "}"), metrics);
-        assertTrue(metrics.contains("ambit_tcp_sent_bytes_total{" + labels + "}"), metrics);
-        assertTrue(metrics.contains("ambit_tcp_received_bytes_total{" + labels + "}"), metrics);
-        assertTrue(metrics.contains("ambit_cert_expiry_seconds{identity=\"spiffe://cluster.local/ns/demo/sa/client\"}"),
-                metrics);
-        assertTrue(metrics.contains("ambit_tcp_connection_failures_total{reason=\"policy_denied\"}"), metrics);
+        assertEquals(value(before, opened) + 1, value(metrics, opened), opened);
+        assertEquals(value(before, sent) + "hello".length(), value(metrics, sent), sent);
+        assertEquals(value(before, received) + "hello".length(), value(metrics, received), received);
+        double expiry = value(metrics,
+                "ambit_cert_expiry_seconds{identity=\"spiffe://cluster.local/ns/demo/sa/client\"}");
+        assertTrue(expiry > 0, "seconds until the client's certificate expires: " + expiry);
         assertTrue(scrape(mesh.nodeB()).contains("direction=\"inbound\""));
     }
 
     private static String scrape(Ztunnel tunnel) {
         return Http.get(tunnel.metricsAddress(), "/metrics").body();
+    }
+
+    /** The value of {@code series} (name and labels) in a scrape; 0 when absent, as a counter not yet touched. */
+    private static double value(String scrape, String series) {
+        return scrape.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]))
+                .findFirst()
+                .orElse(0);
     }
 
 }

@@ -7,7 +7,8 @@ import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.runtime.testing.Waits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -52,9 +53,10 @@ class BridgeTest {
                 ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Http2StreamChannel stream = fixture.connect(fixture.client(ca.issue(CLIENT, Duration.ofHours(1))),
                     CLIENT, SERVER).get(10, TimeUnit.SECONDS);
+            ReadRequests reads = new ReadRequests();
             Channel socket = new Bootstrap().group(socketLoop).channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
-                    .handler(new ChannelInboundHandlerAdapter())
+                    .handler(reads)
                     .connect(listener.getLocalSocketAddress()).sync().channel();
             AtomicLong bridged = new AtomicLong();
             CountDownLatch busy = new CountDownLatch(1);
@@ -64,9 +66,12 @@ class BridgeTest {
                 Thread writer = new Thread(() -> write(client, 32L * MIB), "client-writer");
                 writer.setDaemon(true);
                 writer.start();
-                // Past the first reads, the bridge must stop: the stream's loop has taken nothing yet.
+                // Past the first reads, the bridge must stop: the stream's loop has taken nothing yet. It has stopped
+                // once no read is asked for: with autoRead off the socket delivers nothing more until one is, and
+                // only the busy stream's loop could make the bridge ask again.
                 Waits.until("bridge reads", Duration.ofSeconds(10), () -> bridged.get() > 0);
-                Thread.sleep(1_000);
+                Waits.until("the bridge to ask for no more reads", Duration.ofSeconds(10),
+                        () -> socket.eventLoop().submit(reads::stopped).syncUninterruptibly().getNow());
                 assertTrue(bridged.get() < 2L * MIB, "bridged " + bridged.get() + " bytes into a busy stream");
             } finally {
                 busy.countDown();
@@ -95,6 +100,34 @@ class BridgeTest {
             latch.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * First in the socket's pipeline: whether a read asked for ({@code read()}) is still to come. Netty clears its own
+     * read-pending flag as a read delivers, before the handlers see it, and so does this; used on the channel's loop.
+     */
+    private static final class ReadRequests extends ChannelDuplexHandler {
+
+        private boolean asked;
+        private boolean delivered;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            asked = true;
+            ctx.read();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            asked = false;
+            delivered = true;
+            ctx.fireChannelRead(msg);
+        }
+
+        /** Something was read, and no read is asked for since. */
+        boolean stopped() {
+            return delivered && !asked;
         }
     }
 

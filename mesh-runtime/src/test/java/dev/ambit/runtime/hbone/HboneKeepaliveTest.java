@@ -7,13 +7,17 @@ import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.runtime.testing.Waits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,9 +42,17 @@ class HboneKeepaliveTest {
     void anIdleConnectionToAnAnsweringPeerStaysUp() throws Exception {
         try (HboneFixture fixture = new HboneFixture(ca, ca.issue(SERVER, Duration.ofHours(1)), SETTINGS)) {
             Http2StreamChannel stream = open(fixture);
-            // Ten intervals without a byte of traffic: each PING is answered, none times out.
-            Thread.sleep(10 * INTERVAL.toMillis());
-            assertTrue(stream.parent().isActive(), "the idle connection was closed");
+            AtomicInteger answers = new AtomicInteger();
+            Channel connection = stream.parent();
+            connection.eventLoop().submit(() -> connection.pipeline().addBefore(
+                    connection.pipeline().context(PooledConnectionHandler.class).name(), "count-ping-answers",
+                    new PingAnswers(answers))).sync();
+            // No byte of traffic, and PINGs answered for longer than the timeout: the next PING goes out an interval
+            // after an answer, so had the answers not counted, the timeout would have closed the connection (on the
+            // same loop, by an earlier deadline) before this many were sent.
+            int enough = (int) (TIMEOUT.toMillis() / INTERVAL.toMillis()) + 2;
+            Waits.until(enough + " PINGs answered", Duration.ofSeconds(10), () -> answers.get() >= enough);
+            assertTrue(connection.isActive(), "the idle connection was closed");
             assertEquals("still here", echo(stream, "still here"));
             stream.close().sync();
         }
@@ -58,6 +70,24 @@ class HboneKeepaliveTest {
             }
             // The peer, back, finds the connection closed and drops it with its stream.
             Waits.until("server connection closed", Duration.ofSeconds(5), () -> fixture.serverConnections() == 0);
+        }
+    }
+
+    /** Counts the PING answers (ACKs) a connection receives, and passes everything on. */
+    private static final class PingAnswers extends ChannelInboundHandlerAdapter {
+
+        private final AtomicInteger answers;
+
+        PingAnswers(AtomicInteger answers) {
+            this.answers = answers;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2PingFrame ping && ping.ack()) {
+                answers.incrementAndGet();
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -80,16 +80,19 @@ class HbonePoolAffinityTest {
     /** The idle timeout counts from a connection's last stream, not from an earlier idle spell's timer. */
     @Test
     void aConnectionUsedAgainWhileIdleIsKeptForAWholeIdleTimeoutAfter() throws InterruptedException {
-        // Delays only push the steps later: each sleep of 0.6 x idle leaves 2 s either side of the timers.
+        // The second use comes 0.6 x idle into the first idle spell, which leaves 2 s either side of the timers.
         Duration idle = Duration.ofSeconds(5);
         try (Client client = new Client(1, HboneFixture.SETTINGS.withTimeouts(Duration.ofSeconds(1),
                 Duration.ofSeconds(5), idle))) {
             EventLoop loop = client.loops.next();
             Http2StreamChannel first = client.open(loop);
             client.closeStream(first);
+            // Armed on the connection's loop after the first spell's timer, for as long: it runs after that timer.
+            Future<?> firstSpellOver = loop.submit(() -> loop.schedule(() -> { }, idle.toMillis(),
+                    TimeUnit.MILLISECONDS)).syncUninterruptibly().getNow();
             Thread.sleep(idle.toMillis() * 3 / 5);
             client.closeStream(client.open(loop));
-            Thread.sleep(idle.toMillis() * 3 / 5);
+            firstSpellOver.syncUninterruptibly();
 
             Http2StreamChannel again = client.open(loop);
             assertSame(first.parent(), again.parent(), "the first idle spell's timer closed a connection in use");

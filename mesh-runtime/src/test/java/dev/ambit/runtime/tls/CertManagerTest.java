@@ -70,13 +70,19 @@ class CertManagerTest {
 
     @Test
     void refusesACertificateForAnotherIdentity() throws Exception {
-        CertificateAuthorityClient confused = (identity, csr, ttl) -> CompletableFuture.completedFuture(
-                ca.issue(TestCa.identity("demo", "other"), ttl).chain());
+        AtomicInteger calls = new AtomicInteger();
+        CertificateAuthorityClient confused = (identity, csr, ttl) -> {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(ca.issue(TestCa.identity("demo", "other"), ttl).chain());
+        };
         try (CertManager manager = manager(confused)) {
             CompletableFuture<WorkloadCertificate> first = manager.add(ECHO);
-            Thread.sleep(300);
+            // The second request is sent only once the first answer has been checked and refused: by then a
+            // certificate that had been taken would be installed.
+            Waits.until("a second request, after the first answer", Duration.ofSeconds(10), () -> calls.get() >= 2);
             assertFalse(first.isDone());
             assertNull(manager.clientContext(ECHO));
+            assertTrue(manager.expiries().isEmpty());
         }
     }
 

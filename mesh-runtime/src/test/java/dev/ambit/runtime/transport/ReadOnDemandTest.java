@@ -1,9 +1,10 @@
 package dev.ambit.runtime.transport;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ambit.runtime.testing.AvailableTransports;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Waits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -14,15 +15,19 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReadOnDemandTest {
 
     private static final int MIB = 1024 * 1024;
+    private static final Pattern BACKOFF = Pattern.compile("\\bbackoff:(\\d+)");
 
     @ParameterizedTest(name = "{0} (fast path: {1})")
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "NIO, false"})
@@ -62,7 +68,10 @@ class ReadOnDemandTest {
             writer.setDaemon(true);
             writer.start();
             assertTrue(firstRead.await(10, TimeUnit.SECONDS), "the one read asked for");
-            Thread.sleep(1_000);
+            // The server's receive window stays shut only while nothing drains its socket: reads nobody asked for
+            // (multishot recv, autoRead) come before, or keep it opening, and then this wait fails.
+            Waits.until("the client to probe a zero window twice", Duration.ofSeconds(20),
+                    () -> zeroWindowProbedTwice(client));
             // With autoRead off one read() is one read of a buffer (16 KiB at most): 1 MiB is a loose bound.
             assertTrue(delivered.get() <= MIB, delivered.get() + " bytes delivered to a reader that asked once");
         }
@@ -123,9 +132,7 @@ class ReadOnDemandTest {
 
         Server(Transport.Kind kind, boolean socketFastPath, Supplier<ChannelHandler> handler)
                 throws InterruptedException {
-            assumeTrue(socketFastPath ? Transport.isAvailableForSocketFastPath(kind) : Transport.isAvailable(kind),
-                    kind + (socketFastPath ? " for the socket fast path" : "") + " unavailable here");
-            Transport transport = socketFastPath ? Transport.forSocketFastPath(kind) : Transport.of(kind);
+            Transport transport = AvailableTransports.require(kind, socketFastPath);
             group = transport.newEventLoopGroup(1, "read-on-demand");
             try {
                 listener = transport.serverBootstrap(group)
@@ -158,6 +165,30 @@ class ReadOnDemandTest {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether {@code client}'s kernel has probed a zero window twice (ss: the persist timer runs, backoff 2 or more):
+     * its peer's receive buffer stayed full from one probe to the next, hundreds of milliseconds, with nothing
+     * draining it. A window that closes while a reader drains the socket opens again within microseconds, before the
+     * first probe's answer, which resets the backoff.
+     */
+    private static boolean zeroWindowProbedTwice(Socket client) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tinoH", "sport = :" + client.getLocalPort(),
+                    "dport = :" + client.getPort()).redirectErrorStream(true).start();
+            String state = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (ss.waitFor() != 0) {
+                throw new IllegalStateException("ss failed: " + state);
+            }
+            Matcher backoff = BACKOFF.matcher(state);
+            return state.contains("timer:(persist") && backoff.find() && Integer.parseInt(backoff.group(1)) >= 2;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,13 +3,13 @@ package dev.ambit.nodeagent.redirect;
 import static dev.ambit.nodeagent.testing.TestPod.SERVICE_VIP4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.testing.Probe;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
 import dev.ambit.nodeagent.testing.TestNode;
 import dev.ambit.nodeagent.testing.TestPod;
+import dev.ambit.runtime.testing.AvailableTransports;
 import dev.ambit.runtime.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -65,8 +65,7 @@ class FastPathReaderTest {
     @ParameterizedTest
     @EnumSource(Transport.Kind.class)
     void everyByteOfManyBulkSendersReachesATunnelReadingLikeTheBridge(Transport.Kind kind) throws Exception {
-        assumeTrue(Transport.isAvailableForSocketFastPath(kind), kind + " for the socket fast path unavailable here");
-        Transport transport = Transport.forSocketFastPath(kind);
+        Transport transport = AvailableTransports.require(kind, true);
         EventLoopGroup group = transport.newEventLoopGroup(2, "fast-path-reader");
         node.track(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();

@@ -59,7 +59,27 @@ public final class TwoNodeMesh implements AutoCloseable {
                 ioThreads);
     }
 
+    /**
+     * One event loop per tunnel, and certificates that have only {@code lifetime} left when they arrive, so that the
+     * tunnels' half-life timers renew them {@code lifetime / 2} after each request. The test CA's clock runs behind
+     * the tunnels' by the TTL they ask for less {@code lifetime} (the CA issues nothing under a minute); {@code
+     * ca().clock().reset()} makes it issue full-length certificates again.
+     */
+    public static TwoNodeMesh withShortLivedCertificates(Duration lifetime) {
+        return new TwoNodeMesh(DEFAULT_SETTINGS, Transport.best(),
+                OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, 1, lifetime);
+    }
+
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads) {
+        this(settings, transport, tls, ioThreads, null);
+    }
+
+    private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads,
+            Duration certificateLifetime) {
+        if (certificateLifetime != null) {
+            Duration ttl = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).certificateTtl();
+            ca.clock().shift(certificateLifetime.minus(ttl));
+        }
         nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads);
         nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads);
         client = Workloads.ambient(NAMESPACE, "client", "node-a", CLIENT_POD, nodeA.hboneAddress());
