@@ -37,7 +37,8 @@ final class RuleMatcher {
         String namespace = peer.map(SpiffeId::namespace).orElse(null);
         return (source.principals().isEmpty() || (peer.isPresent() && source.principals().contains(peer.get())))
                 && (peer.isEmpty() || !source.notPrincipals().contains(peer.get()))
-                && (source.namespaces().isEmpty() || source.namespaces().contains(namespace))
+                // Plaintext has no namespace, so it is in none of them (and the lists refuse a null lookup).
+                && (source.namespaces().isEmpty() || (namespace != null && source.namespaces().contains(namespace)))
                 && (namespace == null || !source.notNamespaces().contains(namespace));
     }
 
