@@ -13,7 +13,7 @@ import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.traffic.TrafficPolicy;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.MeshService;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.TestObjects;
 import dev.ambit.control.crd.AuthorizationPolicyResource;
@@ -21,7 +21,7 @@ import dev.ambit.control.crd.PeerAuthenticationResource;
 import dev.ambit.control.crd.RequestAuthenticationResource;
 import dev.ambit.control.crd.TrafficPolicyResource;
 import dev.ambit.control.model.convert.K8sYaml;
-import dev.ambit.control.model.convert.MeshLabels;
+import dev.ambit.api.mesh.MeshLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -179,7 +179,7 @@ class ModelBuilderTest {
                     protocol: HBONE
                 """));
         ConfigSnapshot withWaypoint = snapshot();
-        Waypoint expected = Waypoint.hostname("wp.demo.svc.cluster.local");
+        WaypointAddress expected = WaypointAddress.hostname("wp.demo.svc.cluster.local");
         assertEquals(expected, workload(withWaypoint, "demo-hello-1").waypoint().orElseThrow());
         assertEquals(expected, service(withWaypoint).waypoint().orElseThrow());
         apply(K8sYaml.read(Gateway.class, """

@@ -102,7 +102,7 @@ class RetryDecisionTest {
     @Test
     void aBudgetOfZeroRatioAllowsOnlyTheReserve() {
         AtomicLong now = new AtomicLong(7_000_000_000L);
-        RetryBudget budget = RetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 2, Duration.ofSeconds(1)),
+        SlidingRetryBudget budget = SlidingRetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 2, Duration.ofSeconds(1)),
                 now::get);
         budget.onRequest();
         assertTrue(budget.tryRetry());
@@ -115,7 +115,7 @@ class RetryDecisionTest {
     @Test
     void aPartialSecondOfTtlRoundsUpToAWholeBucket() {
         AtomicLong now = new AtomicLong(7_000_000_000L);
-        RetryBudget budget = RetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 1,
+        SlidingRetryBudget budget = SlidingRetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 1,
                 Duration.ofMillis(1_500)), now::get);
         assertTrue(budget.tryRetry());
         assertTrue(budget.tryRetry(), "1.5 s holds two seconds of reserve");
@@ -129,7 +129,7 @@ class RetryDecisionTest {
     @Test
     void retriesOlderThanTheWindowAreForgottenBucketByBucket() {
         AtomicLong now = new AtomicLong(10_000_000_000L);
-        RetryBudget budget = RetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 1, Duration.ofSeconds(3)),
+        SlidingRetryBudget budget = SlidingRetryBudget.of(new dev.ambit.api.model.traffic.RetryBudget(0, 1, Duration.ofSeconds(3)),
                 now::get);
         assertTrue(budget.tryRetry());
         now.addAndGet(1_000_000_000L);
@@ -144,7 +144,7 @@ class RetryDecisionTest {
 
     @Test
     void anUnlimitedBudgetAlwaysRetries() {
-        RetryBudget budget = RetryBudget.unlimited();
+        SlidingRetryBudget budget = SlidingRetryBudget.unlimited();
         for (int i = 0; i < 1_000; i++) {
             assertTrue(budget.tryRetry());
         }

@@ -11,7 +11,7 @@ import dev.ambit.api.model.policy.AuthorizationRule;
 import dev.ambit.api.model.policy.Condition;
 import dev.ambit.api.model.policy.Operation;
 import dev.ambit.api.model.policy.Source;
-import dev.ambit.ztunnel.testing.TestCa;
+import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.ztunnel.testing.Workloads;
 import java.net.InetSocketAddress;
 import java.util.List;

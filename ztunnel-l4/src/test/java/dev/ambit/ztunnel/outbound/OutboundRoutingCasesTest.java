@@ -9,11 +9,11 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.ztunnel.config.TunnelConfig;
-import dev.ambit.ztunnel.metrics.FailureReason;
-import dev.ambit.ztunnel.testing.TestCa;
+import dev.ambit.runtime.transport.FailureReason;
+import dev.ambit.runtime.testing.TestCa;
 import dev.ambit.ztunnel.testing.Workloads;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,7 +41,7 @@ class OutboundRoutingCasesTest {
 
     private final OutboundResolver resolver = new OutboundResolver(new EndpointPicker());
 
-    private static MeshService echo(Optional<Waypoint> waypoint, Endpoint... endpoints) {
+    private static MeshService echo(Optional<WaypointAddress> waypoint, Endpoint... endpoints) {
         return new MeshService(NamespacedName.of("demo", "echo"), "echo.demo.svc.cluster.local", List.of(VIP),
                 List.of(new ServicePort("", 80, 8080, Optional.empty())), List.of(endpoints), waypoint, Map.of());
     }
@@ -121,7 +121,7 @@ class OutboundRoutingCasesTest {
 
     @Test
     void aWaypointNamedByHostnameIsFoundThroughItsService() {
-        TunnelConfig config = config(echo(Optional.of(Waypoint.hostname(WAYPOINT_HOST)),
+        TunnelConfig config = config(echo(Optional.of(WaypointAddress.hostname(WAYPOINT_HOST)),
                 endpoint(ECHO, Map.of(80, 8080))), waypointService(endpoint(WAYPOINT, Map.of())));
         InetSocketAddress original = new InetSocketAddress(VIP, 80);
         OutboundRoute.Tunnel route = assertInstanceOf(OutboundRoute.Tunnel.class,
@@ -140,14 +140,14 @@ class OutboundRoutingCasesTest {
 
     @Test
     void aWaypointThatCannotBeFoundRefusesTheConnection() {
-        TunnelConfig noInstances = config(echo(Optional.of(Waypoint.hostname(WAYPOINT_HOST)),
+        TunnelConfig noInstances = config(echo(Optional.of(WaypointAddress.hostname(WAYPOINT_HOST)),
                 endpoint(ECHO, Map.of(80, 8080))), waypointService());
         OutboundRoute.Refused refused = assertInstanceOf(OutboundRoute.Refused.class,
                 resolver.resolve(CLIENT_SOCKET, new InetSocketAddress(VIP, 80), noInstances));
         assertEquals(FailureReason.UNKNOWN_DESTINATION, refused.reason());
         assertTrue(refused.detail().startsWith("waypoint "), refused.detail());
 
-        TunnelConfig unknownAddress = config(echo(Optional.of(Waypoint.address(Workloads.loopback(77))),
+        TunnelConfig unknownAddress = config(echo(Optional.of(WaypointAddress.address(Workloads.loopback(77))),
                 endpoint(ECHO, Map.of(80, 8080))));
         assertEquals(FailureReason.UNKNOWN_DESTINATION, assertInstanceOf(OutboundRoute.Refused.class,
                 resolver.resolve(CLIENT_SOCKET, new InetSocketAddress(VIP, 80), unknownAddress)).reason());
@@ -159,7 +159,7 @@ class OutboundRoutingCasesTest {
                 TestCa.identity("demo", "waypoint"), "node-b", List.of(), DataplaneMode.AMBIENT,
                 Optional.of(TUNNEL_B), Optional.empty(), Map.of(), "waypoint", "v1", List.of());
         TunnelConfig config = config(List.of(CLIENT, ECHO, addressless), echo(
-                Optional.of(Waypoint.hostname(WAYPOINT_HOST)), endpoint(ECHO, Map.of(80, 8080))),
+                Optional.of(WaypointAddress.hostname(WAYPOINT_HOST)), endpoint(ECHO, Map.of(80, 8080))),
                 waypointService(new Endpoint("uid-waypoint", Workloads.loopback(20), Map.of())));
         assertEquals(FailureReason.UNKNOWN_DESTINATION, assertInstanceOf(OutboundRoute.Refused.class,
                 resolver.resolve(CLIENT_SOCKET, new InetSocketAddress(VIP, 80), config)).reason());
@@ -167,7 +167,7 @@ class OutboundRoutingCasesTest {
 
     @Test
     void aClientOutsideTheMeshCannotReachAWaypoint() {
-        TunnelConfig config = config(echo(Optional.of(Waypoint.address(Workloads.loopback(20))),
+        TunnelConfig config = config(echo(Optional.of(WaypointAddress.address(Workloads.loopback(20))),
                 endpoint(ECHO, Map.of(80, 8080))));
         assertEquals(FailureReason.UNKNOWN_SOURCE, assertInstanceOf(OutboundRoute.Refused.class,
                 resolver.resolve(STRANGER_SOCKET, new InetSocketAddress(VIP, 80), config)).reason());
@@ -177,7 +177,7 @@ class OutboundRoutingCasesTest {
     void aWorkloadBehindAWaypointIsReachedThroughIt() {
         Workload guarded = new Workload("uid-guarded", NamespacedName.of("demo", "guarded"),
                 TestCa.identity("demo", "guarded"), "node-b", List.of(Workloads.loopback(14)), DataplaneMode.AMBIENT,
-                Optional.of(TUNNEL_B), Optional.of(Waypoint.address(Workloads.loopback(20))), Map.of(), "guarded",
+                Optional.of(TUNNEL_B), Optional.of(WaypointAddress.address(Workloads.loopback(20))), Map.of(), "guarded",
                 "v1", List.of());
         TunnelConfig config = config(List.of(CLIENT, WAYPOINT, guarded));
         InetSocketAddress original = new InetSocketAddress(Workloads.loopback(14), 7000);

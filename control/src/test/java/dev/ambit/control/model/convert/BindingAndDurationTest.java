@@ -1,12 +1,13 @@
 package dev.ambit.control.model.convert;
 
+import dev.ambit.api.mesh.MeshLabels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.InvalidConfigException;
 import dev.ambit.api.model.NamespacedName;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.control.model.MeshSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +36,7 @@ class BindingAndDurationTest {
 
     @Test
     void aWaypointIsUsedOnlyOnceItsGatewayExists() {
-        assertEquals(Optional.of(Waypoint.hostname("wp.demo.svc.cluster.local")), WaypointBinding.resolve("demo",
+        assertEquals(Optional.of(WaypointAddress.hostname("wp.demo.svc.cluster.local")), WaypointBinding.resolve("demo",
                 Map.of(USE, "wp"), Map.of(), gateway -> gateway.equals(NamespacedName.of("demo", "wp")), SETTINGS));
         assertEquals(Optional.empty(), WaypointBinding.resolve("demo", Map.of(USE, "wp"), Map.of(), gateway -> false,
                 SETTINGS));

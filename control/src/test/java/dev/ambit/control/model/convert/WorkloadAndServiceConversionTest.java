@@ -1,5 +1,6 @@
 package dev.ambit.control.model.convert;
 
+import dev.ambit.api.mesh.MeshPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,7 @@ import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
-import dev.ambit.api.model.workload.Waypoint;
+import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.model.MeshSettings;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -86,7 +87,7 @@ class WorkloadAndServiceConversionTest {
 
     @Test
     void anAmbientPodIsAWorkloadBehindItsNodesTunnel() {
-        Workload workload = WORKLOADS.convert(HELLO, AMBIENT, NODE, Optional.of(Waypoint.hostname("wp.demo.svc")),
+        Workload workload = WORKLOADS.convert(HELLO, AMBIENT, NODE, Optional.of(WaypointAddress.hostname("wp.demo.svc")),
                 List.of(NamespacedName.of("demo", "hello"))).orElseThrow();
         assertEquals("u-1", workload.uid());
         assertEquals(NamespacedName.of("demo", "hello-1"), workload.name());
@@ -94,9 +95,9 @@ class WorkloadAndServiceConversionTest {
         assertEquals("node-a", workload.node());
         assertEquals(List.of(IpLiteral.parse("10.1.0.1"), IpLiteral.parse("fd00::1")), workload.addresses());
         assertEquals(DataplaneMode.AMBIENT, workload.dataplaneMode());
-        assertEquals(Optional.of(new InetSocketAddress(IpLiteral.parse("10.0.0.1"), Workload.HBONE_PORT)),
+        assertEquals(Optional.of(new InetSocketAddress(IpLiteral.parse("10.0.0.1"), MeshPorts.HBONE)),
                 workload.tunnel());
-        assertEquals(Optional.of(Waypoint.hostname("wp.demo.svc")), workload.waypoint());
+        assertEquals(Optional.of(WaypointAddress.hostname("wp.demo.svc")), workload.waypoint());
         assertEquals("hello", workload.canonicalName());
         assertEquals("v2", workload.canonicalRevision());
         assertEquals(List.of(NamespacedName.of("demo", "hello")), workload.services());
@@ -368,12 +369,12 @@ class WorkloadAndServiceConversionTest {
                     app: hello
                   ports:
                   - port: 5432
-                """), Optional.of(Waypoint.hostname("wp.demo.svc")), List.of(), List.of(HELLO),
+                """), Optional.of(WaypointAddress.hostname("wp.demo.svc")), List.of(), List.of(HELLO),
                 key -> Optional.empty()).orElseThrow();
         assertEquals(List.of(), headless.vips());
         assertEquals(List.of(new ServicePort("", 5432, 5432, Optional.empty())), headless.ports());
         assertEquals(Map.of(5432, 5432), headless.endpoints().get(0).ports());
-        assertEquals(Optional.of(Waypoint.hostname("wp.demo.svc")), headless.waypoint());
+        assertEquals(Optional.of(WaypointAddress.hostname("wp.demo.svc")), headless.waypoint());
         MeshService sliced = SERVICES.convert(service("""
                 metadata:
                   name: db
