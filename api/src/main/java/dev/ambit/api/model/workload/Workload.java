@@ -38,8 +38,6 @@ public record Workload(
         String canonicalRevision,
         List<NamespacedName> services) implements ConfigResource {
 
-    /** The port of every HBONE listener: node tunnels and waypoints. */
-
     private static final int MAX_UID_LENGTH = 253;
 
     public Workload {
