@@ -1,5 +1,6 @@
 package dev.ambit.waypoint;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.waypoint.process.WaypointProcess;
 import dev.ambit.waypoint.process.WaypointProcessSettings;
@@ -28,7 +29,8 @@ public final class WaypointMain implements Callable<Integer> {
     private String nodeName;
 
     @Option(names = "--listen-address", defaultValue = "0.0.0.0",
-            description = "Address of the HBONE (15008), metrics (15020) and readiness (15021) listeners"
+            description = "Address of the HBONE (" + MeshPorts.HBONE + "), metrics (" + MeshPorts.METRICS
+                    + ") and readiness (" + MeshPorts.READINESS + ") listeners"
                     + " (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
 

@@ -1,5 +1,6 @@
 package dev.ambit.cli.agent;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.cli.KubernetesCluster;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ambit metrics NODE}: the Prometheus metrics of that node's agent and tunnel. */
-@Command(name = "metrics", description = "Print the Prometheus metrics (:15020) of a node's agent and tunnel.")
+@Command(name = "metrics", description = "Print the Prometheus metrics (:" + MeshPorts.METRICS
+        + ") of a node's agent and tunnel.")
 public final class MetricsCommand implements Callable<Integer> {
 
     private final KubernetesCluster cluster;

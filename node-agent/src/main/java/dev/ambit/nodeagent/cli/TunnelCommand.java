@@ -32,7 +32,8 @@ public final class TunnelCommand implements Callable<Integer> {
     private String nodeName;
 
     @Option(names = "--listen-address", defaultValue = "0.0.0.0",
-            description = "Address the tunnel's listeners (15001, 15006, 15008, 15020, 15021) bind to"
+            description = "Address the tunnel's listeners (" + MeshPorts.OUTBOUND + ", " + MeshPorts.PLAINTEXT_INBOUND
+                    + ", " + MeshPorts.HBONE + ", " + MeshPorts.METRICS + ", " + MeshPorts.READINESS + ") bind to"
                     + " (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
 
@@ -52,7 +53,7 @@ public final class TunnelCommand implements Callable<Integer> {
 
     @Option(names = "--ready-file",
             description = "A file that exists exactly while the tunnel is ready: what a probe checks when a"
-                    + " predecessor may still answer on the shared :15021 (default: none).")
+                    + " predecessor may still answer on the shared :" + MeshPorts.READINESS + " (default: none).")
     private Path readyFile;
 
     @Option(names = "--socket-fast-path",
