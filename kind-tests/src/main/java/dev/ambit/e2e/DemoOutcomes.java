@@ -1,5 +1,6 @@
 package dev.ambit.e2e;
 
+import dev.ambit.testbed.RequestSummary;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -14,7 +15,11 @@ public final class DemoOutcomes {
     public static final String HELLO = "http://hello-svc.demo:8080/hello";
     public static final String CLIENT_IDENTITY = "spiffe://cluster.local/ns/demo/sa/client";
     public static final String HELLO_IDENTITY = "spiffe://cluster.local/ns/demo/sa/hello";
+    /** The header the waypoint routes on, in the kind tests and the local demo alike. */
+    public static final String VERSION_HEADER = "version-app";
     private static final int REQUESTS = 60;
+    /** Few: each dropped connection attempt takes the client's 10 s connect timeout. */
+    private static final int OUTSIDER_ATTEMPTS = 2;
 
     private DemoOutcomes() {
     }
@@ -32,9 +37,9 @@ public final class DemoOutcomes {
         check(seen, "an inbound tunnel connection from " + CLIENT_IDENTITY + " to " + HELLO_IDENTITY, summary);
     }
 
-    /** The waypoint routes by header: {@code x-version: v2} reaches v2 only; no header reaches v1 only. */
+    /** The waypoint routes by header: {@code version-app: v2} reaches v2 only; no header reaches v1 only. */
     public static void headerRouting(MeshProbe probe) {
-        RequestSummary toV2 = probe.requests(CLIENT, HELLO, REQUESTS, "x-version:v2");
+        RequestSummary toV2 = probe.requests(CLIENT, HELLO, REQUESTS, VERSION_HEADER + ":v2");
         check(toV2.versions().equals(Map.of("v2", REQUESTS)), "all answers from v2", toV2);
         RequestSummary byDefault = probe.requests(CLIENT, HELLO, REQUESTS);
         check(byDefault.versions().equals(Map.of("v1", REQUESTS)), "all answers from v1", byDefault);
@@ -42,19 +47,33 @@ public final class DemoOutcomes {
 
     /** The TrafficPolicy of hello-v3 aborts every request with 503 at the waypoint; v3 itself is never reached. */
     public static void faultInjection(MeshProbe probe) {
-        RequestSummary toV3 = probe.requests(CLIENT, HELLO, REQUESTS, "x-version:v3");
+        RequestSummary toV3 = probe.requests(CLIENT, HELLO, REQUESTS, VERSION_HEADER + ":v3");
         check(toV3.statuses().equals(Map.of(503, REQUESTS)) && toV3.versions().isEmpty(),
                 "503 for every request, no answer from v3", toV3);
     }
 
-    /** STRICT mTLS and the ALLOW policy keep the outsider (plaintext, not in the mesh) out; the client stays in. */
+    /**
+     * STRICT mTLS keeps the outsider (plaintext, not in the mesh) out: the kernel drops its SYNs, so every attempt
+     * times out at connect (not refused, reset or answered) and the nodes count the drops. The client stays in.
+     */
     public static void policy(MeshProbe probe) {
-        // Few requests: a dropped connection attempt takes the client's 10 s connect timeout.
-        RequestSummary outsider = probe.requests(OUTSIDER, HELLO, 2);
-        check(outsider.responses() == 0 || outsider.statuses().keySet().stream().allMatch(status -> status == 403),
-                "no answer for the outsider but a refusal", outsider);
+        long dropsBefore = strictDrops(probe);
+        RequestSummary outsider = probe.requests(OUTSIDER, HELLO, OUTSIDER_ATTEMPTS);
+        long drops = strictDrops(probe) - dropsBefore;
+        check(outsider.total() == OUTSIDER_ATTEMPTS
+                && outsider.failed(RequestSummary.CONNECT_TIMEOUT) == OUTSIDER_ATTEMPTS,
+                "every outsider attempt unanswered at connect (" + RequestSummary.CONNECT_TIMEOUT + ")", outsider);
+        check(drops >= OUTSIDER_ATTEMPTS, "the nodes counted the outsider's dropped SYNs (ambit_bpf_drops_total"
+                + " grew by " + drops + ")", outsider);
         RequestSummary client = probe.requests(CLIENT, HELLO, 10);
         check(client.statuses().equals(Map.of(200, 10)), "the client still gets answers", client);
+    }
+
+    /** Plaintext connection attempts into STRICT pods dropped so far, over every node. */
+    private static long strictDrops(MeshProbe probe) {
+        return (long) probe.nodes().stream().map(probe::nodeMetrics).flatMap(String::lines)
+                .filter(line -> line.startsWith("ambit_bpf_drops_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).strip())).sum();
     }
 
     /** Every node reports its enrolled pods and tunnel traffic on :15020. */

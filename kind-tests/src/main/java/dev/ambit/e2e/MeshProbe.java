@@ -1,5 +1,6 @@
 package dev.ambit.e2e;
 
+import dev.ambit.testbed.RequestSummary;
 import java.util.List;
 
 /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.testbed.RequestSummary;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -21,27 +22,13 @@ class DemoOutcomesTest {
             """;
 
     @Test
-    void parsesTheRequestClientsSummaryLine() {
-        RequestSummary summary = RequestSummary.parse("event=started\nversions=v1:101,v2:99 statuses=200:198,503:2"
-                + " failures=1 p50_ms=3 p99_ms=9 max_ms=12 last_failure=\"SocketTimeoutException: Read timed out\"");
-        assertEquals(Map.of("v1", 101, "v2", 99), summary.versions());
-        assertEquals(Map.of(200, 198, 503, 2), summary.statuses());
-        assertEquals(1, summary.failures());
-        assertEquals("SocketTimeoutException: Read timed out", summary.lastFailure());
-        assertEquals(200, summary.responses());
-        RequestSummary none = RequestSummary.parse("versions= statuses= failures=2 p50_ms=0 p99_ms=0 max_ms=0");
-        assertEquals(Map.of(), none.versions());
-        assertEquals(3, summary.plus(none).failures());
-    }
-
-    @Test
     void scenariosPassOnWhatTheDemoShows() {
         FakeProbe probe = new FakeProbe(
                 "versions=v1:60 statuses=200:60 failures=0 p50_ms=1 p99_ms=2 max_ms=3",
                 "versions=v2:60 statuses=200:60 failures=0 p50_ms=1 p99_ms=2 max_ms=3",
                 "versions=v1:60 statuses=200:60 failures=0 p50_ms=1 p99_ms=2 max_ms=3",
                 "versions= statuses=503:60 failures=0 p50_ms=1 p99_ms=2 max_ms=3",
-                "versions= statuses= failures=2 p50_ms=0 p99_ms=0 max_ms=0",
+                "versions=- statuses=- failures=2 p50_ms=-1 p99_ms=-1 max_ms=-1 failure_kinds=connect_timeout:2 rbac=-",
                 "versions=v1:10 statuses=200:10 failures=0 p50_ms=1 p99_ms=2 max_ms=3");
         DemoOutcomes.mutualTlsIdentities(probe);
         DemoOutcomes.headerRouting(probe);
@@ -60,6 +47,24 @@ class DemoOutcomesTest {
     }
 
     @Test
+    void theOutsiderCheckNeedsKernelDropsNotJustNoAnswer() {
+        // Refused, or no attempt at all, or timeouts the nodes did not count as drops: none is STRICT's drop.
+        for (String outsider : List.of(
+                "versions=- statuses=- failures=2 p50_ms=-1 p99_ms=-1 max_ms=-1 failure_kinds=refused:2 rbac=-",
+                "versions=- statuses=- failures=0 p50_ms=-1 p99_ms=-1 max_ms=-1 failure_kinds=- rbac=-",
+                "versions=- statuses=403:2 failures=0 p50_ms=1 p99_ms=1 max_ms=1 failure_kinds=- rbac=-")) {
+            FakeProbe probe = new FakeProbe(outsider, "versions=v1:10 statuses=200:10 failures=0 p50_ms=1 p99_ms=2"
+                    + " max_ms=3");
+            assertThrows(AssertionError.class, () -> DemoOutcomes.policy(probe), outsider);
+        }
+        FakeProbe uncounted = new FakeProbe("versions=- statuses=- failures=2 p50_ms=-1 p99_ms=-1 max_ms=-1"
+                + " failure_kinds=connect_timeout:2 rbac=-");
+        uncounted.dropsPerOutsiderAttempt = 0;
+        AssertionError error = assertThrows(AssertionError.class, () -> DemoOutcomes.policy(uncounted));
+        assertTrue(error.getMessage().contains("ambit_bpf_drops_total grew by 0"), error.getMessage());
+    }
+
+    @Test
     void requestsFailingDuringADisruptionAreCaught() {
         FakeProbe probe = new FakeProbe("versions=v1:20 statuses=200:20 failures=0 p50_ms=1 p99_ms=2 max_ms=3",
                 "versions=v1:19 statuses=200:19 failures=1 p50_ms=1 p99_ms=2 max_ms=3");
@@ -68,10 +73,15 @@ class DemoOutcomesTest {
                 () -> DemoOutcomes.noFailedRequestsDuring(probe, () -> { }, done::pop));
     }
 
-    /** Answers each request batch with the next summary line, and every node with the same metrics. */
+    /**
+     * Answers each request batch with the next summary line, and every node with the same metrics; the outsider's
+     * attempts count as STRICT drops on the first node.
+     */
     private static final class FakeProbe implements MeshProbe {
 
         private final Deque<String> answers;
+        private int dropsPerOutsiderAttempt = 2;
+        private long drops;
 
         FakeProbe(String... answers) {
             this.answers = new ArrayDeque<>(List.of(answers));
@@ -79,12 +89,15 @@ class DemoOutcomesTest {
 
         @Override
         public RequestSummary requests(String pod, String url, int count, String... headers) {
+            if (pod.equals(DemoOutcomes.OUTSIDER)) {
+                drops += (long) dropsPerOutsiderAttempt * count;
+            }
             return RequestSummary.parse(answers.pop());
         }
 
         @Override
         public String nodeMetrics(String node) {
-            return METRICS;
+            return node.equals("worker") ? METRICS + "ambit_bpf_drops_total " + drops + ".0\n" : METRICS;
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.ambit.e2e.kind;
 
 import dev.ambit.e2e.MeshProbe;
-import dev.ambit.e2e.RequestSummary;
+import dev.ambit.testbed.RequestSummary;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;

@@ -3,7 +3,7 @@ package dev.ambit.e2e.kind;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.e2e.DemoOutcomes;
-import dev.ambit.e2e.RequestSummary;
+import dev.ambit.testbed.RequestSummary;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;

@@ -1,8 +1,12 @@
 package dev.ambit.local.apps;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +26,20 @@ import java.util.regex.Pattern;
  * 10 s). With {@code stop_file}, it stops early once that file exists (a test's "enough"), and prints
  * {@code event=requests_started} first.
  *
- * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12}
+ * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12
+ * failure_kinds=- rbac=-}, then {@code last_failure="..."} if a request failed. {@code failure_kinds} says why
+ * requests got no response ({@code connect_timeout}: the SYN went unanswered, as when the kernel drops it;
+ * {@code refused}, {@code unreachable}, {@code reset}, {@code read_timeout}, {@code no_response}, {@code other});
+ * {@code rbac} counts the 403s whose body is a waypoint's {@code RBAC: access denied: ...} by the policy it names
+ * ({@code no_allow_match} when no ALLOW policy matched). {@code dev.ambit.testbed.RequestSummary} parses the line;
+ * this class uses JDK classes only (the kind tests' samples image runs it).
  */
 public final class RequestClient {
 
     private static final Pattern VERSION = Pattern.compile("version: (\\S+?),");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] \\d{3}[ \r]");
+    private static final Pattern RBAC_DENIAL = Pattern.compile(
+            "\r\n\r\nRBAC: access denied: (?:denied by policy (\\S+)|(no ALLOW policy matched))");
     private static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
     private static final String TIMEOUT_OPTION = "timeout_ms=";
     private static final String STOP_FILE_OPTION = "stop_file=";
@@ -57,6 +70,8 @@ public final class RequestClient {
         String request = request(url, headers);
         Map<String, Integer> versions = new TreeMap<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
+        Map<String, Integer> failureKinds = new TreeMap<>();
+        Map<String, Integer> rbac = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
         String lastFailure = "";
@@ -70,15 +85,21 @@ public final class RequestClient {
                 if (version.find()) {
                     versions.merge(version.group(1), 1, Integer::sum);
                 }
-            } catch (IOException | RuntimeException e) {
+                Matcher denial = RBAC_DENIAL.matcher(response);
+                if (response.startsWith(" 403", 8) && denial.find()) {
+                    rbac.merge(denial.group(1) != null ? denial.group(1) : "no_allow_match", 1, Integer::sum);
+                }
+            } catch (Failure e) {
                 failures++;
-                lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                failureKinds.merge(e.kind, 1, Integer::sum);
+                lastFailure = e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
             }
         }
         latencies.sort(null);
         System.out.println("versions=" + join(versions) + " statuses=" + join(statuses) + " failures=" + failures
                 + " p50_ms=" + percentile(latencies, 50) + " p99_ms=" + percentile(latencies, 99)
                 + " max_ms=" + percentile(latencies, 100)
+                + " failure_kinds=" + join(failureKinds) + " rbac=" + join(rbac)
                 + (failures > 0 ? " last_failure=\"" + lastFailure.replace('"', '\'') + "\"" : ""));
     }
 
@@ -93,16 +114,56 @@ public final class RequestClient {
         return request.append("\r\n").toString();
     }
 
-    private static String exchange(URI url, String request, int timeoutMillis) throws IOException {
+    private static String exchange(URI url, String request, int timeoutMillis) throws Failure {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), timeoutMillis);
+            try {
+                socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), timeoutMillis);
+            } catch (IOException | RuntimeException e) {
+                throw new Failure(connectFailure(e), e);
+            }
             socket.setSoTimeout(timeoutMillis);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!response.startsWith("HTTP/1.")) {
-                throw new IOException("not an HTTP response: '" + response.lines().findFirst().orElse("") + "'");
+            if (!STATUS_LINE.matcher(response).lookingAt()) {
+                throw new Failure("no_response",
+                        new IOException("not an HTTP response: '" + response.lines().findFirst().orElse("") + "'"));
             }
             return response;
+        } catch (SocketTimeoutException e) {
+            throw new Failure("read_timeout", e);
+        } catch (SocketException e) {
+            throw new Failure(e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : "other", e);
+        } catch (IOException | RuntimeException e) {
+            throw new Failure("other", e);
+        }
+    }
+
+    /** Why connect() failed: a timeout is a SYN nobody answered (e.g. dropped by the kernel on the way in). */
+    private static String connectFailure(Exception e) {
+        if (e instanceof SocketTimeoutException) {
+            return "connect_timeout";
+        }
+        if (e instanceof NoRouteToHostException) {
+            return "unreachable";
+        }
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof ConnectException && message.contains("refused")) {
+            return "refused";
+        }
+        if (e instanceof ConnectException && message.contains("unreachable")) {
+            return "unreachable";
+        }
+        return message.contains("reset") ? "reset" : "other";
+    }
+
+    /** A request that got no response, and the kind of failure the summary counts it as. */
+    private static final class Failure extends Exception {
+
+        private final String kind;
+
+        Failure(String kind, Exception cause) {
+            super(kind, cause, false, false);
+            this.kind = kind;
         }
     }
 

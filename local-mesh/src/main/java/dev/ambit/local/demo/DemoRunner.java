@@ -4,6 +4,7 @@ import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
+import dev.ambit.testbed.RequestSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,11 @@ public final class DemoRunner {
     private static final Duration CONFIG_WAIT = Duration.ofSeconds(30);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
     private static final String QUICK_TIMEOUT = "timeout_ms=1500";
+    /** The header the waypoint routes on, in the local demo and the kind tests alike ({@code version-app: v1}). */
+    static final String VERSION_HEADER = "version-app";
+    static final String DENY_POLICY = "demo/deny-client";
+    static final int DENIED_REQUESTS = 20;
+    static final int STRICT_ATTEMPTS = 3;
 
     private final LocalMesh mesh;
     private final Path baseDir;
@@ -97,9 +103,9 @@ public final class DemoRunner {
     public Map<String, Object> headerRoute() {
         apply("11-hello-svc.yaml");
         apply("41-header-route.yaml");
-        awaitUntil("the header route", () -> fromClient(HELLO_SVC, 5, "version-app:v1"),
+        awaitUntil("the header route", () -> fromClient(HELLO_SVC, 5, VERSION_HEADER + ":v1"),
                 result -> result.versions().equals(Map.of("v1", 5)));
-        RequestSummary routed = fromClient(HELLO_SVC, 100, "version-app:v1");
+        RequestSummary routed = fromClient(HELLO_SVC, 100, VERSION_HEADER + ":v1");
         RequestSummary unrouted = fromClient(HELLO_SVC, 60);
         boolean pass = routed.versions().equals(Map.of("v1", 100)) && unrouted.versions().size() > 1;
         return ordered("pass", pass, "withHeader", routed.versions(), "withoutHeader", unrouted.versions());
@@ -124,28 +130,59 @@ public final class DemoRunner {
                 "delayP50Millis", delayed.p50Millis(), "delayMaxMillis", delayed.maxMillis());
     }
 
-    /** A DENY policy blocks client → hello; then STRICT refuses the non-mesh pod's plaintext. */
+    /**
+     * A DENY policy: the waypoint answers every client → hello request with 403 and names the policy in its body.
+     * Then STRICT: the non-mesh pod's plaintext SYNs to a hello pod are dropped by the kernel (its connects time out
+     * and the nodes count the drops) while mesh traffic flows. Each check needs every request to end the expected
+     * way, not merely "anything but 200": a timeout or reset under DENY, or a refusal under STRICT, fails the step.
+     */
     public Map<String, Object> policy() {
         apply("44-deny-client.yaml");
-        awaitUntil("the DENY policy", () -> fromClient(HELLO_SVC, 3, QUICK_TIMEOUT), result -> result.status(200) == 0);
-        RequestSummary denied = fromClient(HELLO_SVC, 20, QUICK_TIMEOUT);
+        awaitUntil("the DENY policy", () -> fromClient(HELLO_SVC, 3, QUICK_TIMEOUT), result -> result.status(403) == 3);
+        RequestSummary denied = fromClient(HELLO_SVC, DENIED_REQUESTS, QUICK_TIMEOUT);
         undo("44-deny-client.yaml");
         awaitUntil("the DENY policy to go", () -> fromClient(HELLO_SVC, 3), result -> result.status(200) == 3);
 
         String helloPod = "http://" + mesh.manifests().pod(DEMO, "hello-v1").ip() + ":8080/hello";
         RequestSummary permissive = fromOutsider(helloPod, 3);
         apply("45-strict.yaml");
-        awaitUntil("STRICT", () -> fromOutsider(helloPod, 1), result -> result.failures() == 1);
-        RequestSummary strict = fromOutsider(helloPod, 3);
+        awaitUntil("STRICT", () -> fromOutsider(helloPod, 1),
+                result -> result.failed(RequestSummary.CONNECT_TIMEOUT) == 1);
+        long dropsBefore = strictDrops();
+        RequestSummary strict = fromOutsider(helloPod, STRICT_ATTEMPTS);
+        long drops = strictDrops() - dropsBefore;
         RequestSummary meshStillWorks = fromClient(HELLO_SVC, 10);
         undo("45-strict.yaml");
-        boolean pass = denied.status(200) == 0 && permissive.status(200) == 3 && strict.failures() == 3
+        boolean pass = deniedByThePolicy(denied) && permissive.status(200) == 3 && droppedByTheKernel(strict, drops)
                 && meshStillWorks.status(200) == 10;
         return ordered("pass", pass,
-                "deny", ordered("requests", denied.total(), "statuses", denied.statuses(), "failures",
-                        denied.failures()),
-                "strict", ordered("plaintextBeforeStrict", permissive.statuses(), "plaintextRefused",
-                        strict.failures(), "meshTrafficUnderStrict", meshStillWorks.statuses()));
+                "deny", ordered("requests", denied.total(), "statuses", denied.statuses(), "rbac", denied.rbac(),
+                        "failures", denied.failureKinds()),
+                "strict", ordered("plaintextBeforeStrict", permissive.statuses(), "plaintextUnderStrict",
+                        ordered("statuses", strict.statuses(), "failures", strict.failureKinds()),
+                        "kernelDrops", drops, "meshTrafficUnderStrict", meshStillWorks.statuses()));
+    }
+
+    /** Every request answered 403 by the waypoint, for the DENY policy (its body names it). */
+    static boolean deniedByThePolicy(RequestSummary denied) {
+        return denied.total() == DENIED_REQUESTS && denied.status(403) == DENIED_REQUESTS
+                && denied.rbac().equals(Map.of(DENY_POLICY, DENIED_REQUESTS));
+    }
+
+    /** Every plaintext attempt unanswered at connect (no response, no refusal), and the kernel counted the drops. */
+    static boolean droppedByTheKernel(RequestSummary strict, long drops) {
+        return strict.total() == STRICT_ATTEMPTS && strict.failed(RequestSummary.CONNECT_TIMEOUT) == STRICT_ATTEMPTS
+                && drops >= STRICT_ATTEMPTS;
+    }
+
+    /** Plaintext connection attempts into STRICT pods that the nodes' eBPF dropped so far, over every node. */
+    private long strictDrops() {
+        double drops = 0;
+        for (LocalNode node : mesh.manifests().nodes()) {
+            drops += scrape(node.name()).stream().filter(sample -> sample.name().equals("ambit_bpf_drops_total"))
+                    .mapToDouble(MetricSample::value).sum();
+        }
+        return (long) drops;
     }
 
     /** Both nodes' :15020, scraped: TCP counters, labelled with identities. */
@@ -222,7 +259,7 @@ public final class DemoRunner {
                 return;
             }
         } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("timed out waiting for " + what + "; last result: " + last.line());
+        throw new IllegalStateException("timed out waiting for " + what + "; last result: " + last);
     }
 
     private static Map<String, Object> ordered(Object... keysAndValues) {

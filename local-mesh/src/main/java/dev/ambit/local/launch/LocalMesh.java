@@ -78,28 +78,40 @@ public final class LocalMesh implements AutoCloseable {
         return manifests;
     }
 
-    /** Builds everything {@code manifestsDir}'s YAML describes, after removing whatever an earlier run left. */
+    /**
+     * Builds everything {@code manifestsDir}'s YAML describes, after removing whatever an earlier run left. If any
+     * of it fails, what was built is removed before the failure is thrown: no pod outlives a failed start.
+     */
     public void up(Path manifestsDir) {
         down();
-        copyManifests(manifestsDir);
-        manifests = Manifests.read(configDir());
-        LocalNetwork.createNodes(manifests.nodes().size());
-        for (LocalPod pod : manifests.pods()) {
-            LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        try {
+            copyManifests(manifestsDir);
+            manifests = Manifests.read(configDir());
+            LocalNetwork.createNodes(manifests.nodes().size());
+            for (LocalPod pod : manifests.pods()) {
+                LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+            }
+            writeTokens();
+            startController();
+            for (LocalNode node : manifests.nodes()) {
+                startAgent(node.name());
+                startTunnel(node.name());
+            }
+            manifests.pods().forEach(this::startPod);
+            for (LocalNode node : manifests.nodes()) {
+                awaitAgentReady(node.name());
+                awaitTunnelReady(node.name());
+            }
+            log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),
+                    workDir);
+        } catch (RuntimeException | Error e) {
+            try {
+                down();
+            } catch (RuntimeException teardown) {
+                e.addSuppressed(teardown);
+            }
+            throw e;
         }
-        writeTokens();
-        startController();
-        for (LocalNode node : manifests.nodes()) {
-            startAgent(node.name());
-            startTunnel(node.name());
-        }
-        manifests.pods().forEach(this::startPod);
-        for (LocalNode node : manifests.nodes()) {
-            awaitAgentReady(node.name());
-            awaitTunnelReady(node.name());
-        }
-        log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),
-                workDir);
     }
 
     /** Removes every process, namespace, cgroup and pin of the local mesh; fine to call when nothing is up. */

@@ -5,57 +5,56 @@ import static dev.ambit.local.topology.AddressPlan.PREFIX;
 import static dev.ambit.local.topology.AddressPlan.UNDERLAY_BRIDGE;
 import static dev.ambit.local.topology.AddressPlan.UNDERLAY_NETNS;
 
-import dev.ambit.host.HostCommand;
+import dev.ambit.testbed.Netns;
+import dev.ambit.testbed.Pod;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Builds and removes the local mesh's network: an underlay namespace with a bridge, one namespace per node with a
- * pod bridge, and one namespace per pod on its node's bridge (see {@link AddressPlan}). Every object carries the
- * {@value AddressPlan#PREFIX} prefix or lives inside a namespace that does, so {@link #removeAll()} finds
- * everything, also what a crashed run left behind.
+ * pod bridge, and one namespace per pod on its node's bridge (see {@link AddressPlan}), with the testbed's pod
+ * builder, as the node agent's tests and bench/run make theirs. Every object carries the {@value AddressPlan#PREFIX}
+ * prefix or lives inside a namespace that does, so {@link #removeAll()} finds everything, also what a crashed run
+ * left behind.
  */
 public final class LocalNetwork {
+
+    private static final Netns UNDERLAY = new Netns(UNDERLAY_NETNS);
 
     private LocalNetwork() {
     }
 
     /** The underlay and {@code nodes} nodes (numbered from 1), each routing to the others' pod ranges. */
     public static void createNodes(int nodes) {
-        ip("netns", "add", UNDERLAY_NETNS);
-        in(UNDERLAY_NETNS, "ip", "link", "set", "lo", "up");
-        in(UNDERLAY_NETNS, "ip", "link", "add", UNDERLAY_BRIDGE, "type", "bridge");
-        in(UNDERLAY_NETNS, "ip", "addr", "add", CONTROLLER_IP + "/" + AddressPlan.UNDERLAY_PREFIX_LENGTH, "dev",
-                UNDERLAY_BRIDGE);
-        in(UNDERLAY_NETNS, "ip", "link", "set", UNDERLAY_BRIDGE, "up");
+        Netns underlay = Netns.create(UNDERLAY_NETNS);
+        underlay.ip("link", "add", UNDERLAY_BRIDGE, "type", "bridge");
+        underlay.ip("addr", "add", CONTROLLER_IP + "/" + AddressPlan.UNDERLAY_PREFIX_LENGTH, "dev", UNDERLAY_BRIDGE);
+        underlay.ip("link", "set", UNDERLAY_BRIDGE, "up");
         for (int node = 1; node <= nodes; node++) {
             createNode(node, nodes);
             // The controller answers pods (waypoints) too: their ranges are behind their nodes.
-            in(UNDERLAY_NETNS, "ip", "route", "add", AddressPlan.podCidr(node), "via", AddressPlan.nodeIp(node));
+            underlay.ip("route", "add", AddressPlan.podCidr(node), "via", AddressPlan.nodeIp(node));
         }
     }
 
+    /** A node is a pod of the underlay, as far as its link goes, with a bridge for its own pods. */
     private static void createNode(int node, int nodes) {
-        String netns = AddressPlan.nodeNetns(node);
-        String uplink = "n" + node;
-        ip("netns", "add", netns);
-        in(netns, "ip", "link", "set", "lo", "up");
-        in(UNDERLAY_NETNS, "ip", "link", "add", uplink, "type", "veth", "peer", "name", "eth0", "netns", netns);
-        in(UNDERLAY_NETNS, "ip", "link", "set", uplink, "master", UNDERLAY_BRIDGE, "up");
-        in(netns, "ip", "addr", "add", AddressPlan.nodeIp(node) + "/" + AddressPlan.UNDERLAY_PREFIX_LENGTH, "dev",
-                "eth0");
-        in(netns, "ip", "link", "set", "eth0", "up");
-        in(netns, "ip", "link", "add", "br0", "type", "bridge");
-        in(netns, "ip", "addr", "add", AddressPlan.podGateway(node) + "/" + AddressPlan.POD_PREFIX_LENGTH, "dev",
-                "br0");
-        in(netns, "ip", "link", "set", "br0", "up");
-        in(netns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Netns netns = Pod.builder(AddressPlan.nodeNetns(node))
+                .linkedTo(UNDERLAY, "n" + node)
+                .onBridge(UNDERLAY_BRIDGE)
+                .address(AddressPlan.nodeIp(node) + "/" + AddressPlan.UNDERLAY_PREFIX_LENGTH)
+                .create()
+                .netns();
+        netns.ip("link", "add", "br0", "type", "bridge");
+        netns.ip("addr", "add", AddressPlan.podGateway(node) + "/" + AddressPlan.POD_PREFIX_LENGTH, "dev", "br0");
+        netns.ip("link", "set", "br0", "up");
+        netns.sysctl("net.ipv4.ip_forward=1");
         // As docs/node-agent.md advises for nodes: when a tunnel hands over to its successor (the two share their
         // ports), connections still queued at the closing listeners move to the successor instead of being reset.
-        in(netns, "sysctl", "-q", "-w", "net.ipv4.tcp_migrate_req=1");
+        netns.sysctl("net.ipv4.tcp_migrate_req=1");
         for (int other = 1; other <= nodes; other++) {
             if (other != node) {
-                in(netns, "ip", "route", "add", AddressPlan.podCidr(other), "via", AddressPlan.nodeIp(other));
+                netns.ip("route", "add", AddressPlan.podCidr(other), "via", AddressPlan.nodeIp(other));
             }
         }
     }
@@ -66,57 +65,30 @@ public final class LocalNetwork {
             throw new IllegalArgumentException("pod address " + ip + " is not in node " + node + "'s range "
                     + AddressPlan.podCidr(node));
         }
-        String netns = PREFIX + podNetnsSuffix;
-        String nodeNetns = AddressPlan.nodeNetns(node);
-        String hostSide = "p" + ip.substring(ip.lastIndexOf('.') + 1);
-        ip("netns", "add", netns);
-        in(netns, "ip", "link", "set", "lo", "up");
-        in(nodeNetns, "ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", netns);
-        in(nodeNetns, "ip", "link", "set", hostSide, "master", "br0", "up");
-        in(netns, "ip", "addr", "add", ip + "/" + AddressPlan.POD_PREFIX_LENGTH, "dev", "eth0");
-        in(netns, "ip", "link", "set", "eth0", "up");
-        in(netns, "ip", "route", "add", "default", "via", AddressPlan.podGateway(node));
-        // Without the mesh a VIP goes nowhere, at once: there is no kube-proxy here.
-        in(netns, "ip", "route", "add", "unreachable", AddressPlan.SERVICE_RANGE);
-        return netns;
+        return Pod.builder(PREFIX + podNetnsSuffix)
+                .linkedTo(new Netns(AddressPlan.nodeNetns(node)), "p" + ip.substring(ip.lastIndexOf('.') + 1))
+                .onBridge("br0")
+                .address(ip + "/" + AddressPlan.POD_PREFIX_LENGTH)
+                .gateway(AddressPlan.podGateway(node))
+                // Without the mesh a VIP goes nowhere, at once: there is no kube-proxy here.
+                .unreachable(AddressPlan.SERVICE_RANGE)
+                .create()
+                .netns()
+                .name();
     }
 
     /** Deletes every namespace of the local mesh (their links and bridges go with them). */
     public static List<String> removeAll() {
         List<String> removed = new ArrayList<>();
-        for (String netns : existing()) {
-            HostCommand.runQuietly("ip", "netns", "delete", netns);
-            removed.add(netns);
+        for (Netns netns : Netns.existing(PREFIX)) {
+            netns.delete();
+            removed.add(netns.name());
         }
         return removed;
     }
 
     /** The local mesh's namespaces that exist now. */
     public static List<String> existing() {
-        List<String> names = new ArrayList<>();
-        for (String line : HostCommand.run("ip", "netns", "list").split("\n")) {
-            String name = line.split(" ")[0];
-            if (name.startsWith(PREFIX)) {
-                names.add(name);
-            }
-        }
-        return names;
-    }
-
-    private static void ip(String... args) {
-        String[] command = new String[args.length + 1];
-        command[0] = "ip";
-        System.arraycopy(args, 0, command, 1, args.length);
-        HostCommand.run(command);
-    }
-
-    private static void in(String netns, String... command) {
-        String[] full = new String[command.length + 4];
-        full[0] = "ip";
-        full[1] = "netns";
-        full[2] = "exec";
-        full[3] = netns;
-        System.arraycopy(command, 0, full, 4, command.length);
-        HostCommand.run(full);
+        return Netns.existing(PREFIX).stream().map(Netns::name).toList();
     }
 }

@@ -1,11 +1,12 @@
 package dev.ambit.local.topology;
 
+import dev.ambit.testbed.Netns;
+import dev.ambit.testbed.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,13 +34,8 @@ public final class MeshProcess {
         try {
             Files.createDirectories(cgroup);
             Files.createDirectories(log.getParent());
-            // $0 is the cgroup.procs file and $1 the namespace; the shell joins the cgroup, then becomes the command.
-            // nsenter, not `ip netns exec`: the latter remounts /sys privately, hiding cgroup2 and the host's bpffs.
-            List<String> wrapper = new ArrayList<>(List.of("sh", "-c",
-                    "echo $$ > \"$0\" && ns=\"$1\" && shift && exec nsenter --net=/run/netns/\"$ns\" -- \"$@\"",
-                    cgroup.resolve("cgroup.procs").toString(), netns));
-            wrapper.addAll(command);
-            Process process = new ProcessBuilder(wrapper)
+            // Joins the cgroup, then the namespace (nsenter: `ip netns exec` would hide cgroup2 and the host's bpffs).
+            Process process = new ProcessBuilder(Pod.command(new Netns(netns), cgroup, command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -1,28 +1,44 @@
 package dev.ambit.local.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.testbed.RequestSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The demo's readers (client summaries, Prometheus text) and its JSON writer. */
+/** The demo's readers (Prometheus text), its JSON writer and its policy step's verdicts. */
 class DemoReportingTest {
 
     @Test
-    void readsARequestSummary() {
-        RequestSummary summary = RequestSummary.parse("versions=v1:101,v2:99 statuses=200:198,503:2 failures=1"
-                + " p50_ms=3 p99_ms=9 max_ms=12 last_failure=\"SocketException: Connection reset\"");
-        assertEquals(Map.of("v1", 101, "v2", 99), summary.versions());
-        assertEquals(198, summary.status(200));
-        assertEquals(2, summary.status(503));
-        assertEquals(201, summary.total());
-        assertEquals(3, summary.p50Millis());
-        assertEquals(Map.of(), RequestSummary.parse("versions=- statuses=- failures=5 p50_ms=-1 p99_ms=-1 max_ms=-1")
-                .versions());
-        assertThrows(IllegalStateException.class, () -> RequestSummary.parse("Exception in thread main"));
+    void denyPassesOnlyWhenEveryRequestIsTheWaypointsRbacDenialNamingThePolicy() {
+        assertTrue(DemoRunner.deniedByThePolicy(RequestSummary.parse("versions=- statuses=403:20 failures=0 p50_ms=1"
+                + " p99_ms=2 max_ms=3 failure_kinds=- rbac=demo/deny-client:20")));
+        // What used to pass as "denied": no 200, but timeouts or resets.
+        assertFalse(DemoRunner.deniedByThePolicy(RequestSummary.parse("versions=- statuses=- failures=20 p50_ms=-1"
+                + " p99_ms=-1 max_ms=-1 failure_kinds=read_timeout:20 rbac=- last_failure=\"SocketTimeoutException\"")));
+        // A 403 that is not the waypoint's RBAC denial, or another policy's, or too few answers.
+        assertFalse(DemoRunner.deniedByThePolicy(RequestSummary.parse("versions=- statuses=403:20 failures=0 p50_ms=1"
+                + " p99_ms=2 max_ms=3 failure_kinds=- rbac=-")));
+        assertFalse(DemoRunner.deniedByThePolicy(RequestSummary.parse("versions=- statuses=403:20 failures=0 p50_ms=1"
+                + " p99_ms=2 max_ms=3 failure_kinds=- rbac=no_allow_match:20")));
+        assertFalse(DemoRunner.deniedByThePolicy(RequestSummary.parse("versions=- statuses=403:19 failures=1 p50_ms=1"
+                + " p99_ms=2 max_ms=3 failure_kinds=reset:1 rbac=demo/deny-client:19")));
+    }
+
+    @Test
+    void strictPassesOnlyOnConnectTimeoutsTheKernelCounted() {
+        String timedOut = "versions=- statuses=- failures=3 p50_ms=-1 p99_ms=-1 max_ms=-1"
+                + " failure_kinds=connect_timeout:3 rbac=- last_failure=\"SocketTimeoutException: Connect timed out\"";
+        assertTrue(DemoRunner.droppedByTheKernel(RequestSummary.parse(timedOut), 6));
+        assertFalse(DemoRunner.droppedByTheKernel(RequestSummary.parse(timedOut), 0), "no drop counted");
+        assertFalse(DemoRunner.droppedByTheKernel(RequestSummary.parse("versions=- statuses=- failures=3 p50_ms=-1"
+                + " p99_ms=-1 max_ms=-1 failure_kinds=refused:3 rbac=-"), 6), "refused is not dropped");
+        assertFalse(DemoRunner.droppedByTheKernel(RequestSummary.parse("versions=- statuses=- failures=0 p50_ms=-1"
+                + " p99_ms=-1 max_ms=-1 failure_kinds=- rbac=-"), 6), "no attempt at all");
     }
 
     @Test

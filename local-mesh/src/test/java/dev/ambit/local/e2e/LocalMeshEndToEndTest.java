@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.apps.StreamClient;
 import dev.ambit.local.demo.DemoRunner;
-import dev.ambit.local.demo.RequestSummary;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.topology.LocalCgroups;
 import dev.ambit.local.topology.LocalNetwork;
 import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
+import dev.ambit.testbed.RequestSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,16 +116,16 @@ class LocalMeshEndToEndTest {
         long atKill = exchanges(stream);
         // No agent on the client's node: steering stays pinned, the tunnel (its own process) reads the pins.
         RequestSummary crossNode = fromClient(HELLO_V2 + "/hello", 10);
-        assertEquals(Map.of("v2", 10), crossNode.versions(), crossNode.line());
+        assertEquals(Map.of("v2", 10), crossNode.versions(), crossNode.toString());
         RequestSummary sameNode = fromClient("http://10.96.0.11:8080/hello", 10);
-        assertEquals(Map.of("v1", 10), sameNode.versions(), sameNode.line());
+        assertEquals(Map.of("v1", 10), sameNode.versions(), sameNode.toString());
         awaitExchangesBeyond(stream, atKill + 20);
 
         mesh.startAgent("node1");
         mesh.awaitAgentReady("node1");
         long atRestart = exchanges(stream);
         RequestSummary afterRestart = fromClient(HELLO_V2 + "/hello", 10);
-        assertEquals(Map.of("v2", 10), afterRestart.versions(), afterRestart.line());
+        assertEquals(Map.of("v2", 10), afterRestart.versions(), afterRestart.toString());
         awaitExchangesBeyond(stream, atRestart + 20);
 
         Files.writeString(stop, "stop");
@@ -155,10 +155,10 @@ class LocalMeshEndToEndTest {
         Files.writeString(stop, "stop");
         assertTrue(requests.awaitExit(RUN), "the request loop ends once told to");
         RequestSummary during = RequestSummary.parse(requests.lastLine());
-        assertTrue(during.total() >= 50, "enough connections crossed the hand-overs: " + during.line());
-        assertEquals(during.total(), during.status(200), "no connection failed during the hand-overs: " + during.line());
+        assertTrue(during.total() >= 50, "enough connections crossed the hand-overs: " + during);
+        assertEquals(during.total(), during.status(200), "no connection failed during the hand-overs: " + during);
         RequestSummary after = fromClient(HELLO_V2 + "/hello", 10);
-        assertEquals(Map.of("v2", 10), after.versions(), "the successors carry the traffic: " + after.line());
+        assertEquals(Map.of("v2", 10), after.versions(), "the successors carry the traffic: " + after);
     }
 
     @Test
@@ -167,7 +167,7 @@ class LocalMeshEndToEndTest {
         mesh.stopController();
         try {
             RequestSummary result = fromClient(HELLO_SVC, 30);
-            assertEquals(30, result.status(200), result.line());
+            assertEquals(30, result.status(200), result.toString());
         } finally {
             mesh.startController();
         }

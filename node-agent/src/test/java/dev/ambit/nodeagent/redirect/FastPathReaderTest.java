@@ -69,14 +69,15 @@ class FastPathReaderTest {
         EventLoopGroup group = transport.newEventLoopGroup(2, "fast-path-reader");
         node.track(() -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        Channel listener = transport.serverBootstrap(group)
+        // The tunnel's listener lives in the node's namespace: bind() creates the socket on the calling thread.
+        Channel listener = node.netns().call(() -> transport.serverBootstrap(group)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new DigestingReader(received));
                     }
                 })
-                .bind(new InetSocketAddress(TestNode.tunnelIpv4(), 0)).sync().channel();
+                .bind(new InetSocketAddress(TestNode.tunnelIpv4(), 0)).sync().channel());
         node.track(() -> listener.close().syncUninterruptibly());
         InetSocketAddress tunnel = (InetSocketAddress) listener.localAddress();
         BpfRedirector redirector = BpfRedirector.start(

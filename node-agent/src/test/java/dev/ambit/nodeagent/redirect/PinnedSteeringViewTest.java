@@ -49,7 +49,7 @@ class PinnedSteeringViewTest {
     void createNodeWithPodAndTunnel() {
         node = TestNode.create();
         pod = node.addPod();
-        tunnel = track(Probe.onHost("serve", TestNode.tunnelIpv4(), "0"));
+        tunnel = track(node.probe("serve", TestNode.tunnelIpv4(), "0"));
         tunnelAddress = new InetSocketAddress(TestNode.tunnelIpv4(), Integer.parseInt(tunnel.await("LISTENING")[1]));
     }
 

@@ -54,8 +54,8 @@ class SteeringTest {
     void createNodeWithPodAndTunnel() {
         node = TestNode.create();
         pod = node.addPod();
-        tunnel4 = track(Probe.onHost("serve", TestNode.tunnelIpv4(), "0"));
-        tunnel6 = track(Probe.onHost("serve", TestNode.tunnelIpv6(), "0"));
+        tunnel4 = track(node.probe("serve", TestNode.tunnelIpv4(), "0"));
+        tunnel6 = track(node.probe("serve", TestNode.tunnelIpv6(), "0"));
         tunnel4Address = new InetSocketAddress(TestNode.tunnelIpv4(), Integer.parseInt(tunnel4.await("LISTENING")[1]));
         tunnel6Address = new InetSocketAddress(TestNode.tunnelIpv6(), Integer.parseInt(tunnel6.await("LISTENING")[1]));
     }
@@ -112,7 +112,7 @@ class SteeringTest {
         BpfRedirector redirector = start(false);
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
         TestPod outsider = node.addPod();
-        Probe direct = track(Probe.onHost("serve", TestNode.tunnelIpv4(), "0"));
+        Probe direct = track(node.probe("serve", TestNode.tunnelIpv4(), "0"));
         String directPort = direct.await("LISTENING")[1];
 
         try (Probe toVip = outsider.probe("connect", SERVICE_VIP4, "80");
@@ -135,7 +135,7 @@ class SteeringTest {
         Probe podServer = track(pod.probe("serve", pod.ipv4(), "8080"));
         podServer.await("LISTENING");
 
-        try (Probe tunnelOutbound = Probe.onHost("connect", pod.ipv4(), "8080", TestNode.tunnelIpv4());
+        try (Probe tunnelOutbound = node.probe("connect", pod.ipv4(), "8080", TestNode.tunnelIpv4());
              Probe podToTunnel = pod.probe("connect", TestNode.tunnelIpv4(), String.valueOf(tunnel4Address.getPort()))) {
             tunnelOutbound.await("CONNECTED");
             assertEquals(TestNode.tunnelIpv4(), podServer.await("ACCEPT")[1], "the tunnel reached the pod itself");
@@ -204,10 +204,10 @@ class SteeringTest {
         Probe podServer = track(pod.probe("serve", pod.ipv4(), "8080"));
         podServer.await("LISTENING");
 
-        try (Probe plaintext = Probe.onHost("connect", pod.ipv4(), "8080", pod.nonTunnelHostIpv4())) {
+        try (Probe plaintext = node.probe("connect", pod.ipv4(), "8080", pod.nonTunnelHostIpv4())) {
             plaintext.await("FAILED");
         }
-        try (Probe fromTunnel = Probe.onHost("connect", pod.ipv4(), "8080", TestNode.tunnelIpv4())) {
+        try (Probe fromTunnel = node.probe("connect", pod.ipv4(), "8080", TestNode.tunnelIpv4())) {
             fromTunnel.await("CONNECTED");
             assertEquals("echo:ping", fromTunnel.await("REPLY")[1]);
             fromTunnel.finish();
@@ -217,7 +217,7 @@ class SteeringTest {
         assertTrue(redirector.counters().strictDrops() >= 1);
 
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
-        try (Probe plaintext = Probe.onHost("connect", pod.ipv4(), "8080", pod.nonTunnelHostIpv4())) {
+        try (Probe plaintext = node.probe("connect", pod.ipv4(), "8080", pod.nonTunnelHostIpv4())) {
             plaintext.await("CONNECTED");
             assertEquals("echo:ping", plaintext.await("REPLY")[1], "PERMISSIVE accepts plaintext");
         }
@@ -364,7 +364,7 @@ class SteeringTest {
      * enrolled and its connections steered there over the socket fast path.
      */
     private Probe sinkBehindTheFastPath(String pauseSeconds) {
-        Probe sink = track(Probe.onHost("sink", TestNode.tunnelIpv4(), "0", pauseSeconds));
+        Probe sink = track(node.probe("sink", TestNode.tunnelIpv4(), "0", pauseSeconds));
         InetSocketAddress sinkAddress = new InetSocketAddress(TestNode.tunnelIpv4(),
                 Integer.parseInt(sink.await("LISTENING")[1]));
         track(BpfRedirector.start(node.config(sinkAddress, tunnel6Address, true)))

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** A running steering_probe.py: its stdout lines are events the test waits for. */
 public final class Probe implements AutoCloseable {
@@ -30,21 +31,16 @@ public final class Probe implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the probe through {@code sh -c '<prefix>python3 probe args'}; the prefix ends in an exec of some kind. */
-    static Probe start(String shellPrefix, String... args) {
+    /** Starts {@code python3 probe args} placed by {@code placement} (a pod's or a node's namespace). */
+    static Probe start(UnaryOperator<List<String>> placement, String... args) {
         List<String> words = new ArrayList<>(List.of("python3", "-u", SCRIPT.toString()));
         words.addAll(List.of(args));
-        String command = shellPrefix + String.join(" ", words);
+        List<String> command = placement.apply(words);
         try {
-            return new Probe(new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start());
+            return new Probe(new ProcessBuilder(command).redirectErrorStream(true).start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-    }
-
-    /** A probe in the test's own (root) network namespace and cgroup, e.g. the tunnel stand-in. */
-    public static Probe onHost(String... args) {
-        return start("exec ", args);
     }
 
     private void readLines() {

@@ -1,10 +1,10 @@
 package dev.ambit.nodeagent.testing;
 
 import dev.ambit.host.Cgroup2;
-import dev.ambit.host.HostCommand;
 import dev.ambit.host.MountTable;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
+import dev.ambit.testbed.Netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -17,10 +17,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * A simulated node on this host: a cgroup subtree for pods ({@code <cgroup2>/ambt-<id>/pods}),
- * pods made of a network namespace, a veth pair and a cgroup, and a bpffs pin root of its own
- * ({@code /sys/fs/bpf/ambit-test-<id>}), so tests never touch a real agent's pins. Everything is
- * named with the {@code ambt} prefix; {@link #sweepLeftovers()} removes what a crashed run left.
+ * A simulated node on this host: a network namespace of its own ({@code ambt-<id>}, where the tunnel stand-ins
+ * run: never the machine's own), a cgroup subtree for pods ({@code <cgroup2>/ambt-<id>/pods}), pods made of a
+ * network namespace, a veth pair into the node's and a cgroup, and a bpffs pin root of its own
+ * ({@code /sys/fs/bpf/ambit-test-<id>}), so tests never touch a real agent's pins. Everything is named with the
+ * {@code ambt} prefix; {@link #sweepLeftovers()} removes what a crashed run left.
  */
 public final class TestNode implements AutoCloseable {
 
@@ -33,6 +34,7 @@ public final class TestNode implements AutoCloseable {
     private final Path nodeCgroup;
     private final Path podsCgroup;
     private final Path pinRoot;
+    private Netns netns;
     private final List<TestPod> pods = new ArrayList<>();
     /** What a test opened on this node (probes, agents, views, event loops): closed before the node goes. */
     private final Resources resources = new Resources();
@@ -52,10 +54,23 @@ public final class TestNode implements AutoCloseable {
         TestNode node = new TestNode();
         try {
             Files.createDirectories(node.podsCgroup);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + node.podsCgroup, e);
+            node.netns = Netns.create(PREFIX + "-" + node.id);
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot create node " + node.id, io)
+                    : (RuntimeException) e;
         }
         return node;
+    }
+
+    /** The node's own network namespace: where the tunnel (or its stand-in) listens, behind every pod's link. */
+    public Netns netns() {
+        return netns;
+    }
+
+    /** A probe on the node, outside every pod (e.g. the tunnel stand-in): in the node's namespace. */
+    public Probe probe(String... args) {
+        return Probe.start(netns::command, args);
     }
 
     public Path podsCgroup() {
@@ -86,7 +101,7 @@ public final class TestNode implements AutoCloseable {
 
     /** Pods are numbered from 1; pod 1's host side carries the tunnel address, so create it first. */
     public TestPod addPod() {
-        TestPod pod = TestPod.create(PREFIX + "-" + id, nextPod++, podsCgroup);
+        TestPod pod = TestPod.create(PREFIX + "-" + id, nextPod++, netns, podsCgroup);
         pods.add(pod);
         return pod;
     }
@@ -96,11 +111,14 @@ public final class TestNode implements AutoCloseable {
         return resources.track(resource);
     }
 
-    /** Tears down in reverse: what the test opened, the pods, the pins, the cgroups; every step runs. */
+    /** Tears down in reverse: what the test opened, the pods, the node's namespace, pins, cgroups; every step runs. */
     @Override
     public void close() {
         Resources teardown = new Resources();
         teardown.track(() -> Cgroup2.removeTree(nodeCgroup));
+        if (netns != null) {
+            teardown.track(netns::delete);
+        }
         teardown.track(() -> BpfRedirector.uninstall(pinRoot));
         pods.forEach(teardown::track);
         pods.clear();
@@ -114,12 +132,7 @@ public final class TestNode implements AutoCloseable {
 
     /** Removes every ambt network namespace, cgroup and test pin root, whoever made them. */
     public static void sweepLeftovers() {
-        for (String line : HostCommand.run("ip", "netns", "list").split("\n")) {
-            String name = line.split(" ")[0];
-            if (name.startsWith(PREFIX + "-")) {
-                HostCommand.runQuietly("ip", "netns", "delete", name);
-            }
-        }
+        Netns.existing(PREFIX + "-").forEach(Netns::delete);
         for (Path leftover : list(Cgroup2.root(MountTable.read()), PREFIX + "-")) {
             Cgroup2.removeTree(leftover);
         }
