@@ -68,7 +68,8 @@ final class EmbeddedWaypoint {
         assertTrue(written <= bound, "wrote " + written + " bytes in answer to " + input.length);
         channel.finishAndReleaseAll();
         // Every frame or message cut from the input holds it: all released, or something leaked.
-        assertEquals(0, sent.refCnt(), "part of the input was never released");
+        // (Nothing sent at all is Netty's shared empty buffer, which is never released.)
+        assertTrue(sent == Unpooled.EMPTY_BUFFER || sent.refCnt() == 0, "part of the input was never released");
         assertEquals(List.of(), List.copyOf(Unhandled.SEEN), "exceptions escaped a pipeline");
     }
 
