@@ -74,6 +74,17 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         channel.closeFuture().addListener(f -> peers.closed(peer));
         IdleConnectionTimer idle = new IdleConnectionTimer(channel, settings.idleTimeout());
         ctx.pipeline().remove(this);
+        installHttp2(channel, peer, settings, acceptor, idle, failures);
+        idle.start();
+        log.debug("event=hbone_connection_accepted peer={} remote={}", peer, channel.remoteAddress());
+    }
+
+    /**
+     * The HTTP/2 side of an authenticated connection, whose CONNECT streams go to {@code acceptor}. Separate so that
+     * the fuzz tests drive exactly this pipeline with frames, without a TLS handshake in front.
+     */
+    static void installHttp2(Channel channel, SpiffeId peer, HboneSettings settings, HboneStreamAcceptor acceptor,
+            IdleConnectionTimer idle, ConnectionFailures failures) {
         Http2Connections.install(channel, true, settings, new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
@@ -81,8 +92,6 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
                 stream.pipeline().addLast(new ServerStreamHandler(peer, acceptor, idle, failures));
             }
         }, new ServerConnectionHandler(peer));
-        idle.start();
-        log.debug("event=hbone_connection_accepted peer={} remote={}", peer, channel.remoteAddress());
     }
 
     @Override

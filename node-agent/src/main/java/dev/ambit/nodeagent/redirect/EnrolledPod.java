@@ -43,6 +43,12 @@ public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId i
         ByteBuffer value = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
         PodMode mode = PodMode.ofKernelValue(value.getInt());
         int count = value.getInt();
+        // The count comes from the map, not from us: sized by it, the list could ask for gigabytes, and a count
+        // beyond the four slots would read the identity as addresses (found by BpfRecordFuzzTest).
+        if (count < 1 || count > MAX_ADDRESSES) {
+            throw new IllegalArgumentException("enrolled pod record has " + count + " addresses; 1 to "
+                    + MAX_ADDRESSES + " fit");
+        }
         List<InetAddress> addresses = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             addresses.add(Endpoints.address(value));

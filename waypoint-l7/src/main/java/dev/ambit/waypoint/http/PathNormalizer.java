@@ -2,7 +2,8 @@ package dev.ambit.waypoint.http;
 
 /**
  * Normalizes a request target before routing and authorization see it, so that {@code /admin} cannot be reached as
- * {@code /public/../admin}: origin form only, dot segments removed (RFC 3986 §5.2.4). The query is kept as sent.
+ * {@code /public/../admin} or {@code /public/%2e%2e/admin}: origin form only, dot segments removed (RFC 3986 §5.2.4),
+ * percent-encoded dots included. The query is kept as sent.
  */
 public final class PathNormalizer {
 
@@ -19,7 +20,8 @@ public final class PathNormalizer {
         if (path.indexOf('#') >= 0 || path.indexOf('\\') >= 0) {
             return null;
         }
-        String normalized = path.contains("/.") ? removeDotSegments(path) : path;
+        String normalized = path.contains("/.") || path.contains("%2e") || path.contains("%2E")
+                ? removeDotSegments(path) : path;
         return question < 0 ? normalized : normalized + target.substring(question);
     }
 
@@ -29,12 +31,15 @@ public final class PathNormalizer {
         for (int i = 1; i < segments.length; i++) {
             String segment = segments[i];
             boolean last = i == segments.length - 1;
-            if (segment.equals("..")) {
+            // A backend decodes %2E to '.' (an unreserved character, RFC 3986 §2.3), so /public/%2e%2e/admin is
+            // /admin to it: found by PathNormalizerFuzzTest.
+            String dots = segment.length() <= 6 ? segment.replace("%2e", ".").replace("%2E", ".") : segment;
+            if (dots.equals("..")) {
                 output.pollLast();
                 if (last) {
                     output.addLast("");
                 }
-            } else if (segment.equals(".")) {
+            } else if (dots.equals(".")) {
                 if (last) {
                     output.addLast("");
                 }
