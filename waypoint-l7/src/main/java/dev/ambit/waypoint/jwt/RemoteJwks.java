@@ -64,8 +64,12 @@ final class RemoteJwks implements JwksSource {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.jwksFetchTimeout()).GET().build();
         CompletableFuture<JWKSet> fetch = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
                 .thenApplyAsync(this::parse, executor);
-        inFlight = fetch.handle((keys, error) -> completed(keys, error));
-        return inFlight;
+        CompletableFuture<JWKSet> result = fetch.handle((keys, error) -> completed(keys, error));
+        // A fetch that had already finished ran completed() here, on this thread (the lock is reentrant), and
+        // cleared inFlight before this line: keeping its result as "in flight" would answer every later fetch
+        // with it, and the keys would never be fetched again. Any other thread's completed() waits for the lock.
+        inFlight = result.isDone() ? null : result;
+        return result;
     }
 
     private synchronized JWKSet completed(JWKSet keys, Throwable error) {
