@@ -88,7 +88,7 @@ public final class ModelBuilder {
             selectingServices(namespace, Stream.of(previous, current)).forEach(svc -> mark(dirty, ResourceType.SERVICE, svc));
         } else if (object instanceof Service) {
             mark(dirty, ResourceType.SERVICE, key);
-            Stream.of(previous, current).filter(Objects::nonNull).map(svc -> ((Service) svc).getSpec().getSelector())
+            Stream.of(previous, current).filter(Objects::nonNull).map(svc -> selectorOf((Service) svc))
                     .forEach(selector -> store.inNamespace(Pod.class, namespace).stream()
                             .filter(pod -> selects(selector, pod))
                             .forEach(pod -> mark(dirty, ResourceType.WORKLOAD, keyOf(pod))));
@@ -179,7 +179,7 @@ public final class ModelBuilder {
         Node node = pod.getSpec() == null || pod.getSpec().getNodeName() == null ? null
                 : store.get(Node.class, "", pod.getSpec().getNodeName());
         List<NamespacedName> selecting = store.inNamespace(Service.class, namespace).stream()
-                .filter(service -> selects(service.getSpec().getSelector(), pod))
+                .filter(service -> selects(selectorOf(service), pod))
                 .map(service -> NamespacedName.of(namespace, service.getMetadata().getName())).sorted().toList();
         return workloads.convert(pod, ns, node, waypoint(namespace, ns, labels(pod)), selecting);
     }
@@ -218,6 +218,11 @@ public final class ModelBuilder {
                 .filter(service -> selects(service.getSpec() == null ? null : service.getSpec().getSelector(), (Pod) pod))
                 .forEach(service -> keys.add(keyOf(service))));
         return keys;
+    }
+
+    /** Null when the service has no spec (a config file may leave it out): found by YamlObjectsFuzzTest. */
+    private static Map<String, String> selectorOf(Service service) {
+        return service.getSpec() == null ? null : service.getSpec().getSelector();
     }
 
     /** Kubernetes semantics: a service without a selector selects nothing (its endpoints are managed by hand). */

@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,14 @@ final class YamlObjects {
             throw new YamlFileException(file, line, "a document must be a Kubernetes object (a mapping)");
         }
         Map<String, Integer> lines = new HashMap<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = (Map<String, Object>) toJava(document, "", lines);
+        Map<String, Object> fields;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> read = (Map<String, Object>) toJava(document, "", lines, new IdentityHashMap<>());
+            fields = read;
+        } catch (RecursiveAliasException e) {
+            throw new YamlFileException(file, e.line, "an alias refers to a node that contains it");
+        }
         Object apiVersion = fields.get("apiVersion");
         Object kindName = fields.get("kind");
         if (!(apiVersion instanceof String) || !(kindName instanceof String)) {
@@ -130,26 +137,49 @@ final class YamlObjects {
         return path.toString();
     }
 
-    private static Object toJava(Node node, String path, Map<String, Integer> lines) {
+    /**
+     * @param ancestors the collections being read around {@code node}: an alias may point at one of them
+     *                  ({@code a: &x [*x]}), which SnakeYAML composes into a node containing itself; read on, that
+     *                  would recurse until the stack overflows (found by YamlObjectsFuzzTest)
+     */
+    private static Object toJava(Node node, String path, Map<String, Integer> lines, Map<Node, Boolean> ancestors) {
         lines.putIfAbsent(path, lineOf(node));
-        if (node instanceof MappingNode mapping) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (NodeTuple tuple : mapping.getValue()) {
-                String key = String.valueOf(toJava(tuple.getKeyNode(), path + "#key", new HashMap<>()));
-                String child = path.isEmpty() ? key : path + "." + key;
-                lines.put(child, lineOf(tuple.getKeyNode()));
-                map.put(key, toJava(tuple.getValueNode(), child, lines));
-            }
-            return map;
+        if (node instanceof ScalarNode scalar) {
+            return scalar(scalar);
         }
-        if (node instanceof SequenceNode sequence) {
+        if (ancestors.put(node, Boolean.TRUE) != null) {
+            throw new RecursiveAliasException(lineOf(node));
+        }
+        try {
+            if (node instanceof MappingNode mapping) {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (NodeTuple tuple : mapping.getValue()) {
+                    String key = String.valueOf(toJava(tuple.getKeyNode(), path + "#key", new HashMap<>(), ancestors));
+                    String child = path.isEmpty() ? key : path + "." + key;
+                    lines.put(child, lineOf(tuple.getKeyNode()));
+                    map.put(key, toJava(tuple.getValueNode(), child, lines, ancestors));
+                }
+                return map;
+            }
+            SequenceNode sequence = (SequenceNode) node;
             List<Object> list = new ArrayList<>();
             for (int i = 0; i < sequence.getValue().size(); i++) {
-                list.add(toJava(sequence.getValue().get(i), path + "[" + i + "]", lines));
+                list.add(toJava(sequence.getValue().get(i), path + "[" + i + "]", lines, ancestors));
             }
             return list;
+        } finally {
+            ancestors.remove(node);
         }
-        return scalar((ScalarNode) node);
+    }
+
+    private static final class RecursiveAliasException extends RuntimeException {
+
+        private final int line;
+
+        RecursiveAliasException(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
     }
 
     /** YAML 1.1 core types, as Kubernetes' own YAML reader resolves them. */
