@@ -1,5 +1,6 @@
 package dev.ambit.control.model.convert;
 
+import dev.ambit.api.model.InvalidConfigException;
 import static dev.ambit.api.model.ConfigPath.at;
 import static dev.ambit.control.model.convert.Fields.list;
 import static dev.ambit.control.model.convert.Fields.map;
@@ -52,6 +53,12 @@ public final class ServiceConverter {
         }
         NamespacedName name = SecurityPolicyConverter.nameOf(service);
         List<io.fabric8.kubernetes.api.model.ServicePort> specPorts = list(spec.getPorts());
+        // A YAML list item with nothing in it ("ports: [~]") reads as a null port: refuse it by its place, as the
+        // API server would, instead of failing on it below (found by YamlObjectsFuzzTest).
+        int empty = specPorts.indexOf(null);
+        if (empty >= 0) {
+            throw new InvalidConfigException("Service " + name, "spec.ports[" + empty + "]", "is empty");
+        }
         List<ServicePort> ports = new ArrayList<>();
         for (int i = 0; i < specPorts.size(); i++) {
             var port = specPorts.get(i);
