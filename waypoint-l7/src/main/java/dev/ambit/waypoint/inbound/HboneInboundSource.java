@@ -36,9 +36,9 @@ public final class HboneInboundSource implements InboundConnectionSource {
     }
 
     @Override
-    public void start(Consumer<InboundConnection> sink) {
+    public void start(Consumer<InboundConnection> sink, ConnectionFailures failures) {
         listener = HboneServer.bind(transport, group, address, contexts, settings, stream -> accept(stream, sink),
-                ConnectionFailures.IGNORE);
+                failures);
     }
 
     private static void accept(HboneStream stream, Consumer<InboundConnection> sink) {

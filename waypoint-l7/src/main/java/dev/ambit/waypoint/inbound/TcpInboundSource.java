@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * A plaintext listener: every accepted connection goes to the waypoint as is, with a fixed peer identity (for a
  * listener behind something that authenticated clients already, and for tests). At most {@code maxConnections}
- * are open at once; beyond that the tunnel's {@link Listener} resets new ones.
+ * are open at once; beyond that the {@link Listener} resets new ones
+ * and counts them as {@code LISTENER_FULL}.
  */
 public final class TcpInboundSource implements InboundConnectionSource {
 
@@ -33,9 +34,9 @@ public final class TcpInboundSource implements InboundConnectionSource {
     }
 
     @Override
-    public void start(Consumer<InboundConnection> sink) {
+    public void start(Consumer<InboundConnection> sink, ConnectionFailures failures) {
         listener = Listener.bind("waypoint-http", transport.serverBootstrap(group), address, maxConnections,
-                ConnectionFailures.IGNORE, channel -> sink.accept(new InboundConnection(channel, peer, Optional.empty())));
+                failures, channel -> sink.accept(new InboundConnection(channel, peer, Optional.empty())));
     }
 
     public InetSocketAddress address() {
