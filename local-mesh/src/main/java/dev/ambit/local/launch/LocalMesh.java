@@ -60,6 +60,7 @@ public final class LocalMesh implements AutoCloseable {
     /** Per node, how many tunnels it has had: each has its own log and ready file. */
     private final Map<String, Integer> tunnelGenerations = new HashMap<>();
     private Manifests manifests;
+    private Duration workloadCertTtl = Duration.ofHours(24);
 
     public LocalMesh(Path workDir, Path moduleDir) {
         this.workDir = workDir.toAbsolutePath();
@@ -245,6 +246,11 @@ public final class LocalMesh implements AutoCloseable {
         awaitFile("tunnel " + nodeName, processes.get(tunnelName(nodeName)), readyFile(nodeName));
     }
 
+    /** SIGKILL, as a crash or an OOM kill would: its connections end at once. */
+    public void killTunnel(String nodeName) {
+        processes.remove(tunnelName(nodeName)).kill();
+    }
+
     /** SIGTERM: the tunnel stops accepting and drains its connections (up to its drain deadline), then exits. */
     public void stopTunnel(String nodeName) {
         processes.remove(tunnelName(nodeName)).stop(STOP_GRACE);
@@ -316,6 +322,22 @@ public final class LocalMesh implements AutoCloseable {
         return "tunnel-" + nodeName;
     }
 
+    /**
+     * The longest workload certificate the controller signs (before {@link #up}); tunnels and waypoints renew at
+     * half of it. Short lifetimes make rotations happen within a test.
+     */
+    public LocalMesh workloadCertificateTtl(Duration ttl) {
+        this.workloadCertTtl = ttl;
+        return this;
+    }
+
+    /** The pid of each running mesh process (controller, agents, tunnels, pods' processes), by name. */
+    public Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, process) -> pids.put(name, process.pid()));
+        return pids;
+    }
+
     public void stopController() {
         processes.remove("controller").stop(STOP_GRACE);
     }
@@ -332,6 +354,10 @@ public final class LocalMesh implements AutoCloseable {
                         "--listen-address", AddressPlan.CONTROLLER_IP,
                         "--bootstrap-tokens", workDir.resolve("tokens/bootstrap-tokens").toString(),
                         "--root-cert-out", roots().toString(),
+                        // A CA kept across restarts, as the chart's Secret keeps it: a restarted controller
+                        // signs under the root every tunnel already trusts.
+                        "--ca-dir", workDir.resolve("ca").toString(),
+                        "--max-workload-cert-ttl", workloadCertTtl.toString(),
                         "--no-leader-election")), logs().resolve("controller.log")));
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
