@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ class LongHaulTest {
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
     private static final Pattern SUMMARY = Pattern.compile("connections=(\\d+) open=(\\d+) rounds=(\\d+) "
             + "exchanges=(\\d+) failures=(\\d+)");
+    private static final Duration RSS_SAMPLE_EVERY = Duration.ofSeconds(15);
     private static final Pattern HOLD_OPEN = Pattern.compile("event=hold_open connections=(\\d+) failures=(\\d+)");
 
     private LocalMesh mesh;
@@ -104,12 +106,15 @@ class LongHaulTest {
         mesh.delete(policy.getFileName().toString());
         log.info("event=long_haul_policies_changed changes={}", POLICY_CHANGES);
 
-        long left = HOLD.toNanos() - (System.nanoTime() - heldSince);
-        if (left > 0) {
-            Thread.sleep(left / 1_000_000);
+        // Hold on, sampling every process's RSS, until the connections have been held for HOLD.
+        List<Map<String, Long>> rssSamples = new ArrayList<>(List.of(rssAtStart));
+        while (System.nanoTime() - heldSince < HOLD.toNanos()) {
+            Thread.sleep(Math.min(RSS_SAMPLE_EVERY.toMillis(),
+                    Math.max(1, (HOLD.toNanos() - (System.nanoTime() - heldSince)) / 1_000_000)));
+            rssSamples.add(residentSetSizes());
         }
         Map<String, Integer> installedAtEnd = certificatesInstalled();
-        Map<String, Long> rssAtEnd = residentSetSizes();
+        Map<String, Long> rssAtEnd = rssSamples.get(rssSamples.size() - 1);
         Files.writeString(requestsStop, "stop");
         Files.writeString(stop, "stop");
         assertTrue(requests.awaitExit(STEP) && sameNode.awaitExit(STEP) && crossNode.awaitExit(STEP),
@@ -135,9 +140,9 @@ class LongHaulTest {
         log.info("event=long_haul_figures connections_held={} held_seconds={} same_node=\"{}\" cross_node=\"{}\""
                         + " requests=\"{}\" certificates_installed_at_start={} certificates_installed_at_end={}"
                         + " policy_changes={} controller_restarts=1 tunnel_recovery_ms={} same_node_during_crash=\"{}\""
-                        + " rss_kib_at_start={} rss_kib_at_end={}", CONNECTIONS, heldSeconds, same.group(),
+                        + " rss_kib_at_start={} rss_kib_at_end={} rss_kib_every_{}s={}", CONNECTIONS, heldSeconds, same.group(),
                 cross.group(), throughWaypoint, installedAtStart, installedAtEnd, POLICY_CHANGES, recoveredMillis,
-                sameDuringCrash.group(), rssAtStart, rssAtEnd);
+                sameDuringCrash.group(), rssAtStart, rssAtEnd, RSS_SAMPLE_EVERY.toSeconds(), bySeries(rssSamples));
 
         assertHeldThroughout(same, CONNECTIONS / 2);
         assertHeldThroughout(cross, CONNECTIONS - CONNECTIONS / 2);
@@ -152,10 +157,16 @@ class LongHaulTest {
         assertHeldThroughout(sameDuringCrash, Math.min(1000, CONNECTIONS / 2));
         assertTrue(recoveredMillis < RECOVERY_BOUND.toMillis(),
                 "node2's successor served a new connection " + recoveredMillis + " ms after the crash");
+        // Flat once warmed up: the first minute sizes heaps and buffers for 10,000 connections; from the middle of
+        // the run to its end a process must not keep growing.
+        Map<String, Long> rssHalfway = rssSamples.get(rssSamples.size() / 2);
         rssAtStart.forEach((process, start) -> {
             long end = rssAtEnd.getOrDefault(process, 0L);
+            long halfway = rssHalfway.getOrDefault(process, start);
             assertTrue(end <= start + start / 4 + 32 * 1024,
                     process + " grew from " + start + " to " + end + " KiB over the run");
+            assertTrue(end <= halfway + halfway / 10 + 8 * 1024,
+                    process + " kept growing in the second half: " + halfway + " to " + end + " KiB");
         });
     }
 
@@ -258,6 +269,15 @@ class LongHaulTest {
             }
         });
         return sizes;
+    }
+
+    /** The samples turned around: each process's RSS over time, in MiB. */
+    private static Map<String, List<Long>> bySeries(List<Map<String, Long>> samples) {
+        Map<String, List<Long>> series = new LinkedHashMap<>();
+        for (Map<String, Long> sample : samples) {
+            sample.forEach((process, kib) -> series.computeIfAbsent(process, p -> new ArrayList<>()).add(kib / 1024));
+        }
+        return series;
     }
 
     private static long residentKib(long pid) {
