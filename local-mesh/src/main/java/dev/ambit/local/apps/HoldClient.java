@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -38,6 +37,8 @@ public final class HoldClient {
     private final List<Held> held = new ArrayList<>();
     private long failures;
     private long exchanges;
+    /** Connections whose answer in the current round has not arrived yet. */
+    private int unanswered;
 
     private HoldClient(Selector selector) {
         this.selector = selector;
@@ -52,9 +53,9 @@ public final class HoldClient {
         String[] target = args[0].split(":");
         InetSocketAddress address = new InetSocketAddress(target[0], Integer.parseInt(target[1]));
         int connections = Integer.parseInt(args[1]);
-        long seconds = option(args, "seconds=", 3600);
-        long interval = option(args, "interval_ms=", 1000);
-        Path stopFile = args.length > 2 ? stopFile(args) : null;
+        long seconds = AppArguments.option(args, 2, "seconds", 3600);
+        long interval = AppArguments.option(args, 2, "interval_ms", 1000);
+        Path stopFile = AppArguments.stopFile(args, 2);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         try (Selector selector = Selector.open()) {
@@ -95,22 +96,7 @@ public final class HoldClient {
                     pending++;
                 }
             }
-            selector.select(1000);
-            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-            while (ready.hasNext()) {
-                SelectionKey key = ready.next();
-                ready.remove();
-                Held connection = (Held) key.attachment();
-                pending--;
-                try {
-                    connection.channel.finishConnect();
-                    key.interestOps(0);
-                    held.add(connection);
-                } catch (IOException e) {
-                    key.cancel();
-                    fail(connection, "connect: " + e.getMessage());
-                }
-            }
+            pending -= selector.select(this::connected, 1000);
         }
         for (SelectionKey key : selector.keys()) {
             if ((key.interestOps() & SelectionKey.OP_CONNECT) != 0) {
@@ -120,38 +106,48 @@ public final class HoldClient {
         }
     }
 
+    private void connected(SelectionKey key) {
+        Held connection = (Held) key.attachment();
+        try {
+            connection.channel.finishConnect();
+            key.interestOps(0);
+            held.add(connection);
+        } catch (IOException e) {
+            key.cancel();
+            fail(connection, "connect: " + e.getMessage());
+        }
+    }
+
     /** Sends round {@code round}'s message on every open connection and checks every answer. */
     private void round(long round) throws IOException {
-        int waiting = 0;
+        unanswered = 0;
         for (Held connection : held) {
             if (connection.open && connection.send(round)) {
-                waiting++;
+                unanswered++;
             } else if (connection.open) {
                 fail(connection, "write: the connection would not take 16 bytes");
             }
         }
         long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
-        while (waiting > 0 && System.nanoTime() < deadline) {
-            selector.select(1000);
-            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-            while (ready.hasNext()) {
-                SelectionKey key = ready.next();
-                ready.remove();
-                Held connection = (Held) key.attachment();
-                String problem = connection.receive(round);
-                if (problem == null && !connection.awaiting) {
-                    exchanges++;
-                    waiting--;
-                } else if (problem != null) {
-                    waiting--;
-                    fail(connection, problem);
-                }
-            }
+        while (unanswered > 0 && System.nanoTime() < deadline) {
+            selector.select(key -> read((Held) key.attachment(), round), 1000);
         }
         for (Held connection : held) {
             if (connection.open && connection.awaiting) {
                 fail(connection, "no answer within 10 s in round " + round);
             }
+        }
+    }
+
+    /** Reads what arrived on {@code connection}; once its answer is complete, or it failed, it is answered. */
+    private void read(Held connection, long round) {
+        String problem = connection.receive(round);
+        if (problem != null) {
+            fail(connection, problem);
+            unanswered--;
+        } else if (!connection.awaiting) {
+            exchanges++;
+            unanswered--;
         }
     }
 
@@ -233,23 +229,5 @@ public final class HoldClient {
                 // already broken
             }
         }
-    }
-
-    private static Path stopFile(String[] args) {
-        for (int i = 2; i < args.length; i++) {
-            if (args[i].startsWith("stop_file=")) {
-                return Path.of(args[i].substring("stop_file=".length()));
-            }
-        }
-        return null;
-    }
-
-    private static long option(String[] args, String prefix, long otherwise) {
-        for (int i = 2; i < args.length; i++) {
-            if (args[i].startsWith(prefix)) {
-                return Long.parseLong(args[i].substring(prefix.length()));
-            }
-        }
-        return otherwise;
     }
 }
