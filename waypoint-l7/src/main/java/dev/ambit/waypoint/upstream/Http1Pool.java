@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.upstream;
 
+import dev.ambit.waypoint.http.IdleCloser;
 import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -57,6 +58,7 @@ final class Http1Pool implements EndpointPool {
             });
             channel.pipeline().addLast(
                     new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                    IdleCloser.INSTANCE,
                     new HttpClientCodec(8 * 1024, settings.maxResponseHeaderSize(), 16 * 1024),
                     new Http1ConnectionEnd(),
                     new FlowControlHandler(),
