@@ -55,6 +55,7 @@ public final class LocalMesh implements AutoCloseable {
 
     private final Path workDir;
     private final String classpath;
+    private final Path jvmOptionsDir;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
     /** Per node, how many tunnels it has had: each has its own log and ready file. */
@@ -65,6 +66,7 @@ public final class LocalMesh implements AutoCloseable {
     public LocalMesh(Path workDir, Path moduleDir) {
         this.workDir = workDir.toAbsolutePath();
         this.classpath = MeshClasspath.of(moduleDir);
+        this.jvmOptionsDir = MeshClasspath.jvmOptionsDir(moduleDir);
     }
 
     public Path configDir() {
@@ -215,7 +217,7 @@ public final class LocalMesh implements AutoCloseable {
         int number = manifests.node(nodeName).number();
         String name = agentName(nodeName);
         processes.put(name, MeshProcess.start(name, AddressPlan.nodeNetns(number), cgroups.agent(number),
-                mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("run",
+                mesh("agent", "dev.ambit.nodeagent.NodeAgentMain", List.of("run",
                         "--node-name", nodeName,
                         // Pods reach their node through its bridge address, and the tunnel's connections to pods
                         // come from it: that is what STRICT pods must let in.
@@ -289,7 +291,7 @@ public final class LocalMesh implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<String> command = new ArrayList<>(TUNNEL_CAPABILITIES);
-        command.addAll(mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("tunnel",
+        command.addAll(mesh("tunnel", "dev.ambit.nodeagent.NodeAgentMain", List.of("tunnel",
                 "--node-name", nodeName,
                 "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                 "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
@@ -349,7 +351,7 @@ public final class LocalMesh implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         processes.put("controller", MeshProcess.start("controller", AddressPlan.UNDERLAY_NETNS, cgroups.controller(),
-                mesh("dev.ambit.control.ControllerMain", List.of(
+                mesh("controller", "dev.ambit.control.ControllerMain", List.of(
                         "--config-dir", configDir().toString(),
                         "--listen-address", AddressPlan.CONTROLLER_IP,
                         "--bootstrap-tokens", workDir.resolve("tokens/bootstrap-tokens").toString(),
@@ -367,7 +369,7 @@ public final class LocalMesh implements AutoCloseable {
         List<String> command = switch (pod.image()) {
             case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
                     List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
-            case WAYPOINT_IMAGE -> mesh("dev.ambit.waypoint.WaypointMain", List.of(
+            case WAYPOINT_IMAGE -> mesh("waypoint", "dev.ambit.waypoint.WaypointMain", List.of(
                     "--gateway", pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"),
                     "--node-name", pod.node(),
                     "--listen-address", pod.ip(),
@@ -387,10 +389,12 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
-    private List<String> mesh(String mainClass, List<String> args) {
-        List<String> jvm = new ArrayList<>(MeshClasspath.MESH_JVM);
+    private List<String> mesh(String process, String mainClass, List<String> args) {
+        List<String> jvm = new ArrayList<>(MeshClasspath.meshJvm(jvmOptionsDir, process));
         jvm.add("-Dlogback.configurationFile=" + classpath.split(":")[0] + "/ambit-local-logback.xml");
-        return MeshClasspath.java(classpath, jvm, mainClass, args);
+        List<String> command = new ArrayList<>(MeshClasspath.MESH_ENVIRONMENT);
+        command.addAll(MeshClasspath.java(classpath, jvm, mainClass, args));
+        return command;
     }
 
     private void awaitReady(String what, String netns, String url) {
