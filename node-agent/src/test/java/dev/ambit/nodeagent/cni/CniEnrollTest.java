@@ -172,12 +172,88 @@ class CniEnrollTest {
     }
 
     @Test
+    void theCniPluginEnrollsThePodThroughTheAgentsSocketBeforeItsFirstConnection() throws Exception {
+        push(workload(podUid(), "shop", "cart", DataplaneMode.AMBIENT, NODE));
+        try (Probe app = pod.probe("connect-on-go", SERVICE_VIP4, "80")) {
+            app.await("READY");
+
+            PluginRun add = runPlugin("ADD", "shop", "cart");
+            app.tell("go");
+
+            assertEquals(0, add.exit(), add.stdout());
+            assertTrue(add.stdout().contains("\"address\":\"" + pod.ipv4() + "/24\""), "prevResult passed through");
+            app.await("CONNECTED");
+            assertEquals(List.of(pod.ipv4(), SERVICE_VIP4), List.of(tunnel4.await("ACCEPT")[1], SERVICE_VIP4));
+        }
+    }
+
+    @Test
+    void withTheAgentStoppedAnAmbientPodDoesNotStartAndStartsTunnelledOnceTheAgentIsBack() throws Exception {
+        push(workload(podUid(), "shop", "cart", DataplaneMode.AMBIENT, NODE),
+                workload("plain-uid", "plain", "web", DataplaneMode.NONE, NODE));
+        server.close();
+        assertTrue(Files.exists(dir.resolve("ambient-namespaces")), "the agent's list outlives it");
+
+        PluginRun refused = runPlugin("ADD", "shop", "cart");
+        PluginRun outsider = runPlugin("ADD", "plain", "web");
+
+        assertEquals(1, refused.exit(), refused.stdout());
+        assertTrue(refused.stdout().contains("\"code\":11,"), refused.stdout());
+        assertTrue(refused.stdout().contains("pod shop/cart is in ambient namespace shop and cannot reach the node agent"),
+                refused.stdout());
+        assertEquals(0, outsider.exit(), "a pod of another namespace starts: " + outsider.stdout());
+        assertEquals(List.of(), redirector.enroller().enrolledPods());
+
+        server = node.track(CniServer.bind(dir.resolve("cni.sock"), admission));
+        try (Probe app = pod.probe("connect-on-go", SERVICE_VIP4, "80")) {
+            app.await("READY");
+            PluginRun retried = runPlugin("ADD", "shop", "cart");
+            app.tell("go");
+
+            assertEquals(0, retried.exit(), retried.stdout());
+            app.await("CONNECTED");
+            assertEquals(SERVICE_VIP4, tunnel4.await("ACCEPT")[3]);
+        }
+    }
+
+    @Test
     void aMalformedRequestIsRefusedWithTheReason() {
         IOException unreachable = assertThrows(IOException.class,
                 () -> new CniClient(dir.resolve("nobody.sock"), Duration.ofSeconds(1)).call(add("shop", "cart", "x")));
         assertTrue(unreachable.getMessage() != null, "the plugin can say why");
         assertThrows(IllegalArgumentException.class, () -> CniRequest.parse("{\"command\":\"ADD\"}"));
         assertThrows(IllegalArgumentException.class, () -> CniRequest.parse("{\"command\":\"NOPE\",\"namespace\":\"a\",\"name\":\"b\"}"));
+    }
+
+    record PluginRun(int exit, String stdout) {
+    }
+
+    /** The C plugin as the runtime runs it, chained after a network plugin that gave the pod its address. */
+    private PluginRun runPlugin(String command, String namespace, String name) throws Exception {
+        Path binary = dir.resolve("ambit-cni");
+        if (!Files.exists(binary)) {
+            try (var in = CniEnrollTest.class.getResourceAsStream("/dev/ambit/cni/ambit-cni")) {
+                Files.copy(in, binary);
+            }
+            binary.toFile().setExecutable(true);
+        }
+        String config = "{\"cniVersion\":\"1.0.0\",\"name\":\"test\",\"type\":\"ambit-cni\",\"socket\":\""
+                + dir.resolve("cni.sock") + "\",\"ambientNamespacesFile\":\"" + dir.resolve("ambient-namespaces")
+                + "\",\"timeoutMs\":5000,\"prevResult\":{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\""
+                + pod.ipv4() + "/24\"}]}}";
+        ProcessBuilder builder = new ProcessBuilder(binary.toString());
+        builder.environment().put("CNI_COMMAND", command);
+        builder.environment().put("CNI_CONTAINERID", "c1");
+        builder.environment().put("CNI_NETNS", "/var/run/netns/x");
+        builder.environment().put("CNI_IFNAME", "eth0");
+        builder.environment().put("CNI_ARGS", "K8S_POD_NAMESPACE=" + namespace + ";K8S_POD_NAME=" + name
+                + ";K8S_POD_UID=" + (namespace.equals("shop") ? podUid() : "plain-uid"));
+        Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().write(config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        return new PluginRun(process.exitValue(), stdout);
     }
 
     /** The test pod's cgroup is {@code pod1}: the UID the kubelet would have put in its name. */
