@@ -87,6 +87,9 @@ public final class PodAdmission {
     public void configChanged(TunnelConfig newConfig) {
         config = newConfig;
         configured = true;
+        // Addresses are kept only for pods config still names: a pod config dropped is gone, DEL or not.
+        Set<String> named = newConfig.workloads().stream().map(Workload::uid).collect(Collectors.toSet());
+        addressesFromCni.keySet().retainAll(named);
         Set<String> ambient = newConfig.workloads().stream()
                 .filter(workload -> workload.dataplaneMode() == DataplaneMode.AMBIENT)
                 .map(workload -> workload.name().namespace())
@@ -208,10 +211,5 @@ public final class PodAdmission {
                 retryWaiting();
             }, RECHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    /** Namespaces with ambient workloads in config: ADD for a pod of another namespace never waits. */
-    public Set<String> ambientNamespaces() {
-        return ambientNamespaces;
     }
 }
