@@ -5,6 +5,8 @@ serve HOST PORT                 listen; per connection print
                                 echo one line back, print CLOSED when the peer closes
 connect HOST PORT [SOURCE]      print CONNECTED <local ip> <local port> or FAILED <reason>; send "ping",
                                 print REPLY <line>; close when stdin closes
+connect-on-go HOST PORT         print READY, wait for a line on stdin, then connect as connect does (a process
+                                that exists before its pod is enrolled and connects the moment it is told)
 sink HOST PORT PAUSE            listen; accept one connection, print ACCEPT <peer ip> <peer port>, read
                                 nothing for PAUSE seconds, then read to the end and print
                                 RECEIVED <bytes> <sha256>
@@ -81,6 +83,12 @@ def connect(host, port, source=None):
         sys.stdin.read()
 
 
+def connect_on_go(host, port):
+    say("READY")
+    sys.stdin.readline()
+    connect(host, port)
+
+
 def sink(host, port, pause):
     server = socket.socket(family_of(host), socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -129,4 +137,4 @@ def send(host, port, size, after):
 
 
 if __name__ == "__main__":
-    {"serve": serve, "connect": connect, "sink": sink, "send": send}[sys.argv[1]](*sys.argv[2:])
+    {"serve": serve, "connect": connect, "connect-on-go": connect_on_go, "sink": sink, "send": send}[sys.argv[1]](*sys.argv[2:])

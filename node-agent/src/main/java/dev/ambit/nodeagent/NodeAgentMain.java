@@ -1,5 +1,6 @@
 package dev.ambit.nodeagent;
 
+import dev.ambit.nodeagent.cli.InstallCniCommand;
 import dev.ambit.nodeagent.cli.PreflightCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
 import dev.ambit.nodeagent.cli.TunnelCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "node-agent", mixinStandardHelpOptions = true,
         description = "Ambit node agent: steers enrolled pods' traffic into the node tunnel with eBPF (run), and the"
                 + " node tunnel itself, as a separate process (tunnel).",
-        subcommands = {RunCommand.class, TunnelCommand.class, PreflightCommand.class, UninstallSteeringCommand.class})
+        subcommands = {RunCommand.class, TunnelCommand.class, PreflightCommand.class, UninstallSteeringCommand.class,
+                InstallCniCommand.class})
 public final class NodeAgentMain {
 
     public static void main(String[] args) {

@@ -57,11 +57,40 @@ class DefaultValuesTest {
     }
 
     @Test
-    void nodePodsRunTheAgentAndTheTunnelAsTwoContainersOfOneImage() {
-        assertEquals(List.of("node-agent", "tunnel"), agent.getContainers().stream().map(Container::getName).toList());
+    void nodePodsRunTheAgentTheTunnelAndTheCniInstallerAsContainersOfOneImage() {
+        assertEquals(List.of("node-agent", "tunnel", "install-cni"),
+                agent.getContainers().stream().map(Container::getName).toList());
         assertEquals("run", agentContainer.getArgs().get(0));
         assertEquals("tunnel", tunnelContainer.getArgs().get(0));
         assertEquals(agentContainer.getImage(), tunnelContainer.getImage());
+        assertEquals(agentContainer.getImage(), container(agent, "install-cni").getImage());
+    }
+
+    @Test
+    void theCniPluginIsChainedByASidecarWritingOnlyTheHostsCniDirectoriesAndAsksTheAgentsSocket() {
+        Container installer = container(agent, "install-cni");
+        assertEquals(List.of("install-cni", "--cni-bin-dir=/host/opt/cni/bin", "--cni-conf-dir=/host/etc/cni/net.d",
+                "--socket=/var/run/ambit/cni.sock", "--ambient-namespaces-file=/var/run/ambit/ambient-namespaces",
+                "--fail-closed=true", "--timeout-ms=8000"), installer.getArgs());
+        Map<String, Volume> volumes = agent.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
+        Map<String, String> hostPaths = installer.getVolumeMounts().stream()
+                .filter(mount -> volumes.get(mount.getName()).getHostPath() != null)
+                .collect(Collectors.toMap(VolumeMount::getMountPath,
+                        mount -> volumes.get(mount.getName()).getHostPath().getPath()));
+        assertEquals(Map.of("/host/opt/cni/bin", "/opt/cni/bin", "/host/etc/cni/net.d", "/etc/cni/net.d"), hostPaths);
+        SecurityContext security = installer.getSecurityContext();
+        assertFalse(security.getPrivileged());
+        assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
+        assertEquals(List.of(), security.getCapabilities().getAdd());
+        assertTrue(security.getReadOnlyRootFilesystem());
+
+        VolumeMount run = agentContainer.getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals("/host/run/ambit")).findFirst().orElseThrow();
+        assertEquals("/var/run/ambit", volumes.get(run.getName()).getHostPath().getPath(),
+                "the agent's socket is where the plugin on the host looks");
+        assertTrue(agentContainer.getArgs().contains("--cni-socket=/host/run/ambit/cni.sock"));
+        assertTrue(agentContainer.getArgs().contains("--ambient-namespaces-file=/host/run/ambit/ambient-namespaces"));
+        assertTrue(agentContainer.getArgs().contains("--cni-enroll-wait=5s"));
     }
 
     @Test
@@ -158,7 +187,7 @@ class DefaultValuesTest {
                 "--root-namespace=ambit-system", "--token-file=/var/run/secrets/ambit/token",
                 "--root-cert=/var/run/ambit/root-cert.pem");
         assertEquals(List.of("run"), agentContainer.getArgs().subList(0, 1));
-        assertEquals(controlPlane, agentContainer.getArgs().subList(1, agentContainer.getArgs().size()));
+        assertEquals(controlPlane, agentContainer.getArgs().subList(1, 1 + controlPlane.size()));
         assertEquals(controlPlane, tunnelContainer.getArgs().subList(1, 1 + controlPlane.size()),
                 "the tunnel has its own config stream, as the same node agent identity");
         assertEquals(Map.of("NODE_NAME", "spec.nodeName", "NODE_IP", "status.hostIP"), fieldEnv(agentContainer));

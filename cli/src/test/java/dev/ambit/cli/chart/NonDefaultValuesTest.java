@@ -104,6 +104,34 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void withoutTheCniPluginNoInstallerNoHostCniMountsAndNoAgentSocket() {
+        RenderedChart chart = RenderedChart.render("nodeAgent.cni.enabled", "false");
+        io.fabric8.kubernetes.api.model.PodSpec pod = chart.one(DaemonSet.class, "ambit-node-agent").getSpec()
+                .getTemplate().getSpec();
+        assertEquals(List.of("node-agent", "tunnel"), pod.getContainers().stream().map(Container::getName).toList());
+        assertFalse(pod.getVolumes().stream().anyMatch(volume -> volume.getName().startsWith("cni-")));
+        assertTrue(agent(chart).getArgs().contains("--cni-socket="), "an empty socket turns the endpoint off");
+    }
+
+    @Test
+    void failClosedOffAndTheCniDirectoriesOfTheNodes() {
+        RenderedChart chart = RenderedChart.render("nodeAgent.cni.failClosed", "false", "nodeAgent.cni.binDir",
+                "/home/kubernetes/bin", "nodeAgent.cni.confDir", "/etc/cni/conf.d", "nodeAgent.cni.runDir", "/run/ambit",
+                "nodeAgent.cni.enrollWaitSeconds", "3");
+        io.fabric8.kubernetes.api.model.PodSpec pod = chart.one(DaemonSet.class, "ambit-node-agent").getSpec()
+                .getTemplate().getSpec();
+        Container installer = pod.getContainers().get(2);
+        assertTrue(installer.getArgs().contains("--fail-closed=false"));
+        assertTrue(installer.getArgs().contains("--socket=/run/ambit/cni.sock"));
+        Map<String, String> hostPaths = pod.getVolumes().stream().filter(volume -> volume.getHostPath() != null)
+                .collect(java.util.stream.Collectors.toMap(volume -> volume.getName(), volume -> volume.getHostPath().getPath()));
+        assertEquals("/home/kubernetes/bin", hostPaths.get("cni-bin"), "GKE's CNI bin directory");
+        assertEquals("/etc/cni/conf.d", hostPaths.get("cni-conf"));
+        assertEquals("/run/ambit", hostPaths.get("cni-run"));
+        assertTrue(agent(chart).getArgs().contains("--cni-enroll-wait=3s"));
+    }
+
+    @Test
     void prometheusOperatorObjectsWhenAskedAndAnnotationsWhenNot() {
         RenderedChart chart = RenderedChart.render("monitoring.podMonitor.enabled", "true",
                 "monitoring.serviceMonitor.enabled", "true", "monitoring.scrapeAnnotations", "false",

@@ -228,7 +228,15 @@ public final class LocalMesh implements AutoCloseable {
                         "--root-cert", roots().toString(),
                         "--pods-cgroup", cgroups.pods(number).toString(),
                         "--pin-root", pinRoot(nodeName).toString(),
+                        // Nodes share this host: each agent's CNI socket and namespace list are its own.
+                        "--cni-socket", cniSocket(nodeName).toString(),
+                        "--ambient-namespaces-file", workDir.resolve("run").resolve(nodeName + "-ambient-namespaces").toString(),
                         "--health-address", AddressPlan.nodeIp(number))), logs().resolve(name + ".log")));
+    }
+
+    /** The node agent's enroll endpoint for the CNI plugin (docs/cni.md). */
+    public Path cniSocket(String nodeName) {
+        return workDir.resolve("run").resolve(nodeName + "-cni.sock");
     }
 
     /** Waits for the agent's {@code :15022/healthz/ready}: its steering is loaded and the config applied. */

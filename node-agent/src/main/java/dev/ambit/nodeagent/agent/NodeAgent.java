@@ -3,6 +3,9 @@ package dev.ambit.nodeagent.agent;
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.config.v1.ClientInfo;
 import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.nodeagent.cni.AmbientNamespacesFile;
+import dev.ambit.nodeagent.cni.CniServer;
+import dev.ambit.nodeagent.cni.PodAdmission;
 import dev.ambit.nodeagent.config.MeshConfigView;
 import dev.ambit.nodeagent.enroll.PodCgroupLocator;
 import dev.ambit.nodeagent.enroll.PodReconciler;
@@ -24,7 +27,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,16 +56,18 @@ public final class NodeAgent implements AutoCloseable {
     private final ResourceStack opened;
     private final PodReconciler reconciler;
     private final ScheduledExecutorService scheduler;
+    private final PodAdmission admission;
     private volatile TunnelConfig current = TunnelConfig.EMPTY;
     private volatile boolean configured;
     private Listener health;
 
     private NodeAgent(NodeAgentSettings settings, ResourceStack opened, PodReconciler reconciler,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, PodAdmission admission) {
         this.settings = settings;
         this.opened = opened;
         this.reconciler = reconciler;
         this.scheduler = scheduler;
+        this.admission = admission;
     }
 
     /** Starts everything, or closes what it opened and throws with the reason. */
@@ -82,14 +89,20 @@ public final class NodeAgent implements AutoCloseable {
         // The agent's own certificate, for the config stream only: the JDK's TLS is plenty for one channel.
         ProcessIdentity issued = startup.awaitIdentity(identity, startup.certificates(SslProvider.JDK));
 
-        PodReconciler reconciler = new PodReconciler(redirector.enroller(), new PodCgroupLocator(podsCgroup));
+        PodCgroupLocator locator = new PodCgroupLocator(podsCgroup);
+        PodReconciler reconciler = new PodReconciler(redirector.enroller(), locator);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ambit-agent-reconcile");
             thread.setDaemon(true);
             return thread;
         });
         opened.push(scheduler, ScheduledExecutorService::shutdownNow);
-        NodeAgent agent = new NodeAgent(settings, opened, reconciler, scheduler);
+        NodeAgentSettings.CniSettings cni = settings.cni();
+        PodAdmission admission = new PodAdmission(settings.nodeName(), reconciler, locator, scheduler, cni.maxWait(),
+                cni.ambientNamespacesFile().<Consumer<Set<String>>>map(AmbientNamespacesFile::new).orElse(namespaces -> { }));
+        NodeAgent agent = new NodeAgent(settings, opened, reconciler, scheduler, admission);
+        // Bound before the config stream starts: a request before the first config waits for it.
+        cni.socket().ifPresent(socket -> opened.push(CniServer.bind(socket, admission)));
         agent.health = opened.push(healthEndpoint(settings.health(), agent, opened));
         startup.followConfig(issued, ClientInfo.newBuilder()
                 .setId(settings.nodeName() + "/agent/" + UUID.randomUUID())
@@ -139,6 +152,7 @@ public final class NodeAgent implements AutoCloseable {
     private void apply(TunnelConfig config) {
         current = config;
         scheduler.execute(() -> {
+            admission.configChanged(config);
             reconcilePods();
             configured = true;
         });
@@ -146,7 +160,8 @@ public final class NodeAgent implements AutoCloseable {
 
     private void reconcilePods() {
         try {
-            PodReconciler.Result result = reconciler.reconcile(MeshConfigView.podsToSteer(current, settings.nodeName()));
+            PodReconciler.Result result = reconciler.reconcile(
+                    admission.withCniAddresses(MeshConfigView.podsToSteer(current, settings.nodeName())));
             if (result.enrolled() + result.updated() + result.removed() > 0) {
                 log.info("event=pods_reconciled enrolled={} updated={} removed={} pending={}", result.enrolled(),
                         result.updated(), result.removed(), result.pending());

@@ -4,6 +4,7 @@ import dev.ambit.runtime.controlplane.ControlPlaneSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param pinRoot        the bpffs directory of this agent's pins, which the node's tunnel reads
  * @param socketFastPath whether same-node pod ↔ tunnel data skips the TCP/IP stack (sk_msg)
  * @param health         where the agent answers {@code GET /healthz/ready} (port 15022 by default)
+ * @param cni            the CNI plugin's enroll endpoint (docs/cni.md)
  */
 public record NodeAgentSettings(
         String nodeName,
@@ -24,5 +26,15 @@ public record NodeAgentSettings(
         Optional<Path> podsCgroup,
         Path pinRoot,
         boolean socketFastPath,
-        InetSocketAddress health) {
+        InetSocketAddress health,
+        CniSettings cni) {
+
+    /**
+     * @param socket                 the Unix domain socket the CNI plugin asks; empty: no endpoint
+     * @param maxWait                how long ADD waits for a pod config does not name yet before it is refused
+     * @param ambientNamespacesFile  where the namespaces with ambient workloads are listed for the plugin, which
+     *                               reads it when it cannot reach the agent; empty: not written
+     */
+    public record CniSettings(Optional<Path> socket, Duration maxWait, Optional<Path> ambientNamespacesFile) {
+    }
 }

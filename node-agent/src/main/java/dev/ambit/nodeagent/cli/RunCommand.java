@@ -7,6 +7,9 @@ import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import dev.ambit.nodeagent.cni.AmbientNamespacesFile;
+import dev.ambit.nodeagent.cni.CniServer;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,13 +55,34 @@ public final class RunCommand implements Callable<Integer> {
             description = "Port of the agent's GET /healthz/ready (default: ${DEFAULT-VALUE}).")
     private int healthPort;
 
+    @Option(names = "--cni-socket", defaultValue = CniServer.DEFAULT_SOCKET,
+            description = "Unix domain socket where the CNI plugin asks the agent to enroll a starting pod;"
+                    + " empty: none (default: ${DEFAULT-VALUE}).")
+    private String cniSocket;
+
+    @Option(names = "--cni-enroll-wait", defaultValue = "PT5S",
+            description = "How long a CNI ADD waits for a pod the agent's config does not name yet, before it is"
+                    + " refused (default: ${DEFAULT-VALUE}).")
+    private Duration cniEnrollWait;
+
+    @Option(names = "--ambient-namespaces-file", defaultValue = AmbientNamespacesFile.DEFAULT_PATH,
+            description = "File listing the namespaces with ambient workloads, which the CNI plugin reads when the"
+                    + " agent cannot be reached; empty: not written (default: ${DEFAULT-VALUE}).")
+    private String ambientNamespacesFile;
+
     @Override
     public Integer call() throws InterruptedException {
         NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, controlPlane.settings(),
                 Optional.ofNullable(podsCgroup), pinRoot, socketFastPath,
-                new InetSocketAddress(healthAddress, healthPort)));
+                new InetSocketAddress(healthAddress, healthPort),
+                new NodeAgentSettings.CniSettings(optionalPath(cniSocket), cniEnrollWait,
+                        optionalPath(ambientNamespacesFile))));
         agent.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    private static Optional<Path> optionalPath(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 }

@@ -46,7 +46,7 @@ public final class PodCgroupLocator {
         return byUid;
     }
 
-    static Optional<String> uidOf(Path directory) {
+    public static Optional<String> uidOf(Path directory) {
         String name = directory.getFileName().toString();
         int at = name.lastIndexOf("pod");
         if (at < 0) {

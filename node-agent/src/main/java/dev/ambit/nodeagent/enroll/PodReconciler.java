@@ -74,6 +74,20 @@ public final class PodReconciler {
         return new Result(enrolled, updated, removed, pending.size());
     }
 
+    /**
+     * Enrolls one pod now, whatever the periodic pass would do later: the CNI plugin's ADD waits on this. Returns
+     * once the pod's entry is in the kernel's map.
+     */
+    public synchronized EnrolledPod enrollNow(DesiredPod pod, Path cgroup) {
+        reportedPending.remove(pod.uid());
+        return enroller.enroll(cgroup, pod.addresses(), pod.identity(), pod.mode());
+    }
+
+    /** Takes the pod of this cgroup out of the kernel's map (CNI DEL). @return whether it was enrolled */
+    public synchronized boolean release(Path cgroup) {
+        return enroller.unenroll(cgroup);
+    }
+
     private void reportNewlyPending(Set<String> pending) {
         for (String uid : pending) {
             if (reportedPending.add(uid)) {

@@ -80,6 +80,16 @@ public final class Probe implements AutoCloseable {
         return rest.toString();
     }
 
+    /** Writes one line to the probe's stdin (e.g. the "go" of {@code connect-on-go}). */
+    public void tell(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Lets a connected client close its connection (it waits for stdin to close). */
     public void finish() {
         release();

@@ -38,21 +38,26 @@ public final class WorkloadConverter {
     }
 
     /**
-     * The pod's workload, or empty while it has no node or address yet, or once it has finished: then nobody can
-     * reach it.
+     * The pod's workload, or empty while it has no node yet, or once it has finished: then nobody can reach it. A
+     * pod outside the mesh is published once it has an address. An ambient pod is published as soon as it is
+     * scheduled, without addresses: its node agent must know it while the kubelet creates its sandbox (the CNI
+     * plugin's ADD, docs/cni.md), which is before the pod has an address.
      *
      * @param services the services that select it
      */
     public Optional<Workload> convert(Pod pod, Namespace namespace, Node node, Optional<WaypointAddress> waypoint,
             List<NamespacedName> services) {
         String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (nodeName == null || isFinished(pod)) {
+            return Optional.empty();
+        }
         List<InetAddress> addresses = addresses(pod);
-        if (nodeName == null || addresses.isEmpty() || isFinished(pod)) {
+        DataplaneMode mode = isAmbient(pod, namespace) ? DataplaneMode.AMBIENT : DataplaneMode.NONE;
+        if (addresses.isEmpty() && mode != DataplaneMode.AMBIENT) {
             return Optional.empty();
         }
         NamespacedName name = NamespacedName.of(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         Map<String, String> labels = map(pod.getMetadata().getLabels());
-        DataplaneMode mode = isAmbient(pod, namespace) ? DataplaneMode.AMBIENT : DataplaneMode.NONE;
         String serviceAccount = pod.getSpec().getServiceAccountName();
         return Optional.of(new Workload(uidOf(pod), name,
                 at("spec.serviceAccountName", () -> SpiffeId.of(settings.trustDomain(), name.namespace(),

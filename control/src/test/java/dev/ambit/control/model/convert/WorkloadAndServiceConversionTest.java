@@ -203,14 +203,14 @@ class WorkloadAndServiceConversionTest {
                   nodeName: node-a
                 status:
                   podIP: ""
-                """), AMBIENT), "no address yet");
+                """), null), "outside the mesh and no address yet");
         assertEquals(Optional.empty(), workload(pod("""
                 metadata:
                   name: nostatus
                   namespace: demo
                 spec:
                   nodeName: node-a
-                """), AMBIENT));
+                """), null));
         for (String phase : List.of("Succeeded", "Failed")) {
             assertEquals(Optional.empty(), workload(pod("""
                     metadata:
@@ -223,6 +223,27 @@ class WorkloadAndServiceConversionTest {
                       podIP: 10.1.0.7
                     """.formatted(phase)), AMBIENT), phase);
         }
+    }
+
+    @Test
+    void aScheduledAmbientPodIsPublishedBeforeItHasAnAddressSoItsAgentCanEnrollItDuringSandboxCreation() {
+        Workload starting = workload(pod("""
+                metadata:
+                  name: starting
+                  namespace: demo
+                  uid: 6f1c
+                spec:
+                  nodeName: node-a
+                  serviceAccountName: hello
+                status:
+                  podIP: ""
+                """), AMBIENT).orElseThrow();
+
+        assertEquals(DataplaneMode.AMBIENT, starting.dataplaneMode());
+        assertEquals("6f1c", starting.uid());
+        assertEquals(List.of(), starting.addresses());
+        assertEquals(SpiffeId.of("cluster.local", "demo", "hello"), starting.identity());
+        assertTrue(starting.ambientOn("node-a"));
     }
 
     @Test
