@@ -121,12 +121,17 @@ def control_rows():
             emit(row)
 
 
+def footprint_row(name, ready_s, rest, idle):
+    emit({"section": "footprint", "name": name, "ready_s": number(ready_s), "rss_mib": number(rest),
+          "idle_rss_mib": number(idle)})
+
+
 def rows():
     return [json.loads(line) for line in sys.stdin if line.strip()]
 
 
 def by_section(all_rows):
-    sections = {"l4": [], "l7": [], "control": []}
+    sections = {"l4": [], "l7": [], "control": [], "footprint": []}
     for row in all_rows:
         sections[row.pop("section")].append(row)
     return sections
@@ -187,7 +192,12 @@ def markdown(meta):
     for r in s["control"]:
         out.append(f"| {r['name']} | {fmt(r.get('rps'))} | {fmt(r.get('p50_us'))} | {fmt(r.get('p99_us'))} "
                    f"| {fmt(r.get('max_us'))} |")
-    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct)
+    if s["footprint"]:
+        out += ["", "### Footprint: the shipped processes (local mesh, images/jvm options)", "",
+                "| process | exec to ready s | RSS MiB at rest | RSS MiB, 1,000 idle conns |", "|---|---:|---:|---:|"]
+        for r in s["footprint"]:
+            out.append(f"| {r['name']} | {fmt(r['ready_s'], 2)} | {fmt(r['rss_mib'], 1)} | {fmt(r['idle_rss_mib'], 1)} |")
+    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct) + footprint_targets(s["footprint"])
     print("\n".join(out))
 
 
@@ -226,7 +236,30 @@ def targets(l4, l7, stunnel, direct):
     return lines
 
 
+def footprint_targets(footprint):
+    lines = []
+
+    def check(what, measured, limit):
+        lines.append(f"| {what} | {measured if measured is not None else '–'} "
+                     f"| {'yes' if measured is not None and measured <= limit else '**no**'} |")
+
+    for r in footprint:
+        name = r["name"]
+        if name.startswith("node-agent tunnel"):
+            check(f"{name} RSS ≤ 96 MiB, 1,000 idle conns", r["idle_rss_mib"], 96)
+        elif name.startswith("node-agent run"):
+            check(f"{name} RSS ≤ 48 MiB, 1,000 idle conns", r["idle_rss_mib"], 48)
+        elif name == "waypoint":
+            check("waypoint RSS at rest ≤ 96 MiB", r["rss_mib"], 96)
+        elif name == "controller":
+            check("controller RSS serving two nodes ≤ 128 MiB", r["rss_mib"], 128)
+        if name != "controller":
+            check(f"{name} exec to ready ≤ 2 s", r["ready_s"], 2)
+    return lines
+
+
 COMMANDS = {"l4-row": l4_row, "wrk-row": wrk_row, "h2load-row": h2load_row, "control-rows": control_rows,
+            "footprint-row": footprint_row,
             "json": to_json, "markdown": markdown}
 
 if __name__ == "__main__":
