@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -131,8 +132,17 @@ class ListenerMigrationTest {
                         channel.read();
                     });
             EventLoop held = predecessorLoop.next();
+            CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            held.execute(() -> awaitQuietly(release));
+            held.execute(() -> {
+                holding.countDown();
+                awaitQuietly(release);
+            });
+            // Only once the loop runs the task is it held: until then it could still wake up and accept, which on a
+            // loaded machine it did (CI, 2026-12-06), leaving those connections out of the count below.
+            if (!holding.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the predecessor's loop never ran the task holding it");
+            }
 
             List<Socket> sockets = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -143,13 +153,15 @@ class ListenerMigrationTest {
             }
             // Every connection is either accepted by the successor or waits in the predecessor's accept queue.
             int port = predecessor.address().getPort();
-            await(() -> acceptedBySuccessor.get() + queuedAt(port) == clients);
+            await(() -> acceptedByPredecessor.get() + acceptedBySuccessor.get() + queuedAt(port) == clients,
+                    () -> "accepted_by_predecessor=" + acceptedByPredecessor.get() + " accepted_by_successor="
+                            + acceptedBySuccessor.get() + " queued=" + queuedAt(port));
             int queued = queuedAt(port);
 
             // The drain's first step, queued behind the task holding the loop: it runs before the loop accepts.
             Thread drain = new Thread(predecessor::stopAccepting, "drain");
             drain.start();
-            await(() -> ((SingleThreadEventExecutor) held).pendingTasks() > 0);
+            await(() -> ((SingleThreadEventExecutor) held).pendingTasks() > 0, () -> "the drain never queued");
             release.countDown();
             drain.join();
 
@@ -201,11 +213,11 @@ class ListenerMigrationTest {
             }
         }
 
-        private static void await(BooleanSupplier condition) throws InterruptedException {
+        private static void await(BooleanSupplier condition, Supplier<String> state) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!condition.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out");
+                    throw new IllegalStateException("timed out: " + state.get());
                 }
                 Thread.sleep(10);
             }
