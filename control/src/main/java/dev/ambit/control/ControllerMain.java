@@ -172,6 +172,16 @@ public final class ControllerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ControllerMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** A failure to start is one line naming the problem (the exceptions' messages carry the fix), not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ControllerMain())
+                .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+                    commandLine.getErr().println("controller: " + (exception.getMessage() != null
+                            ? exception.getMessage() : exception.toString()));
+                    return 1;
+                });
     }
 }

@@ -92,4 +92,19 @@ class ControllerMainTest {
                 main::config);
         assertTrue(e.getMessage().contains("loopback"), e.getMessage());
     }
+
+    @Test
+    void aBadBootstrapTokenFileStopsTheStartWithOneLineNamingTheFileAndLine(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens"), "short node1\n");
+        CommandLine command = ControllerMain.commandLine();
+        StringWriter err = new StringWriter();
+        command.setErr(new PrintWriter(err));
+
+        assertEquals(1, command.execute("--config-dir", dir.toString(), "--listen-address", "127.0.0.1",
+                "--config-port", "0", "--ca-port", "0", "--metrics-port", "0", "--bootstrap-tokens", tokens.toString(),
+                "--no-leader-election"));
+
+        assertEquals("controller: " + tokens + ":1: token is shorter than 16 characters", err.toString().strip());
+    }
 }

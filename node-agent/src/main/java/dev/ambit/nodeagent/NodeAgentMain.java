@@ -1,5 +1,6 @@
 package dev.ambit.nodeagent;
 
+import dev.ambit.runtime.logging.EventLogConfigurator;
 import dev.ambit.nodeagent.cli.InstallCniCommand;
 import dev.ambit.nodeagent.cli.PreflightCommand;
 import dev.ambit.nodeagent.cli.RunCommand;
@@ -19,6 +20,10 @@ public final class NodeAgentMain {
 
     public static void main(String[] args) {
         NettyProcessDefaults.apply();
+        // Before anything logs: standard output is command output (`node-agent check`, `install-cni`), logs go apart.
+        if (System.getProperty(EventLogConfigurator.TARGET_PROPERTY) == null) {
+            System.setProperty(EventLogConfigurator.TARGET_PROPERTY, "stderr");
+        }
         System.exit(commandLine().execute(args));
     }
 

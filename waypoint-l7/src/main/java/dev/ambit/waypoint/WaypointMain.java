@@ -37,15 +37,8 @@ public final class WaypointMain implements Callable<Integer> {
     @Mixin
     private ControlPlaneOptions controlPlane;
 
-    /** The waypoint's logging configuration, on the classpath; see the file for why it is not logback.xml. */
-    static final String LOGBACK_CONFIGURATION = "ambit-waypoint-logback.xml";
-
     public static void main(String[] args) {
         NettyProcessDefaults.apply();
-        // Before anything logs: without a configuration logback logs at DEBUG (a line per request, synchronously).
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);
-        }
         System.exit(new CommandLine(new WaypointMain())
                 .setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
                     commandLine.getErr().println("waypoint: " + exception.getMessage());

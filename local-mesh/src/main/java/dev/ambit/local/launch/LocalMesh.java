@@ -9,6 +9,7 @@ import dev.ambit.local.topology.LocalCgroups;
 import dev.ambit.local.topology.LocalNetwork;
 import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
+import dev.ambit.runtime.logging.EventLogConfigurator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -399,7 +400,8 @@ public final class LocalMesh implements AutoCloseable {
 
     private List<String> mesh(String process, String mainClass, List<String> args) {
         List<String> jvm = new ArrayList<>(MeshClasspath.meshJvm(jvmOptionsDir, process));
-        jvm.add("-Dlogback.configurationFile=" + classpath.split(":")[0] + "/ambit-local-logback.xml");
+        // The processes' own logging set-up (no XML to parse at start), on stderr: each process's goes to its file.
+        jvm.add("-D" + EventLogConfigurator.TARGET_PROPERTY + "=stderr");
         List<String> command = new ArrayList<>(MeshClasspath.MESH_ENVIRONMENT);
         command.addAll(MeshClasspath.java(classpath, jvm, mainClass, args));
         return command;

@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.observe;
 
+import dev.ambit.runtime.logging.LoggerNames;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Queue;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessLog implements AutoCloseable {
 
-    public static final String LOGGER = "ambit.access";
+    public static final String LOGGER = LoggerNames.ACCESS;
     /** Entries waiting for the writer thread beyond which event loops write their own lines. */
     static final int QUEUE_LIMIT = 16_384;
     static final long LINGER_MILLIS = 2;
