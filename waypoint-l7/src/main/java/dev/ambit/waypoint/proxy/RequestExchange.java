@@ -183,9 +183,13 @@ public final class RequestExchange {
         }
     }
 
-    /** A copy per try, since a retry may go with another protocol's framing. */
+    /**
+     * The head a try sends, on the exchange's own headers rather than a copy per try: the upstream codecs read a
+     * head's headers without changing them, and every try of an exchange goes with the same protocol, so the one
+     * header added here is the same each time. A mirror takes its own copy ({@link RequestMirroring}).
+     */
     private HttpRequest head(UpstreamProtocol protocol) {
-        HttpHeaders headers = request.headers().copy();
+        HttpHeaders headers = request.headers();
         if (protocol == UpstreamProtocol.HTTP1 && expectsBody && !HttpUtil.isContentLengthSet(request)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
