@@ -14,7 +14,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -22,17 +21,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -60,9 +54,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     private ScheduledFuture<?> headersTimer;
     private ChannelFuture lastWrite;
     private String sourceAddress;
-    private boolean keepAlive;
-    private boolean http10;
-    private boolean headRequest;
+    /** The current HTTP/1.x request's response framing; null on an HTTP/2 stream. */
+    private Http1ResponseFraming framing;
+    /** The current request's head says there is no body: its end needs no read before the next request. */
     private boolean bodyless;
     private boolean inputShutdown;
     /** A read was asked for and no message came yet: asked again at read-complete, which drops unmet demand. */
@@ -124,7 +118,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
         cancelHeadersTimer();
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
-            refuse(statusFor(request.decoderResult().cause()), describe(request.decoderResult().cause()));
+            Throwable cause = request.decoderResult().cause();
+            refuse(MalformedRequests.status(cause), MalformedRequests.reason(cause));
             return;
         }
         String violation = http2 ? null : RequestFraming.violation(request);
@@ -133,9 +128,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
             refuse(HttpResponseStatus.BAD_REQUEST, violation != null ? violation : "request before the last one ended");
             return;
         }
-        keepAlive = http2 || HttpUtil.isKeepAlive(request);
-        http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        headRequest = request.method().equals(HttpMethod.HEAD);
+        if (!http2) {
+            framing = new Http1ResponseFraming(request);
+        }
         if (request instanceof FullHttpRequest full) {
             // HTTP/2 HEADERS with END_STREAM: a head and an empty end, handled like any other request.
             HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
@@ -175,28 +170,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     private void endConnection() {
         cancelHeadersTimer();
         ctx.pipeline().replace(this, "h1-linger", new LingeringClose(inputShutdown, env.limits().closeLinger()));
-    }
-
-    private static HttpResponseStatus statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        return cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
-                : HttpResponseStatus.BAD_REQUEST;
-    }
-
-    private static String describe(Throwable cause) {
-        if (cause instanceof TooLongHttpHeaderException) {
-            return "request headers are too large";
-        }
-        if (cause instanceof TooLongHttpLineException) {
-            return "request line is too long";
-        }
-        return "malformed request: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : cause.getMessage());
     }
 
     private void armHeadersTimer() {
@@ -268,7 +241,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("event=downstream_error source={} error=\"{}\"", sourceAddress(), cause.toString());
         if (current == null && !http2 && ctx.channel().isActive()) {
-            refuse(HttpResponseStatus.BAD_REQUEST, describe(cause));
+            refuse(HttpResponseStatus.BAD_REQUEST, MalformedRequests.reason(cause));
         } else {
             ctx.close();
         }
@@ -310,7 +283,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
 
     @Override
     public String protocol() {
-        return http2 ? "HTTP/2" : http10 ? "HTTP/1.0" : "HTTP/1.1";
+        return http2 ? "HTTP/2" : framing != null && framing.http10() ? "HTTP/1.0" : "HTTP/1.1";
     }
 
     @Override
@@ -322,33 +295,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     @Override
     public void write(HttpObject message) {
         if (!http2 && message instanceof HttpResponse response) {
-            frame(response);
+            framing.frame(response, inputShutdown);
         }
         lastWrite = ctx.writeAndFlush(message);
-    }
-
-    /** HTTP/1.x framing of a response from a backend of either protocol. */
-    private void frame(HttpResponse response) {
-        int code = response.status().code();
-        boolean mayHaveBody = !headRequest && code != 204 && code != 304
-                && response.status().codeClass() != HttpStatusClass.INFORMATIONAL;
-        if (response instanceof FullHttpResponse full && !HttpUtil.isContentLengthSet(full)) {
-            if (mayHaveBody) {
-                HttpUtil.setContentLength(full, full.content().readableBytes());
-            }
-        } else if (mayHaveBody && !HttpUtil.isContentLengthSet(response)) {
-            if (http10) {
-                keepAlive = false;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
-        if (!keepAlive || inputShutdown) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 
     @Override
@@ -364,7 +313,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
             (lastWrite != null ? lastWrite : ctx.newSucceededFuture()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (keepAlive && !inputShutdown && (requestComplete || bodyless)) {
+        if (framing.keepAlive() && !inputShutdown && (requestComplete || bodyless)) {
             armHeadersTimer();
             read();
         } else {

@@ -3,6 +3,7 @@ package dev.ambit.waypoint.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -41,7 +42,8 @@ final class RequestBody {
             data.release();
         }
         if (content instanceof LastHttpContent last) {
-            trailers = last.trailingHeaders().copy();
+            // Most requests have no trailers: no copy (and no empty headers object) for them.
+            trailers = last.trailingHeaders().isEmpty() ? EmptyHttpHeaders.INSTANCE : last.trailingHeaders().copy();
             complete = true;
         }
         if (replayable && bytes > replayLimit) {

@@ -2,18 +2,11 @@ package dev.ambit.waypoint.proxy;
 
 import dev.ambit.api.model.route.RouteTimeouts;
 import dev.ambit.api.model.traffic.FaultAbort;
-import dev.ambit.api.model.traffic.RetryPolicy;
 import dev.ambit.waypoint.http.LocalReply;
 import dev.ambit.waypoint.http.MessageHeaders;
 import dev.ambit.waypoint.observe.AccessLogField;
 import dev.ambit.waypoint.resilience.FaultInjector;
-import dev.ambit.waypoint.resilience.RetryConditions;
-import dev.ambit.waypoint.route.HeaderEdits;
-import dev.ambit.waypoint.route.RouteSelection;
 import dev.ambit.waypoint.route.ServiceKey;
-import dev.ambit.waypoint.upstream.UpstreamHost;
-import dev.ambit.waypoint.upstream.UpstreamListener;
-import dev.ambit.waypoint.upstream.UpstreamOverflowException;
 import dev.ambit.waypoint.upstream.UpstreamProtocol;
 import dev.ambit.waypoint.upstream.UpstreamStream;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -23,14 +16,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,18 +32,18 @@ import org.slf4j.LoggerFactory;
  * faults, then forward with retries, timeouts and circuit breaking, streaming the body both ways with backpressure;
  * finally one metrics sample and one access-log line.
  *
- * <p>This class holds the exchange's state and decides what each event means; the steps it delegates have their own
- * classes: {@link RequestAdmission} (checks of the head), {@link RequestRouting} (rule and backend),
- * {@link RequestMirroring} (shadows), {@link UpstreamAttempt} (one try against one endpoint) and
+ * <p>This class holds the exchange's lifecycle (routed, answering, finished), its deadline and the request body's
+ * way upstream; each step has its own class: {@link RequestAdmission} (checks of the head), {@link RequestRouting}
+ * (rule and backend), {@link RequestMirroring} (shadows), {@link UpstreamAttempts} (the tries: retries, per-try
+ * timeouts, circuit breaking, budgets, outlier feedback), {@link ResponseRelay} (the answer on its way back) and
  * {@link ExchangeReport} (the metrics sample and the access-log line).
  *
  * <p>Flow control is pull-based on both sides: a request chunk is read only when the upstream stream can take it,
  * a response message only when the client can.
  */
-public final class RequestExchange implements UpstreamListener {
+public final class RequestExchange {
 
     private static final Logger log = LoggerFactory.getLogger(RequestExchange.class);
-    private static final String OVERLOADED = "x-ambit-overloaded";
 
     private final ExchangeEnvironment env;
     private final Downstream downstream;
@@ -66,16 +55,14 @@ public final class RequestExchange implements UpstreamListener {
     private final boolean expectsBody;
 
     private ServiceKey serviceKey;
+    /** Set once the request is routed; null before (and when it never is). */
     private Cluster cluster;
-    private RouteSelection route;
     private RequestMirroring mirroring;
-    private Optional<Duration> perTryTimeout = Optional.empty();
+    private UpstreamAttempts attempts;
+    private ResponseRelay relay;
     private ScheduledFuture<?> requestTimer;
-    private UpstreamAttempt attempt;
-    private int attempts;
     private boolean responseStarted;
     private boolean finished;
-    private UpstreamHost lastHost;
 
     private RequestExchange(ExchangeEnvironment env, Downstream downstream, HttpRequest request, boolean expectsBody) {
         this.env = env;
@@ -99,6 +86,15 @@ public final class RequestExchange implements UpstreamListener {
         return new RequestExchange(env, downstream, request, expectsBody);
     }
 
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** Whether a response head went to the client: from then on nothing is retried or answered locally. */
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
     // ---- request head: admission, routing, faults
 
     /** Authenticates, authorizes and routes the request; may answer it before returning. */
@@ -118,11 +114,12 @@ public final class RequestExchange implements UpstreamListener {
         if (routed.isEmpty()) {
             return;
         }
-        route = routed.get().route();
         cluster = routed.get().cluster();
+        attempts = new UpstreamAttempts(this, env, downstream, report, body, cluster, routed.get().timeouts(), grpc);
+        relay = new ResponseRelay(this, attempts, downstream, report, routed.get().route());
         mirroring = new RequestMirroring(env, config, downstream, request, body, routed.get().mirrors());
         mirroring.sendIfComplete();
-        startTimers(routed.get().timeouts());
+        startRequestTimer(routed.get().timeouts());
         FaultInjector.Plan fault = cluster.faults() == null ? FaultInjector.Plan.NONE : cluster.faults().decide();
         if (fault.delay().isPresent()) {
             report.flag("DI");
@@ -133,15 +130,10 @@ public final class RequestExchange implements UpstreamListener {
         }
     }
 
-    boolean isFinished() {
-        return finished;
-    }
-
-    private void startTimers(RouteTimeouts timeouts) {
+    /** The deadline of the whole exchange, fault delay and retries included: the route's, else the backend's. */
+    private void startRequestTimer(RouteTimeouts timeouts) {
         Optional<Duration> requestTimeout = timeouts.request().isPresent()
                 ? timeouts.request().filter(timeout -> !timeout.isZero()) : cluster.timeout();
-        perTryTimeout = timeouts.backendRequest().filter(timeout -> !timeout.isZero())
-                .or(() -> cluster.retryPolicy().flatMap(RetryPolicy::perTryTimeout));
         requestTimeout.ifPresent(timeout -> requestTimer = downstream.loop().schedule(this::requestTimedOut,
                 timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
@@ -162,89 +154,26 @@ public final class RequestExchange implements UpstreamListener {
             }
             return;
         }
-        cluster.budget().onRequest();
-        startAttempt();
+        attempts.start();
     }
 
-    // ---- attempts
-
-    private void startAttempt() {
-        Optional<UpstreamHost> host = cluster.pick(System.nanoTime());
-        if (host.isEmpty()) {
-            localReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
+    private void requestTimedOut() {
+        if (finished) {
             return;
         }
-        boolean retry = attempts > 0;
-        if (!cluster.breaker().tryStartRequest() || (retry && !cluster.breaker().tryStartRetry())) {
-            if (retry) {
-                cluster.breaker().requestDone();
-            }
-            overflow("circuit breaker: max requests" + (retry ? " or retries" : "") + " reached");
-            return;
+        attempts.abort();
+        if (responseStarted) {
+            abandon("UT", null);
+        } else {
+            localReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout", "UT");
         }
-        if (!cluster.breaker().tryAddPending()) {
-            cluster.breaker().requestDone();
-            if (retry) {
-                cluster.breaker().retryDone();
-            }
-            overflow("circuit breaker: max pending requests reached");
-            return;
-        }
-        attempts++;
-        attempt = new UpstreamAttempt(this, env, downstream, cluster, host.get(), retry);
-        lastHost = host.get();
-        // Without an appProtocol, only gRPC (which needs HTTP/2) goes upstream as HTTP/2.
-        UpstreamProtocol protocol = cluster.protocol().orElse(grpc ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1);
-        attempt.connect(perTryTimeout, protocol);
     }
 
-    private void overflow(String reason) {
-        FullHttpResponse reply = LocalReply.of(downstream.allocator(), HttpResponseStatus.SERVICE_UNAVAILABLE, reason,
-                grpc);
-        reply.headers().set(OVERLOADED, "true");
-        report.entry().put(AccessLogField.DETAIL, reason);
-        reply(reply, "UO");
-    }
+    // ---- the request on its way upstream
 
-    /**
-     * Schedules another attempt if the policy, the attempts left, the body (still replayable) and the budget allow.
-     *
-     * @return false when the caller must answer with the failure instead
-     */
-    private boolean retry() {
-        RetryConditions conditions = cluster.retryConditions();
-        RetryPolicy policy = cluster.retryPolicy().orElse(null);
-        if (conditions == null || attempts > policy.attempts() || !body.replayable() || responseStarted) {
-            return false;
-        }
-        if (!cluster.budget().tryRetry()) {
-            env.metrics().budgetExhausted(cluster.service().hostname());
-            report.flag("URX");
-            return false;
-        }
-        env.metrics().retried(cluster.service().hostname());
-        long delay = env.backoff().delayNanos(attempts, env.random());
-        downstream.loop().schedule(() -> {
-            if (!finished) {
-                body.rewind();
-                startAttempt();
-            }
-        }, delay, TimeUnit.NANOSECONDS);
-        return true;
-    }
-
-    private boolean retriable(RetryConditions.Failure failure) {
-        return cluster.retryConditions() != null && cluster.retryConditions().retriable(failure);
-    }
-
-    boolean isCurrent(UpstreamAttempt candidate) {
-        return attempt == candidate && !finished;
-    }
-
-    /** The attempt has its stream: send the head and what there is of the body, and start reading the answer. */
-    void attemptConnected(UpstreamAttempt connected, UpstreamProtocol protocol) {
-        UpstreamStream stream = connected.stream();
-        stream.attach(this);
+    /** A try has its stream: send the head and what there is of the body, and start reading the answer. */
+    void sendRequest(UpstreamStream stream, UpstreamProtocol protocol) {
+        stream.attach(relay);
         stream.write(head(protocol));
         body.sendTo(stream);
         stream.flush();
@@ -254,44 +183,18 @@ public final class RequestExchange implements UpstreamListener {
         }
     }
 
-    void attemptFailedToConnect(UpstreamAttempt failed, Throwable cause) {
-        if (!isCurrent(failed)) {
-            return;
-        }
-        failed.end(false);
-        report.entry().put(AccessLogField.DETAIL, cause.getMessage());
-        if (cause instanceof UpstreamOverflowException) {
-            overflow(cause.getMessage());
-            return;
-        }
-        cluster.serverError(failed.host());
-        if (retriable(RetryConditions.Failure.CONNECT_FAILURE) && retry()) {
-            return;
-        }
-        localReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect error: " + cause.getMessage(), "UF");
-    }
-
-    void attemptTimedOut(UpstreamAttempt timedOut) {
-        if (!isCurrent(timedOut) || responseStarted) {
-            return;
-        }
-        timedOut.abort();
-        cluster.serverError(timedOut.host());
-        if (retriable(RetryConditions.Failure.TIMEOUT) && retry()) {
-            return;
-        }
-        localReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream per-try timeout", "UT");
-    }
-
+    /**
+     * The head a try sends, on the exchange's own headers rather than a copy per try: the upstream codecs read a
+     * head's headers without changing them, and every try of an exchange goes with the same protocol, so the one
+     * header added here is the same each time. A mirror takes its own copy ({@link RequestMirroring}).
+     */
     private HttpRequest head(UpstreamProtocol protocol) {
-        HttpHeaders headers = request.headers().copy();
+        HttpHeaders headers = request.headers();
         if (protocol == UpstreamProtocol.HTTP1 && expectsBody && !HttpUtil.isContentLengthSet(request)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
     }
-
-    // ---- request body from the client
 
     /** A request body chunk or its end; the exchange takes ownership. */
     public void onRequestContent(HttpContent content) {
@@ -309,7 +212,7 @@ public final class RequestExchange implements UpstreamListener {
         if (mirroring != null) {
             mirroring.sendIfComplete();
         }
-        UpstreamStream stream = attempt == null ? null : attempt.stream();
+        UpstreamStream stream = attempts == null ? null : attempts.stream();
         if (stream != null) {
             body.sendTo(stream);
             stream.flush();
@@ -319,9 +222,18 @@ public final class RequestExchange implements UpstreamListener {
         }
     }
 
+    /** The upstream stream can take more of the body. */
+    void onUpstreamWritable() {
+        if (!finished && !body.complete()) {
+            downstream.read();
+        }
+    }
+
+    // ---- the client
+
     public void onDownstreamWritable() {
-        if (responseStarted && attempt != null && attempt.stream() != null && !finished) {
-            attempt.stream().read();
+        if (relay != null) {
+            relay.onDownstreamWritable();
         }
     }
 
@@ -331,147 +243,41 @@ public final class RequestExchange implements UpstreamListener {
             return;
         }
         report.flag("DC");
-        if (attempt != null) {
-            attempt.abort();
+        if (attempts != null) {
+            attempts.abort();
         }
         finish(false);
     }
 
-    // ---- response from the backend
+    // ---- the answer and the end
 
-    @Override
-    public void onResponse(HttpObject message) {
-        if (finished || attempt == null) {
-            ReferenceCountUtil.release(message);
-            return;
-        }
-        if (message instanceof HttpResponse response && !responseStarted) {
-            if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
-                    && !(response instanceof FullHttpResponse)) {
-                // 100 Continue and friends: the downstream codec answered Expect already.
-                attempt.stream().read();
-                return;
-            }
-            if (responseHead(response)) {
-                return;
-            }
-        }
-        if (message instanceof HttpContent content && responseStarted) {
-            report.addBytesSent(content.content().readableBytes());
-            boolean last = content instanceof LastHttpContent;
-            if (!(message instanceof HttpResponse)) {
-                downstream.write(content);
-            }
-            if (last) {
-                responseComplete();
-            } else if (downstream.isWritable()) {
-                attempt.stream().read();
-            }
-        } else if (!(message instanceof HttpResponse)) {
-            ReferenceCountUtil.release(message);
-        }
-    }
-
-    /** @return true when the head was consumed (a retry), false when it was forwarded */
-    private boolean responseHead(HttpResponse response) {
-        int code = response.status().code();
-        int grpcStatus = response instanceof FullHttpResponse ? response.headers().getInt("grpc-status", -1) : -1;
-        boolean serverError = code >= 500 || (grpcStatus >= 0 && isGrpcServerError(grpcStatus));
-        if (serverError) {
-            cluster.serverError(attempt.host());
-        } else {
-            cluster.success(attempt.host());
-        }
-        RetryConditions conditions = cluster.retryConditions();
-        if (conditions != null && conditions.retriable(code, grpcStatus)) {
-            UpstreamAttempt failed = attempt;
-            if (retry()) {
-                ReferenceCountUtil.release(response);
-                failed.abort();
-                return true;
-            }
-        }
+    /** The relay forwards a backend's response head with {@code status}. */
+    void responseStarted(int status) {
         responseStarted = true;
-        report.status(code);
-        attempt.end(true);
-        HttpHeaders headers = response.headers();
-        MessageHeaders.stripHopByHop(headers);
-        if (route != null) {
-            route.rule().filters().responseHeaders().ifPresent(modifier -> HeaderEdits.apply(modifier, headers));
-        }
-        downstream.write(response);
-        if (!(response instanceof FullHttpResponse) && downstream.isWritable()) {
-            attempt.stream().read();
-        }
-        return false;
+        report.status(status);
     }
 
-    private static boolean isGrpcServerError(int grpcStatus) {
-        // UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS: what Envoy treats as gateway failures.
-        return grpcStatus == 2 || grpcStatus == 4 || grpcStatus == 13 || grpcStatus == 14 || grpcStatus == 15;
-    }
-
-    @Override
-    public void onWritable() {
-        if (!finished && !body.complete()) {
-            downstream.read();
-        }
-    }
-
-    @Override
-    public void onStreamError(Throwable cause) {
-        if (finished || attempt == null) {
-            return;
-        }
-        UpstreamAttempt failed = attempt;
-        failed.stream().abort();
-        if (responseStarted) {
-            report.flag("UPE");
-            report.entry().put(AccessLogField.DETAIL, "upstream reset mid-response: " + describe(cause));
-            downstream.reset();
-            finish(false);
-            return;
-        }
-        failed.end(false);
-        cluster.serverError(failed.host());
-        report.entry().put(AccessLogField.DETAIL, describe(cause));
-        if (retriable(RetryConditions.Failure.RESET) && retry()) {
-            return;
-        }
-        localReply(HttpResponseStatus.BAD_GATEWAY, "upstream reset before response: " + describe(cause), "UC");
-    }
-
-    private static String describe(Throwable cause) {
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    }
-
-    private void requestTimedOut() {
-        if (finished) {
-            return;
-        }
-        if (attempt != null) {
-            attempt.abort();
-        }
-        if (responseStarted) {
-            report.flag("UT");
-            downstream.reset();
-            finish(false);
-        } else {
-            localReply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout", "UT");
-        }
-    }
-
-    private void responseComplete() {
-        attempt.stream().release(body.allSent());
+    /** The backend's response went to the client in full: its stream may serve another request. */
+    void responseEnded() {
+        attempts.stream().release(body.allSent());
         finish(true);
     }
 
-    // ---- local replies and the end
+    /** Gives up on a response already under way: the client sees a reset, not a second answer. */
+    void abandon(String flag, String detail) {
+        report.flag(flag);
+        if (detail != null) {
+            report.entry().put(AccessLogField.DETAIL, detail);
+        }
+        downstream.reset();
+        finish(false);
+    }
 
     void localReply(HttpResponseStatus replyStatus, String reason, String flag) {
         reply(LocalReply.of(downstream.allocator(), replyStatus, reason, grpc), flag);
     }
 
+    /** Answers here instead of the backend, unless a response is under way: then the client sees a reset. */
     void reply(FullHttpResponse response, String flag) {
         if (finished) {
             response.release();
@@ -486,8 +292,8 @@ public final class RequestExchange implements UpstreamListener {
             finish(false);
             return;
         }
-        if (attempt != null) {
-            attempt.abort();
+        if (attempts != null) {
+            attempts.abort();
         }
         responseStarted = true;
         report.status(response.status().code());
@@ -504,7 +310,9 @@ public final class RequestExchange implements UpstreamListener {
             return;
         }
         finished = true;
-        cancelRequestTimer();
+        if (requestTimer != null) {
+            requestTimer.cancel(false);
+        }
         body.release();
         record();
         if (responded) {
@@ -512,16 +320,11 @@ public final class RequestExchange implements UpstreamListener {
         }
     }
 
-    private void cancelRequestTimer() {
-        if (requestTimer != null) {
-            requestTimer.cancel(false);
-        }
-    }
-
     private void record() {
-        report.write(serviceKey, cluster, lastHost, attempts, body.bytes());
+        int tries = attempts == null ? 0 : attempts.count();
+        report.write(serviceKey, cluster, attempts == null ? null : attempts.lastHost(), tries, body.bytes());
         if (log.isDebugEnabled()) {
-            log.debug("event=request_done status={} flags={} attempts={}", report.status(), report.flags(), attempts);
+            log.debug("event=request_done status={} flags={} attempts={}", report.status(), report.flags(), tries);
         }
     }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One try of an exchange against one endpoint: gets a stream from the pools, keeps the per-try timer, and holds the
  * endpoint's and the circuit breaker's counters until it ends. What a failure means (another try, or which reply)
- * is the exchange's decision, so every outcome goes back to it.
+ * is decided by {@link UpstreamAttempts}, so every outcome goes back to it.
  */
 final class UpstreamAttempt {
 
-    private final RequestExchange exchange;
+    private final UpstreamAttempts attempts;
     private final ExchangeEnvironment env;
     private final Downstream downstream;
     private final Cluster cluster;
@@ -28,9 +28,9 @@ final class UpstreamAttempt {
     private boolean pending = true;
     private boolean ended;
 
-    UpstreamAttempt(RequestExchange exchange, ExchangeEnvironment env, Downstream downstream, Cluster cluster,
+    UpstreamAttempt(UpstreamAttempts attempts, ExchangeEnvironment env, Downstream downstream, Cluster cluster,
             UpstreamHost host, boolean retry) {
-        this.exchange = exchange;
+        this.attempts = attempts;
         this.env = env;
         this.downstream = downstream;
         this.cluster = cluster;
@@ -49,25 +49,25 @@ final class UpstreamAttempt {
     }
 
     void connect(Optional<Duration> perTryTimeout, UpstreamProtocol protocol) {
-        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(() -> exchange.attemptTimedOut(this),
+        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(() -> attempts.attemptTimedOut(this),
                 timeout.toNanos(), TimeUnit.NANOSECONDS));
         env.pools().acquire(downstream.loop(), host.target(), protocol, cluster.breaker())
-                .addListener((Future<UpstreamStream> done) -> connected(done, protocol));
+                .addListener((Future<UpstreamStream> done) -> connected(done));
     }
 
-    private void connected(Future<UpstreamStream> done, UpstreamProtocol protocol) {
+    private void connected(Future<UpstreamStream> done) {
         notPending();
         if (!done.isSuccess()) {
-            exchange.attemptFailedToConnect(this, done.cause());
+            attempts.attemptFailedToConnect(this, done.cause());
             return;
         }
         stream = done.getNow();
         // Superseded (a timeout or the client's end came first): the stream is not ours to use.
-        if (ended || !exchange.isCurrent(this)) {
+        if (ended || !attempts.isCurrent(this)) {
             stream.abort();
             return;
         }
-        exchange.attemptConnected(this, protocol);
+        attempts.attemptConnected(this);
     }
 
     /** Stops this attempt's stream and counters; safe to call more than once. */
