@@ -6,6 +6,7 @@ import dev.ambit.api.model.traffic.RetryPolicy;
 import dev.ambit.waypoint.http.LocalReply;
 import dev.ambit.waypoint.http.MessageHeaders;
 import dev.ambit.waypoint.observe.AccessLogField;
+import dev.ambit.waypoint.observe.RequestSpans;
 import dev.ambit.waypoint.resilience.FaultInjector;
 import dev.ambit.waypoint.resilience.RetryConditions;
 import dev.ambit.waypoint.route.HeaderEdits;
@@ -137,6 +138,10 @@ public final class RequestExchange implements UpstreamListener {
         return finished;
     }
 
+    RequestSpans spans() {
+        return report.spans();
+    }
+
     private void startTimers(RouteTimeouts timeouts) {
         Optional<Duration> requestTimeout = timeouts.request().isPresent()
                 ? timeouts.request().filter(timeout -> !timeout.isZero()) : cluster.timeout();
@@ -245,7 +250,9 @@ public final class RequestExchange implements UpstreamListener {
     void attemptConnected(UpstreamAttempt connected, UpstreamProtocol protocol) {
         UpstreamStream stream = connected.stream();
         stream.attach(this);
-        stream.write(head(protocol));
+        HttpRequest head = head(protocol);
+        connected.span().inject(head.headers());
+        stream.write(head);
         body.sendTo(stream);
         stream.flush();
         stream.read();
@@ -375,6 +382,7 @@ public final class RequestExchange implements UpstreamListener {
     /** @return true when the head was consumed (a retry), false when it was forwarded */
     private boolean responseHead(HttpResponse response) {
         int code = response.status().code();
+        attempt.span().responded(code);
         int grpcStatus = response instanceof FullHttpResponse ? response.headers().getInt("grpc-status", -1) : -1;
         boolean serverError = code >= 500 || (grpcStatus >= 0 && isGrpcServerError(grpcStatus));
         if (serverError) {
@@ -432,6 +440,7 @@ public final class RequestExchange implements UpstreamListener {
             finish(false);
             return;
         }
+        failed.span().failed("reset");
         failed.end(false);
         cluster.serverError(failed.host());
         report.entry().put(AccessLogField.DETAIL, describe(cause));

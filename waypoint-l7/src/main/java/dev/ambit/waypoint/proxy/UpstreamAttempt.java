@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.proxy;
 
+import dev.ambit.waypoint.observe.RequestSpans;
 import dev.ambit.waypoint.upstream.UpstreamHost;
 import dev.ambit.waypoint.upstream.UpstreamProtocol;
 import dev.ambit.waypoint.upstream.UpstreamStream;
@@ -24,6 +25,7 @@ final class UpstreamAttempt {
     private final boolean retry;
     private final long started = System.nanoTime();
     private UpstreamStream stream;
+    private final RequestSpans.ClientSpan span;
     private ScheduledFuture<?> timer;
     private boolean pending = true;
     private boolean ended;
@@ -37,6 +39,12 @@ final class UpstreamAttempt {
         this.host = host;
         this.retry = retry;
         host.requestStarted();
+        this.span = exchange.spans().clientStarted(host.target(), cluster.authority());
+    }
+
+    /** This attempt's CLIENT span: ended here when the attempt fails, with the exchange when it answered. */
+    RequestSpans.ClientSpan span() {
+        return span;
     }
 
     UpstreamHost host() {
@@ -49,7 +57,7 @@ final class UpstreamAttempt {
     }
 
     void connect(Optional<Duration> perTryTimeout, UpstreamProtocol protocol) {
-        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(() -> exchange.attemptTimedOut(this),
+        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(this::timedOut,
                 timeout.toNanos(), TimeUnit.NANOSECONDS));
         env.pools().acquire(downstream.loop(), host.target(), protocol, cluster.breaker())
                 .addListener((Future<UpstreamStream> done) -> connected(done, protocol));
@@ -58,6 +66,7 @@ final class UpstreamAttempt {
     private void connected(Future<UpstreamStream> done, UpstreamProtocol protocol) {
         notPending();
         if (!done.isSuccess()) {
+            span.failed(done.cause().getClass().getName());
             exchange.attemptFailedToConnect(this, done.cause());
             return;
         }
@@ -68,6 +77,13 @@ final class UpstreamAttempt {
             return;
         }
         exchange.attemptConnected(this, protocol);
+    }
+
+    private void timedOut() {
+        if (!ended) {
+            span.failed("timeout");
+        }
+        exchange.attemptTimedOut(this);
     }
 
     /** Stops this attempt's stream and counters; safe to call more than once. */
@@ -91,6 +107,9 @@ final class UpstreamAttempt {
         if (observedLatency) {
             long now = System.nanoTime();
             host.observeLatency(now - started, now);
+        }
+        if (!observedLatency) {
+            span.end();
         }
         host.requestEnded();
         cluster.breaker().requestDone();
