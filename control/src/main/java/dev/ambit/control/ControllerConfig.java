@@ -1,5 +1,6 @@
 package dev.ambit.control;
 
+import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.WorkloadPolicy;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param plaintext    serve gRPC without TLS; refused unless {@code listenAddress} is a loopback address
  * @param leaseDuration how long a silent leader keeps the Lease
  * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
+ * @param tracing      the mesh's span collector and sampling, handed to every waypoint deployed (docs/tracing.md)
  */
 public record ControllerConfig(
         Optional<Path> configDir,
@@ -41,7 +43,8 @@ public record ControllerConfig(
         String waypointImage,
         String controllerHost,
         Duration answerTimeout,
-        int maxClients) {
+        int maxClients,
+        TracingSettings tracing) {
 
     public ControllerConfig {
         if (plaintext && !listenAddress.isLoopbackAddress()) {
@@ -98,6 +101,7 @@ public record ControllerConfig(
         private String leaseName = "ambit-controller";
         private Duration leaseDuration = Duration.ofSeconds(15);
         private String podName = "ambit-controller";
+        private TracingSettings tracing = TracingSettings.OFF;
         private String waypointImage = "ghcr.io/ambit-mesh/waypoint:0.1.0";
         /** Empty: {@code ambit-controller.<root namespace>.svc}. */
         private Optional<String> controllerHost = Optional.empty();
@@ -218,12 +222,17 @@ public record ControllerConfig(
             return this;
         }
 
+        public Builder tracing(TracingSettings settings) {
+            this.tracing = settings;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
                     caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
-                    maxClients);
+                    maxClients, tracing);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.ambit.api.mesh.TracingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -132,6 +133,17 @@ public final class ControllerMain implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     Duration answerTimeout;
 
+    @Option(names = TracingSettings.ENDPOINT_FLAG, defaultValue = "",
+            description = "OTLP/HTTP collector that deployed waypoints export request spans to, e.g."
+                    + " http://otel-collector.observability:4318 (/v1/traces is added to a URL without a path)."
+                    + " Empty (the default): tracing off.")
+    String tracingEndpoint;
+
+    @Option(names = TracingSettings.SAMPLING_FLAG, defaultValue = "1.0",
+            description = "Share of new traces waypoints record, 0 to 1; a request's own sampling decision is kept"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String tracingSampling;
+
     @Option(names = "--max-clients", defaultValue = "10000",
             description = "Most config stream clients served at once (default: ${DEFAULT-VALUE}).")
     int maxClients;
@@ -159,6 +171,7 @@ public final class ControllerMain implements Callable<Integer> {
                 .controllerHost(Optional.ofNullable(controllerHost))
                 .answerTimeout(answerTimeout)
                 .maxClients(maxClients)
+                .tracing(TracingSettings.parse(tracingEndpoint, tracingSampling))
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.ambit.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.control.model.MeshSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,13 +53,14 @@ class ControllerMainTest {
                 "/roots.pem", "--bootstrap-tokens", "/tokens", "--token-audience", "aud", "--plaintext",
                 "--no-leader-election", "--lease-name", "lease", "--lease-duration", "PT5S", "--pod-name", "pod",
                 "--waypoint-image", "image", "--controller-host", "host", "--answer-timeout", "PT7S", "--max-clients",
-                "9");
+                "9", "--tracing-endpoint", "http://collector:4318", "--tracing-sampling", "0.5");
         ControllerMain main = command.getCommand();
 
         assertEquals(new ControllerConfig(Optional.of(Path.of("/etc/mesh")), InetAddress.getLoopbackAddress(), 1, 2, 3,
                 new MeshSettings("example.org", "c.local", "mesh-root"), Optional.of(Path.of("/ca.pem")),
                 Optional.of(Path.of("/ca.key")), Optional.empty(), Duration.ofMinutes(10), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
-                "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9),
+                "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9,
+                TracingSettings.parse("http://collector:4318/v1/traces", "0.5")),
                 main.config());
     }
 
@@ -81,6 +83,22 @@ class ControllerMainTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 main::config);
         assertTrue(e.getMessage().contains("--ca-dir"), e.getMessage());
+    }
+
+    @Test
+    void badTracingValuesAreRefusedWithTheFlagsName() {
+        CommandLine command = new CommandLine(new ControllerMain());
+        command.parseArgs("--config-dir", "/tmp", "--tracing-endpoint", "http://collector:4318", "--tracing-sampling",
+                "2");
+        ControllerMain main = command.getCommand();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                main::config);
+        assertEquals("--tracing-sampling must be a number from 0 to 1, got '2'", e.getMessage());
+        command = new CommandLine(new ControllerMain());
+        command.parseArgs("--config-dir", "/tmp", "--tracing-endpoint", "collector:4317");
+        ControllerMain other = command.getCommand();
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, other::config);
+        assertTrue(e.getMessage().startsWith("--tracing-endpoint must be an http:// or https:// URL"), e.getMessage());
     }
 
     @Test

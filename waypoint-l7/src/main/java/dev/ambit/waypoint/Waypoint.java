@@ -6,6 +6,7 @@ import dev.ambit.waypoint.inbound.InboundPipeline;
 import dev.ambit.waypoint.jwt.JwksCache;
 import dev.ambit.waypoint.observe.AccessLog;
 import dev.ambit.waypoint.observe.RequestMetrics;
+import dev.ambit.waypoint.observe.SpanRecorder;
 import dev.ambit.runtime.transport.ConnectionFailureMetrics;
 import dev.ambit.waypoint.proxy.CompiledConfig;
 import dev.ambit.waypoint.proxy.ExchangeEnvironment;
@@ -46,13 +47,19 @@ public final class Waypoint implements AutoCloseable {
 
     /** @param registry where request metrics are registered (its process serves it on :15020 with the runtime's {@code MetricsServer}) */
     public Waypoint(WaypointSettings settings, UpstreamConnector connector, PrometheusRegistry registry) {
+        this(settings, connector, registry, SpanRecorder.OFF);
+    }
+
+    /** @param spans where request spans go; the caller opened it and closes it after the waypoint */
+    public Waypoint(WaypointSettings settings, UpstreamConnector connector, PrometheusRegistry registry,
+            SpanRecorder spans) {
         this.settings = settings;
         this.keys = new JwksCache(settings.jwt());
         long backoff = settings.retryBackoff().toNanos();
         this.accessLog = new AccessLog(settings.accessLog());
         ExchangeEnvironment env = new ExchangeEnvironment(config::get,
                 new ConnectionPools(connector, settings.upstream()), settings.limits(), new RequestMetrics(registry),
-                accessLog, settings.random(), new Backoff(backoff, backoff * 10));
+                accessLog, settings.random(), new Backoff(backoff, backoff * 10), spans);
         this.pipeline = new InboundPipeline(env);
         this.connectionFailures = new ConnectionFailureMetrics(registry);
     }

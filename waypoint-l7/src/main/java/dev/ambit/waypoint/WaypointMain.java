@@ -1,6 +1,7 @@
 package dev.ambit.waypoint;
 
 import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.waypoint.process.WaypointProcess;
 import dev.ambit.waypoint.process.WaypointProcessSettings;
@@ -37,6 +38,16 @@ public final class WaypointMain implements Callable<Integer> {
     @Mixin
     private ControlPlaneOptions controlPlane;
 
+    @Option(names = TracingSettings.ENDPOINT_FLAG, defaultValue = "",
+            description = "OTLP/HTTP collector to export request spans to, e.g. http://collector:4318 (/v1/traces is "
+                    + "added to a URL without a path). Empty (the default): no spans, and no tracing code loaded.")
+    private String tracingEndpoint;
+
+    @Option(names = TracingSettings.SAMPLING_FLAG, defaultValue = "1.0",
+            description = "Share of new traces recorded, 0 to 1; a request's own sampling decision is kept "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private String tracingSampling;
+
     public static void main(String[] args) {
         NettyProcessDefaults.apply();
         System.exit(new CommandLine(new WaypointMain())
@@ -50,7 +61,7 @@ public final class WaypointMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         WaypointProcess process = WaypointProcess.start(new WaypointProcessSettings(NamespacedName.parse(gateway),
-                nodeName, listenAddress, controlPlane.settings()));
+                nodeName, listenAddress, controlPlane.settings(), TracingSettings.parse(tracingEndpoint, tracingSampling)));
         process.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -60,6 +60,17 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void tracingValuesBecomeTheControllersFlags() {
+        assertTrue(controller(RenderedChart.render()).getArgs().stream().noneMatch(arg -> arg.startsWith("--tracing")),
+                "off by default");
+        RenderedChart chart = RenderedChart.render("tracing.endpoint", "http://otel-collector.observability:4318",
+                "tracing.sampling", "0.25");
+        assertTrue(controller(chart).getArgs().containsAll(List.of(
+                "--tracing-endpoint=http://otel-collector.observability:4318", "--tracing-sampling=0.25")),
+                controller(chart).getArgs().toString());
+    }
+
+    @Test
     void imagesComeFromTheConfiguredRegistryAndTags() {
         RenderedChart chart = RenderedChart.render("image.registry", "registry.local:5000/mesh", "image.tag", "dev",
                 "waypoint.image.tag", "wp1", "image.pullPolicy", "Never");

@@ -21,6 +21,8 @@ class SchemaTest {
         "nodeAgent.maxSurge, lots, /nodeAgent/maxSurge",
         "nodeAgent.tunnel.privileged, true, tunnel",
         "nodeAgent.socketFastPath, sometimes, /nodeAgent/socketFastPath",
+        "tracing.sampling, 1.5, /tracing/sampling",
+        "tracing.endpoint, collector:4318, /tracing/endpoint",
     })
     void invalidValuesAreRejectedWithTheirName(String key, String value, String named) {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> RenderedChart.render(key, value));

@@ -1,5 +1,7 @@
 package dev.ambit.control.waypoint;
 
+import dev.ambit.api.mesh.TracingSettings;
+
 /**
  * How waypoints are run, from the controller's flags.
  *
@@ -9,6 +11,8 @@ package dev.ambit.control.waypoint;
  * @param configPort     the controller's config stream port
  * @param caPort         the controller's certificate service port
  * @param tokenAudience  audience of the projected token the waypoint presents to the certificate service
+ * @param tracing        the mesh's span collector and sampling, given to each waypoint as its flags
  */
-public record WaypointDeploymentSettings(String image, String controllerHost, int configPort, int caPort, String tokenAudience) {
+public record WaypointDeploymentSettings(String image, String controllerHost, int configPort, int caPort, String tokenAudience,
+        TracingSettings tracing) {
 }

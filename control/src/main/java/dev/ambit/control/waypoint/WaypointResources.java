@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayInfrastructure;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,14 +96,18 @@ final class WaypointResources {
 
     private Container container(Gateway gateway) {
         String controller = settings.controllerHost();
+        List<String> args = new ArrayList<>(List.of(
+                "--gateway=" + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName(),
+                "--controller=" + controller + ":" + settings.configPort(),
+                "--ca=" + controller + ":" + settings.caPort(),
+                "--trust-domain=" + mesh.trustDomain(),
+                "--root-namespace=" + mesh.rootNamespace(),
+                "--root-cert=" + ROOT_CERT_DIRECTORY + "/" + RootCertPublisher.KEY,
+                "--token-file=" + TOKEN_DIRECTORY + "/token"));
+        // The mesh's tracing: none when off, so a waypoint's spec (and its rollout) changes only with tracing.
+        args.addAll(settings.tracing().toFlags());
         return new ContainerBuilder().withName("waypoint").withImage(settings.image())
-                .withArgs("--gateway=" + gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName(),
-                        "--controller=" + controller + ":" + settings.configPort(),
-                        "--ca=" + controller + ":" + settings.caPort(),
-                        "--trust-domain=" + mesh.trustDomain(),
-                        "--root-namespace=" + mesh.rootNamespace(),
-                        "--root-cert=" + ROOT_CERT_DIRECTORY + "/" + RootCertPublisher.KEY,
-                        "--token-file=" + TOKEN_DIRECTORY + "/token")
+                .withArgs(args)
                 // Names the waypoint's node in the controller's logs.
                 .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
                 .endFieldRef().endValueFrom().endEnv()

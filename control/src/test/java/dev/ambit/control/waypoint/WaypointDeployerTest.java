@@ -1,5 +1,6 @@
 package dev.ambit.control.waypoint;
 
+import dev.ambit.api.mesh.TracingSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -38,7 +39,7 @@ class WaypointDeployerTest {
     /** A bound for failing only: on a loaded 2-core CI host the mock API server and informers are slow. */
     private static final Duration WITHIN = Duration.ofSeconds(30);
     private static final WaypointDeploymentSettings SETTINGS = new WaypointDeploymentSettings("ghcr.io/ambit-mesh/waypoint:test",
-            "ambit-controller.ambit-system.svc", 15010, 15012, "ambit");
+            "ambit-controller.ambit-system.svc", 15010, 15012, "ambit", TracingSettings.OFF);
 
     KubernetesClient client;
     private WaypointDeployer deployer;
@@ -135,6 +136,20 @@ class WaypointDeployerTest {
         assertEquals("ambit", token.getAudience());
         assertEquals("ambit-root-cert", pod.getVolumes().stream().filter(volume -> volume.getName().equals("root-cert"))
                 .findFirst().orElseThrow().getConfigMap().getName());
+    }
+
+    /** The mesh's tracing reaches each waypoint as its flags; with tracing off (above) there are none. */
+    @Test
+    void theMeshsTracingIsGivenToTheWaypointAsFlags() {
+        WaypointDeploymentSettings traced = new WaypointDeploymentSettings(SETTINGS.image(), SETTINGS.controllerHost(),
+                SETTINGS.configPort(), SETTINGS.caPort(), SETTINGS.tokenAudience(),
+                TracingSettings.parse("http://collector.observability:4318", "0.1"));
+        Deployment rendered = new WaypointResources(traced, StreamFixture.SETTINGS).of(gateway("waypoint",
+                "ambit-waypoint")).stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow();
+        List<String> args = rendered.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+        assertEquals(List.of("--tracing-endpoint=http://collector.observability:4318/v1/traces",
+                "--tracing-sampling=0.1"), args.subList(args.size() - 2, args.size()));
     }
 
     @Test

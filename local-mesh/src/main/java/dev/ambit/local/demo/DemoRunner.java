@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code metrics}), with {@code pass} saying whether it showed what it should.
+ * {@code metrics}, {@code tracing}), with {@code pass} saying whether it showed what it should.
  */
 public final class DemoRunner {
 
@@ -58,6 +58,7 @@ public final class DemoRunner {
         report.put("fault", fault());
         report.put("policy", policy());
         report.put("metrics", metrics());
+        report.put("tracing", tracing());
         return report;
     }
 
@@ -183,6 +184,55 @@ public final class DemoRunner {
                     .mapToDouble(MetricSample::value).sum();
         }
         return (long) drops;
+    }
+
+    /**
+     * One request with a caller's {@code traceparent}, through hello-svc's waypoint (the header route is in place):
+     * the collector gets spans that all share the caller's trace id and chain parent → child in hop order, from the
+     * caller's span to the waypoint's SERVER span to its CLIENT span, with the route and the status on them.
+     */
+    public Map<String, Object> tracing() {
+        java.util.random.RandomGenerator random = new java.security.SecureRandom();
+        String trace = java.util.HexFormat.of().toHexDigits(random.nextLong() | 1)
+                + java.util.HexFormat.of().toHexDigits(random.nextLong());
+        String caller = java.util.HexFormat.of().toHexDigits(random.nextLong() | 1);
+        RequestSummary sent = fromClient(HELLO_SVC, 1, "traceparent:00-" + trace + "-" + caller + "-01",
+                VERSION_HEADER + ":v1");
+        List<Map<String, Object>> spans = awaitSpans(trace);
+        List<Map<String, Object>> hops = TraceChain.inHopOrder(spans, caller);
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> span : hops) {
+            Map<?, ?> attributes = (Map<?, ?>) span.get("attributes");
+            shown.add(ordered("kind", span.get("kind"), "service", span.get("service"), "spanId", span.get("spanId"),
+                    "parentSpanId", span.get("parentSpanId"), "route", attributes.get("ambit.route.name"),
+                    "status", attributes.get("http.response.status_code"),
+                    "upstream", attributes.get("ambit.upstream.endpoint") != null
+                            ? attributes.get("ambit.upstream.endpoint") : attributes.get("server.address")));
+        }
+        boolean pass = sent.status(200) == 1 && TraceChain.isServerThenClient(hops, spans.size())
+                && "demo/hello".equals(attributes(hops.get(0)).get("ambit.route.name"))
+                && hops.stream().allMatch(span -> attributes(span).get("http.response.status_code") instanceof Number
+                        code && code.longValue() == 200);
+        return ordered("pass", pass, "traceId", trace, "callerSpanId", caller, "spans", shown);
+    }
+
+    private static Map<?, ?> attributes(Map<String, Object> span) {
+        return (Map<?, ?>) span.get("attributes");
+    }
+
+    /** The collector's spans of {@code trace}, once a server and a client span of it have arrived. */
+    private List<Map<String, Object>> awaitSpans(String trace) {
+        long deadline = System.nanoTime() + CONFIG_WAIT.toNanos();
+        List<Map<String, Object>> ofTrace;
+        do {
+            ofTrace = TraceChain.parse(mesh.spans()).stream().filter(span -> trace.equals(span.get("traceId")))
+                    .toList();
+            if (ofTrace.stream().anyMatch(span -> "SERVER".equals(span.get("kind")))
+                    && ofTrace.stream().anyMatch(span -> "CLIENT".equals(span.get("kind")))) {
+                return ofTrace;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("timed out waiting for the spans of trace " + trace + "; got " + ofTrace);
     }
 
     /** Both nodes' :15020, scraped: TCP counters, labelled with identities. */

@@ -41,6 +41,11 @@ public final class DemoSummary {
                     r.get("delayP50Millis"));
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
+            case "tracing" -> "trace " + r.get("traceId") + ": " + ((List<?>) r.get("spans")).stream()
+                    .map(span -> (Map<?, ?>) span)
+                    .map(span -> span.get("kind") + " " + span.get("service") + " route=" + span.get("route")
+                            + " status=" + span.get("status"))
+                    .reduce((a, b) -> a + " -> " + b).orElse("no spans");
             default -> String.valueOf(r);
         };
     }

@@ -1,5 +1,7 @@
 package dev.ambit.local.launch;
 
+import dev.ambit.api.mesh.TracingSettings;
+import dev.ambit.testbed.otlp.OtlpTestCollector;
 import dev.ambit.local.apps.Fetch;
 import dev.ambit.local.apps.HelloServer;
 import dev.ambit.local.launch.Manifests.LocalNode;
@@ -42,6 +44,9 @@ public final class LocalMesh implements AutoCloseable {
     public static final int CA_PORT = 15012;
     public static final int CONTROLLER_METRICS_PORT = 15014;
     public static final int AGENT_HEALTH_PORT = 15022;
+    /** The local mesh's span collector (testbed's OtlpTestCollector), beside the controller on the underlay. */
+    public static final int COLLECTOR_PORT = 4318;
+    public static final String COLLECTOR_URL = "http://" + AddressPlan.CONTROLLER_IP + ":" + COLLECTOR_PORT;
     /**
      * The tunnel runs with what the chart grants its container, CAP_BPF only (read the agent's pinned maps; kernels
      * 5.19+ need not even that), so the local mesh proves the chart's capability split.
@@ -97,6 +102,7 @@ public final class LocalMesh implements AutoCloseable {
             }
             writeTokens();
             startController();
+            startCollector();
             for (LocalNode node : manifests.nodes()) {
                 startAgent(node.name());
                 startTunnel(node.name());
@@ -374,6 +380,20 @@ public final class LocalMesh implements AutoCloseable {
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
     }
 
+    /** The OTLP collector the waypoints export their spans to; {@link #spans()} reads what it kept. */
+    private void startCollector() {
+        processes.put("collector", MeshProcess.start("collector", AddressPlan.UNDERLAY_NETNS, cgroups.controller(),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, OtlpTestCollector.class.getName(),
+                        List.of(AddressPlan.CONTROLLER_IP, String.valueOf(COLLECTOR_PORT))),
+                logs().resolve("collector.log")));
+        awaitReady("collector", AddressPlan.UNDERLAY_NETNS, COLLECTOR_URL + OtlpTestCollector.SPANS_PATH);
+    }
+
+    /** The spans the collector kept so far, as its JSON view. */
+    public String spans() {
+        return fetch(AddressPlan.UNDERLAY_NETNS, COLLECTOR_URL + OtlpTestCollector.SPANS_PATH, Duration.ofSeconds(10));
+    }
+
     private void startPod(LocalPod pod) {
         List<String> command = switch (pod.image()) {
             case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
@@ -385,7 +405,10 @@ public final class LocalMesh implements AutoCloseable {
                     "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                     "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
                     "--token-file", tokenFile(pod.node()).toString(),
-                    "--root-cert", roots().toString()));
+                    "--root-cert", roots().toString(),
+                    // Every request's spans, to the local collector (the chart's tracing.endpoint/sampling).
+                    TracingSettings.ENDPOINT_FLAG, COLLECTOR_URL,
+                    TracingSettings.SAMPLING_FLAG, "1"));
             case SLEEP_IMAGE -> null;
             default -> throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + ": image '"
                     + pod.image() + "' is not one of the local mesh's (" + HELLO_IMAGE + ", " + SLEEP_IMAGE + ", "

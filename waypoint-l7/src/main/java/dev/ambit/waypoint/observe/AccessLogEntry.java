@@ -18,8 +18,8 @@ public final class AccessLogEntry {
         return this;
     }
 
-    /** The value of {@code field}, or null. */
-    Object get(AccessLogField field) {
+    /** The value of {@code field}, or null; read by the access log and, at the request's end, by its spans. */
+    public Object get(AccessLogField field) {
         return values[field.ordinal()];
     }
 }

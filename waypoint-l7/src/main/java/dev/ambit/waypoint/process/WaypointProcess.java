@@ -13,6 +13,7 @@ import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;
+import dev.ambit.waypoint.observe.SpanRecorder;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
@@ -74,8 +75,12 @@ public final class WaypointProcess implements AutoCloseable {
         LoopHbonePools pool = new LoopHbonePools(transport, certificates, HboneSettings.defaults());
         opened.push(pool);
         PrometheusRegistry registry = new PrometheusRegistry();
+        // Closed after the waypoint (the stack is last in, first out): the last requests' spans are still exported.
+        SpanRecorder spans = SpanRecorder.open(settings.tracing(),
+                settings.gateway().name() + "." + settings.gateway().namespace());
+        opened.push(spans);
         Waypoint waypoint = new Waypoint(WaypointSettings.defaults(), new HboneUpstreamConnector(pool, identity,
-                new TcpUpstreamConnector(transport, UPSTREAM_CONNECT_TIMEOUT)), registry);
+                new TcpUpstreamConnector(transport, UPSTREAM_CONNECT_TIMEOUT)), registry, spans);
         opened.push(waypoint);
         opened.push(MetricsServer.bind(transport, group,
                 new InetSocketAddress(settings.listenAddress(), MeshPorts.METRICS), registry));

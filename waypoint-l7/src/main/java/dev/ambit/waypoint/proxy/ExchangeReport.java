@@ -5,6 +5,7 @@ import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.observe.AccessLogEntry;
 import dev.ambit.waypoint.observe.AccessLogField;
 import dev.ambit.waypoint.observe.RequestLabels;
+import dev.ambit.waypoint.observe.RequestSpans;
 import dev.ambit.waypoint.route.ServiceKey;
 import dev.ambit.waypoint.upstream.UpstreamHost;
 import io.netty.handler.codec.http.HttpRequest;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one exchange did, gathered as it happens and reported once, at its end: one metrics sample and one access-log
- * line.
+ * What one exchange did, gathered as it happens and reported once, at its end: one metrics sample, one access-log
+ * line, and its spans (started as it goes, ended with what the line says).
  */
 final class ExchangeReport {
 
@@ -25,6 +26,7 @@ final class ExchangeReport {
     private final long startNanos = System.nanoTime();
     private final AccessLogEntry entry = new AccessLogEntry();
     private final List<String> flags = new ArrayList<>(2);
+    private final RequestSpans spans;
     private int status;
     private long bytesSent;
 
@@ -33,6 +35,11 @@ final class ExchangeReport {
         this.config = config;
         this.downstream = downstream;
         this.request = request;
+        this.spans = env.spans().request();
+    }
+
+    RequestSpans spans() {
+        return spans;
     }
 
     /** The access-log line, filled in as the exchange learns its fields. */
@@ -97,6 +104,8 @@ final class ExchangeReport {
                 .put(AccessLogField.DURATION_MS, duration / 1_000_000)
                 .put(AccessLogField.ATTEMPTS, attempts)
                 .put(AccessLogField.UPSTREAM_HOST, lastHost == null ? null : lastHost.target());
+        // Before the line goes to the access log's thread: the spans read their attributes from it.
+        spans.end(entry);
         env.accessLog().write(entry);
     }
 }

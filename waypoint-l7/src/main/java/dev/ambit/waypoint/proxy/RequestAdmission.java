@@ -75,7 +75,7 @@ final class RequestAdmission {
         if (!headers.contains(REQUEST_ID)) {
             headers.set(REQUEST_ID, new UUID(env.random().nextLong(), env.random().nextLong()).toString());
         }
-        TraceContext trace = TraceContext.continueFrom(headers, env.random());
+        TraceContext trace = exchange.spans().serverStarted(TraceContext.continueFrom(headers, env.random()), request);
         trace.inject(headers);
         entry.put(AccessLogField.REQUEST_ID, headers.get(REQUEST_ID))
                 .put(AccessLogField.TRACE_ID, trace.traceId())

@@ -5,6 +5,7 @@ import dev.ambit.api.model.traffic.FaultAbort;
 import dev.ambit.waypoint.http.LocalReply;
 import dev.ambit.waypoint.http.MessageHeaders;
 import dev.ambit.waypoint.observe.AccessLogField;
+import dev.ambit.waypoint.observe.RequestSpans;
 import dev.ambit.waypoint.resilience.FaultInjector;
 import dev.ambit.waypoint.route.ServiceKey;
 import dev.ambit.waypoint.upstream.UpstreamProtocol;
@@ -90,6 +91,10 @@ public final class RequestExchange {
         return finished;
     }
 
+    RequestSpans spans() {
+        return report.spans();
+    }
+
     /** Whether a response head went to the client: from then on nothing is retried or answered locally. */
     boolean responseStarted() {
         return responseStarted;
@@ -172,9 +177,12 @@ public final class RequestExchange {
     // ---- the request on its way upstream
 
     /** A try has its stream: send the head and what there is of the body, and start reading the answer. */
-    void sendRequest(UpstreamStream stream, UpstreamProtocol protocol) {
+    void sendRequest(UpstreamStream stream, UpstreamProtocol protocol, RequestSpans.ClientSpan span) {
         stream.attach(relay);
-        stream.write(head(protocol));
+        HttpRequest head = head(protocol);
+        // The upstream's parent is this try's CLIENT span (docs/tracing.md).
+        span.inject(head.headers());
+        stream.write(head);
         body.sendTo(stream);
         stream.flush();
         stream.read();

@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.proxy;
 
+import dev.ambit.waypoint.observe.RequestSpans;
 import dev.ambit.waypoint.upstream.UpstreamHost;
 import dev.ambit.waypoint.upstream.UpstreamProtocol;
 import dev.ambit.waypoint.upstream.UpstreamStream;
@@ -24,12 +25,13 @@ final class UpstreamAttempt {
     private final boolean retry;
     private final long started = System.nanoTime();
     private UpstreamStream stream;
+    private final RequestSpans.ClientSpan span;
     private ScheduledFuture<?> timer;
     private boolean pending = true;
     private boolean ended;
 
     UpstreamAttempt(UpstreamAttempts attempts, ExchangeEnvironment env, Downstream downstream, Cluster cluster,
-            UpstreamHost host, boolean retry) {
+            UpstreamHost host, boolean retry, RequestSpans spans) {
         this.attempts = attempts;
         this.env = env;
         this.downstream = downstream;
@@ -37,6 +39,12 @@ final class UpstreamAttempt {
         this.host = host;
         this.retry = retry;
         host.requestStarted();
+        this.span = spans.clientStarted(host.target(), cluster.authority());
+    }
+
+    /** This try's CLIENT span: ended here when the try fails, with the exchange when it answered. */
+    RequestSpans.ClientSpan span() {
+        return span;
     }
 
     UpstreamHost host() {
@@ -49,7 +57,7 @@ final class UpstreamAttempt {
     }
 
     void connect(Optional<Duration> perTryTimeout, UpstreamProtocol protocol) {
-        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(() -> attempts.attemptTimedOut(this),
+        perTryTimeout.ifPresent(timeout -> timer = downstream.loop().schedule(this::timedOut,
                 timeout.toNanos(), TimeUnit.NANOSECONDS));
         env.pools().acquire(downstream.loop(), host.target(), protocol, cluster.breaker())
                 .addListener((Future<UpstreamStream> done) -> connected(done));
@@ -58,6 +66,7 @@ final class UpstreamAttempt {
     private void connected(Future<UpstreamStream> done) {
         notPending();
         if (!done.isSuccess()) {
+            span.failed(done.cause().getClass().getName());
             attempts.attemptFailedToConnect(this, done.cause());
             return;
         }
@@ -68,6 +77,13 @@ final class UpstreamAttempt {
             return;
         }
         attempts.attemptConnected(this);
+    }
+
+    private void timedOut() {
+        if (!ended) {
+            span.failed("timeout");
+        }
+        attempts.attemptTimedOut(this);
     }
 
     /** Stops this attempt's stream and counters; safe to call more than once. */
@@ -91,6 +107,9 @@ final class UpstreamAttempt {
         if (observedLatency) {
             long now = System.nanoTime();
             host.observeLatency(now - started, now);
+        }
+        if (!observedLatency) {
+            span.end();
         }
         host.requestEnded();
         cluster.breaker().requestDone();

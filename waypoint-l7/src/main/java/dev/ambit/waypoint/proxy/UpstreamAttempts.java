@@ -118,7 +118,7 @@ final class UpstreamAttempts {
             return;
         }
         attempts++;
-        attempt = new UpstreamAttempt(this, env, downstream, cluster, host.get(), retry);
+        attempt = new UpstreamAttempt(this, env, downstream, cluster, host.get(), retry, report.spans());
         lastHost = host.get();
         attempt.connect(perTryTimeout, protocol);
     }
@@ -135,7 +135,7 @@ final class UpstreamAttempts {
 
     /** The try has its stream: the exchange sends the request on it. */
     void attemptConnected(UpstreamAttempt connected) {
-        exchange.sendRequest(connected.stream(), protocol);
+        exchange.sendRequest(connected.stream(), protocol, connected.span());
     }
 
     void attemptFailedToConnect(UpstreamAttempt failed, Throwable cause) {
@@ -175,6 +175,7 @@ final class UpstreamAttempts {
      */
     boolean retryOn(HttpResponse response) {
         int code = response.status().code();
+        attempt.span().responded(code);
         // A trailers-only gRPC answer carries its status in the head; a streamed one is known only at its end.
         int grpcStatus = response instanceof FullHttpResponse ? response.headers().getInt("grpc-status", -1) : -1;
         boolean serverError = code >= 500 || (grpcStatus >= 0 && isGrpcServerError(grpcStatus));
@@ -208,6 +209,7 @@ final class UpstreamAttempts {
             exchange.abandon("UPE", "upstream reset mid-response: " + describe(cause));
             return;
         }
+        failed.span().failed("reset");
         failed.end(false);
         cluster.serverError(failed.host());
         report.entry().put(AccessLogField.DETAIL, describe(cause));

@@ -4,6 +4,7 @@ import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.inbound.TcpInboundSource;
+import dev.ambit.waypoint.observe.SpanRecorder;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
 import dev.ambit.waypoint.upstream.UpstreamConnector;
 import dev.ambit.runtime.http.MetricsServer;
@@ -36,14 +37,24 @@ public final class WaypointHarness implements AutoCloseable {
 
     /** @param upstream wraps the TCP connector the waypoint reaches backends with (to watch or hold connects) */
     public WaypointHarness(WaypointSettings settings, UnaryOperator<UpstreamConnector> upstream) {
-        this(settings, Optional.empty(), upstream);
+        this(settings, Optional.empty(), upstream, SpanRecorder.OFF);
+    }
+
+    /** @param spans where the waypoint's request spans go; the caller closes it after this harness */
+    public WaypointHarness(WaypointSettings settings, SpanRecorder spans) {
+        this(settings, Optional.empty(), UnaryOperator.identity(), spans);
     }
 
     private WaypointHarness(WaypointSettings settings, Optional<SpiffeId> peer,
             UnaryOperator<UpstreamConnector> upstream) {
+        this(settings, peer, upstream, SpanRecorder.OFF);
+    }
+
+    private WaypointHarness(WaypointSettings settings, Optional<SpiffeId> peer,
+            UnaryOperator<UpstreamConnector> upstream, SpanRecorder spans) {
         group = transport.newEventLoopGroup(2, "test-waypoint");
         waypoint = new Waypoint(settings, upstream.apply(
-                new TcpUpstreamConnector(transport, settings.upstream().connectTimeout())), registry);
+                new TcpUpstreamConnector(transport, settings.upstream().connectTimeout())), registry, spans);
         source = new TcpInboundSource(transport, group, new InetSocketAddress("127.0.0.1", 0), peer,
                 settings.limits().maxConnections());
         waypoint.listen(source);
