@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.runtime.testing.LeakDetectorExtension;
 import dev.ambit.runtime.transport.Transport;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import io.netty.buffer.ByteBuf;
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The proxy on loopback, forwarding to a fake resolver on loopback; clients send from pod addresses (127.0.0.x). */
+@ExtendWith(LeakDetectorExtension.class)
 class DnsProxyTest {
 
     static final InetAddress CLIENT = MeshNamesTest.CLIENT;
