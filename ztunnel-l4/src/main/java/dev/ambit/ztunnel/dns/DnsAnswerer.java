@@ -28,10 +28,10 @@ final class DnsAnswerer {
     private final MeshNames names;
     private final long meshTtlSeconds;
     private final AnswerCache cache;
-    private final Upstream upstream;
+    private final Forwarder upstream;
     private final DnsMetrics metrics;
 
-    DnsAnswerer(Supplier<TunnelConfig> config, DnsProxySettings settings, AnswerCache cache, Upstream upstream,
+    DnsAnswerer(Supplier<TunnelConfig> config, DnsProxySettings settings, AnswerCache cache, Forwarder upstream,
             DnsMetrics metrics) {
         this.config = config;
         this.names = new MeshNames(settings.clusterDomain());

@@ -13,16 +13,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
-import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
-import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
-import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +59,7 @@ public final class DnsProxy implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel channel) {
-                            channel.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
-                                    new DnsQueryHandler.Udp(answerer, metrics));
+                            DnsQueryHandler.Udp.install(channel.pipeline(), answerer, metrics);
                         }
                     });
             if (transport.sharesPorts()) {
@@ -80,9 +73,7 @@ public final class DnsProxy implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS, TimeUnit.SECONDS),
-                                    new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(),
-                                    new DnsQueryHandler.Tcp(answerer, metrics));
+                            DnsQueryHandler.Tcp.install(channel.pipeline(), answerer, metrics, TCP_IDLE_SECONDS);
                         }
                     });
             // The same port as UDP, also when the settings ask for an ephemeral one.

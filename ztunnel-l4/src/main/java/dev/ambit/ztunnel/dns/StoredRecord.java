@@ -29,14 +29,20 @@ record StoredRecord(String name, DnsRecordType type, int dnsClass, long ttl, byt
         return new StoredRecord(name, type, DnsRecord.CLASS_IN, ttl, address.getAddress(), null);
     }
 
-    /** A copy of {@code record}; empty for the kinds a forwarder does not pass on (EDNS options). */
+    /**
+     * A copy of {@code record}; empty for the kinds a forwarder does not pass on (EDNS options) and for names Netty
+     * cannot write back (an upstream's, decoded but not encodable: see {@link EncodableNames}).
+     */
     static Optional<StoredRecord> copyOf(DnsRecord record) {
+        if (!EncodableNames.encodable(record.name())) {
+            return Optional.empty();
+        }
         if (record instanceof DnsRawRecord raw) {
             ByteBuf content = raw.content();
             return Optional.of(new StoredRecord(raw.name(), raw.type(), raw.dnsClass(), raw.timeToLive(),
                     ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes()), null));
         }
-        if (record instanceof DnsPtrRecord ptr) {
+        if (record instanceof DnsPtrRecord ptr && EncodableNames.encodable(ptr.hostname())) {
             return Optional.of(new StoredRecord(ptr.name(), ptr.type(), ptr.dnsClass(), ptr.timeToLive(), null,
                     ptr.hostname()));
         }

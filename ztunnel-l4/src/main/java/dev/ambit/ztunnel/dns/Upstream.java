@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a truncated answer). At most {@code maxInFlight} questions wait for it at once: past that the proxy answers
  * SERVFAIL at once, so a flood costs a bounded number of pending queries and sockets, never a blocked loop.
  */
-final class Upstream implements AutoCloseable {
+final class Upstream implements Forwarder, AutoCloseable {
 
     /** Why the upstream gave no answer. */
     static final class UpstreamFailure extends Exception {
@@ -59,7 +59,8 @@ final class Upstream implements AutoCloseable {
     }
 
     /** Asks the upstream {@code question}; {@code answered} fails with an {@link UpstreamFailure}. */
-    Future<Answer> query(DnsQuestion question, Promise<Answer> answered) {
+    @Override
+    public Future<Answer> query(DnsQuestion question, Promise<Answer> answered) {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             return answered.setFailure(new UpstreamFailure(DnsMetrics.Failure.OVERLOADED, null));

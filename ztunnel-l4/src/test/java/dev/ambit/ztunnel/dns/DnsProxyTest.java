@@ -224,6 +224,19 @@ class DnsProxyTest {
         assertEquals(List.of(), upstream.asked());
     }
 
+    /** Found by DnsQueryFuzzTest: Netty decodes a NUL in a label, but cannot write the name back into a response. */
+    @Test
+    void aNameNoResponseCouldCarryIsDroppedAndCounted() {
+        byte[] query = queryWithLabels(5, 3);
+        query[12 + 1 + 2] = 0;
+        client.sendRaw(proxy.udpAddress(), query);
+
+        DnsClient.Reply reply = client.query(proxy.udpAddress(), 2, "hello-svc.demo.", DnsRecordType.A);
+        assertEquals(2, reply.id(), "the name with a NUL got no answer");
+        assertEquals(1, metrics.failures(DnsMetrics.Failure.MALFORMED));
+        assertEquals(List.of(), upstream.asked());
+    }
+
     /** A query for a name of labels this long, written byte by byte: Netty's encoder refuses over-long names. */
     private static byte[] queryWithLabels(int... lengths) {
         ByteBuf query = Unpooled.buffer();
