@@ -33,8 +33,4 @@ record Answer(DnsResponseCode code, List<StoredRecord> answers, List<StoredRecor
     static Answer failed() {
         return new Answer(DnsResponseCode.SERVFAIL, List.of(), List.of(), Source.PROXY);
     }
-
-    Answer from(Source other) {
-        return new Answer(code, answers, authorities, other);
-    }
 }
