@@ -31,6 +31,7 @@ public final class DnsProxy implements AutoCloseable {
     /** A TCP client that sends nothing for this long loses its connection (RFC 7766 suggests seconds). */
     static final int TCP_IDLE_SECONDS = 10;
     private static final long CLOSE_TIMEOUT_MILLIS = 2000;
+    private static final int EPHEMERAL_ATTEMPTS = 5;
 
     private final Channel udp;
     private final Channel tcp;
@@ -66,8 +67,6 @@ public final class DnsProxy implements AutoCloseable {
                 // A successor tunnel binds the same port while this one drains, as the TCP listeners do.
                 udpBootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
             }
-            udp = bound(udpBootstrap.bind(settings.listen()), "dns-udp", settings.listen());
-            InetSocketAddress udpAddress = (InetSocketAddress) udp.localAddress();
             ServerBootstrap tcpBootstrap = transport.serverBootstrap(group)
                     .childOption(ChannelOption.AUTO_READ, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -76,9 +75,25 @@ public final class DnsProxy implements AutoCloseable {
                             DnsQueryHandler.Tcp.install(channel.pipeline(), answerer, metrics, TCP_IDLE_SECONDS);
                         }
                     });
-            // The same port as UDP, also when the settings ask for an ephemeral one.
-            Channel tcp = bound(tcpBootstrap.bind(new InetSocketAddress(settings.listen().getAddress(),
-                    udpAddress.getPort())), "dns-tcp", udpAddress);
+            // TCP on the port UDP got. With an ephemeral one (tests), something else may hold that TCP port: then
+            // both are bound again.
+            int attempts = settings.listen().getPort() == 0 ? EPHEMERAL_ATTEMPTS : 1;
+            Channel tcp = null;
+            for (int attempt = 1; tcp == null; attempt++) {
+                udp = bound(udpBootstrap.bind(settings.listen()), "dns-udp", settings.listen());
+                InetSocketAddress sameAsUdp = new InetSocketAddress(settings.listen().getAddress(),
+                        ((InetSocketAddress) udp.localAddress()).getPort());
+                try {
+                    tcp = bound(tcpBootstrap.bind(sameAsUdp), "dns-tcp", sameAsUdp);
+                } catch (UncheckedIOException e) {
+                    udp.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+                    udp = null;
+                    if (attempt >= attempts) {
+                        throw e;
+                    }
+                }
+            }
+            InetSocketAddress udpAddress = (InetSocketAddress) udp.localAddress();
             log.info("event=dns_proxy_started address={} upstream={} cluster_domain={} cache_entries={}"
                     + " max_in_flight={} upstream_timeout_ms={}", NetUtil.toSocketAddressString(udpAddress),
                     NetUtil.toSocketAddressString(settings.upstream()), settings.clusterDomain(),

@@ -89,9 +89,15 @@ class DnsProxyTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        proxy.close();
-        upstream.close();
+        if (client != null) {
+            client.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
     }
 
     @Test

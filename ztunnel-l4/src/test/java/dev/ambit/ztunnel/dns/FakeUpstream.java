@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -43,6 +44,7 @@ final class FakeUpstream implements AutoCloseable {
     static final String BIG = "big.example.";
     static final int BIG_RECORDS = 40;
     static final long TTL = 60;
+    private static final int BIND_ATTEMPTS = 5;
     static final Map<String, InetAddress> RECORDS = Map.of("example.com.", MeshNamesTest.address("93.184.216.34"),
             "other.example.", MeshNamesTest.address("93.184.216.35"));
 
@@ -52,7 +54,25 @@ final class FakeUpstream implements AutoCloseable {
     final Queue<String> asked = new ConcurrentLinkedQueue<>();
 
     FakeUpstream(EventLoopGroup group) {
-        this.udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        // UDP on an ephemeral port, then TCP on the same one, which something else may hold: then both again.
+        for (int attempt = 1; ; attempt++) {
+            Channel boundUdp = bindUdp(group);
+            int port = ((InetSocketAddress) boundUdp.localAddress()).getPort();
+            ChannelFuture boundTcp = bindTcp(group, port).awaitUninterruptibly();
+            if (boundTcp.isSuccess()) {
+                this.udp = boundUdp;
+                this.tcp = boundTcp.channel();
+                return;
+            }
+            boundUdp.close().syncUninterruptibly();
+            if (attempt == BIND_ATTEMPTS) {
+                throw new IllegalStateException("no port free for both UDP and TCP", boundTcp.cause());
+            }
+        }
+    }
+
+    private Channel bindUdp(EventLoopGroup group) {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel channel) {
@@ -68,8 +88,10 @@ final class FakeUpstream implements AutoCloseable {
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
-        int port = ((InetSocketAddress) udp.localAddress()).getPort();
-        this.tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+    }
+
+    private ChannelFuture bindTcp(EventLoopGroup group, int port) {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -82,7 +104,7 @@ final class FakeUpstream implements AutoCloseable {
                                 });
                     }
                 })
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).syncUninterruptibly().channel();
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     InetSocketAddress address() {
