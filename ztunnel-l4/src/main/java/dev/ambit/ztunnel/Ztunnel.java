@@ -10,6 +10,8 @@ import dev.ambit.ztunnel.admin.JsonSection;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnections;
+import dev.ambit.ztunnel.dns.DnsMetrics;
+import dev.ambit.ztunnel.dns.DnsProxy;
 import dev.ambit.runtime.hbone.HbonePool;
 import dev.ambit.runtime.hbone.HboneServer;
 import dev.ambit.ztunnel.inbound.HboneInbound;
@@ -75,13 +77,15 @@ public final class Ztunnel implements AutoCloseable {
     private final OutboundProxy outbound;
     private final HboneInbound inbound;
     private final PlaintextInbound plaintext;
-    /** The traffic listeners (15001, 15008, 15006); null until {@link #listen()}. */
+    private final Optional<DnsMetrics> dnsMetrics;
+    /** The traffic listeners (15001, 15008, 15006) and the DNS proxy (15053); null until {@link #listen()}. */
     private volatile Traffic traffic;
     private final Set<SpiffeId> localIdentities = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
     private volatile BooleanSupplier prerequisite = () -> true;
 
-    private record Traffic(Listener outbound, Listener hbone, Listener plaintext) {
+    private record Traffic(Listener outbound, Listener hbone, Listener plaintext, Optional<DnsProxy> dns) {
+        /** The connection listeners: what a drain stops and waits for. */
         List<Listener> all() {
             return List.of(outbound, hbone, plaintext);
         }
@@ -126,6 +130,7 @@ public final class Ztunnel implements AutoCloseable {
                 options.connectTimeout());
         this.plaintext = new PlaintextInbound(transport, guarded, config, options.node(), metrics, connections,
                 options.connectTimeout());
+        this.dnsMetrics = options.dns().map(settings -> new DnsMetrics(registry));
         log.info("event=tunnel_started node={} transport={} tls_provider={} listener_handover={} admin={}",
                 options.node(), transport.name(), contexts.provider(), transport.listenerHandover(),
                 admin.map(server -> NetUtil.toSocketAddressString(server.address())).orElse("off"));
@@ -183,7 +188,10 @@ public final class Ztunnel implements AutoCloseable {
                     });
             Listener plaintextListener = listening.push(
                     plaintext.bind(group, options.plaintextInbound(), options.maxConnections()));
-            traffic = new Traffic(outboundListener, hboneListener, plaintextListener);
+            // Bound with the listeners, not before: until the tunnel has its config it knows no service names.
+            Optional<DnsProxy> dns = options.dns().map(settings -> listening.push(
+                    DnsProxy.bind(transport, group, settings, config::current, dnsMetrics.orElseThrow())));
+            traffic = new Traffic(outboundListener, hboneListener, plaintextListener, dns);
             return listening;
         }));
         log.info("event=tunnel_listening node={} local_identities={}", options.node(), localIdentities.size());
@@ -266,6 +274,16 @@ public final class Ztunnel implements AutoCloseable {
 
     public InetSocketAddress plaintextInboundAddress() {
         return listening().plaintext().address();
+    }
+
+    /** Where the DNS proxy answers (UDP and TCP, one port); empty when it is off. */
+    public Optional<InetSocketAddress> dnsAddress() {
+        return listening().dns().map(DnsProxy::udpAddress);
+    }
+
+    /** The DNS proxy's metrics; empty when it is off. */
+    public Optional<DnsMetrics> dnsMetrics() {
+        return dnsMetrics;
     }
 
     public InetSocketAddress readinessAddress() {

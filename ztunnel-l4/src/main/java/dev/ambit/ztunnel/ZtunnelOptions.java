@@ -2,6 +2,7 @@ package dev.ambit.ztunnel;
 
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.ztunnel.dns.DnsProxySettings;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param ioThreads         event loop threads
  * @param tlsProvider       BoringSSL or the JDK; empty picks BoringSSL when it loads
  * @param maxConnections    open connections each of the outbound and plaintext listeners takes (two sockets each)
+ * @param dns               the DNS proxy (:15053, docs/dns.md); empty for none
  */
 public record ZtunnelOptions(
         String node,
@@ -40,7 +42,8 @@ public record ZtunnelOptions(
         Duration drainDeadline,
         int ioThreads,
         Optional<SslProvider> tlsProvider,
-        int maxConnections) {
+        int maxConnections,
+        Optional<DnsProxySettings> dns) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
 
@@ -75,7 +78,8 @@ public record ZtunnelOptions(
                 .drainDeadline(drainDeadline)
                 .ioThreads(ioThreads)
                 .tlsProvider(tlsProvider)
-                .maxConnections(maxConnections);
+                .maxConnections(maxConnections)
+                .dns(dns);
     }
 
     /** The admin endpoint's address for {@code port}: loopback (127.0.0.1), whatever the other listeners bind to. */
@@ -101,6 +105,7 @@ public record ZtunnelOptions(
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private Optional<SslProvider> tlsProvider = Optional.empty();
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Optional<DnsProxySettings> dns = Optional.empty();
 
         private Builder(String node) {
             this.node = node;
@@ -188,10 +193,16 @@ public record ZtunnelOptions(
             return this;
         }
 
+        /** The DNS proxy with these settings, or none when empty (the default). */
+        public Builder dns(Optional<DnsProxySettings> settings) {
+            this.dns = settings;
+            return this;
+        }
+
         public ZtunnelOptions build() {
             return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin,
                     hboneSettings, connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider,
-                    maxConnections);
+                    maxConnections, dns);
         }
     }
 }

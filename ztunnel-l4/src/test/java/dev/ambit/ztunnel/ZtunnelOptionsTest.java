@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.runtime.hbone.HboneSettings;
+import dev.ambit.ztunnel.dns.DnsProxySettings;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,14 +47,18 @@ class ZtunnelOptionsTest {
                 .ioThreads(4)
                 .tlsProvider(SslProvider.JDK)
                 .maxConnections(5)
+                .dns(Optional.of(DNS))
                 .build();
 
         assertEquals(changed, changed.toBuilder().build());
         assertEquals(new ZtunnelOptions("node-a", new InetSocketAddress(NODE_IP, 1), new InetSocketAddress(NODE_IP, 2),
                 new InetSocketAddress(NODE_IP, 3), new InetSocketAddress(NODE_IP, 4), new InetSocketAddress(NODE_IP, 5),
                 Optional.empty(), HboneSettings.defaults(), Duration.ofSeconds(1), Duration.ofHours(2),
-                Duration.ofSeconds(3), 4, Optional.of(SslProvider.JDK), 5), changed);
+                Duration.ofSeconds(3), 4, Optional.of(SslProvider.JDK), 5, Optional.of(DNS)), changed);
     }
+
+    private static final DnsProxySettings DNS = DnsProxySettings.defaults(address("10.0.0.1"),
+            new InetSocketAddress(address("10.0.0.53"), 53));
 
     private static InetAddress address(String literal) {
         try {

@@ -14,6 +14,11 @@ public final class MeshPorts {
     public static final int PLAINTEXT_INBOUND = 15006;
     /** HBONE: mTLS HTTP/2 CONNECT, served by every node tunnel and every waypoint. */
     public static final int HBONE = 15008;
+    /**
+     * The node tunnel's DNS proxy (UDP and TCP): the mesh's service names from the pushed config, every other name
+     * forwarded to the node's resolver.
+     */
+    public static final int DNS = 15053;
     /** Prometheus metrics ({@code GET /metrics}) of every mesh process. */
     public static final int METRICS = 15020;
     /** Readiness ({@code GET /healthz/ready}) of every mesh process. */

@@ -5,6 +5,9 @@ import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.nodeagent.tunnel.NodeTunnel;
 import dev.ambit.nodeagent.tunnel.NodeTunnelSettings;
 import dev.ambit.ztunnel.ZtunnelOptions;
+import dev.ambit.ztunnel.dns.DnsProxySettings;
+import dev.ambit.ztunnel.dns.ResolvConf;
+import io.netty.util.NetUtil;
 import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +29,7 @@ import picocli.CommandLine.Spec;
 public final class TunnelCommand implements Callable<Integer> {
 
     private static final int MAX_PORT = 65_535;
+    private static final int DNS_PORT = 53;
 
     @Option(names = "--node-name", defaultValue = "${env:NODE_NAME}", required = true,
             description = "The node this tunnel serves (default: $NODE_NAME).")
@@ -33,7 +37,8 @@ public final class TunnelCommand implements Callable<Integer> {
 
     @Option(names = "--listen-address", defaultValue = "0.0.0.0",
             description = "Address the tunnel's listeners (" + MeshPorts.OUTBOUND + ", " + MeshPorts.PLAINTEXT_INBOUND
-                    + ", " + MeshPorts.HBONE + ", " + MeshPorts.METRICS + ", " + MeshPorts.READINESS + ") bind to"
+                    + ", " + MeshPorts.HBONE + ", " + MeshPorts.DNS + ", " + MeshPorts.METRICS + ", "
+                    + MeshPorts.READINESS + ") bind to"
                     + " (default: ${DEFAULT-VALUE}).")
     private InetAddress listenAddress;
 
@@ -65,6 +70,22 @@ public final class TunnelCommand implements Callable<Integer> {
 
     private Optional<InetSocketAddress> admin;
 
+    @Option(names = "--dns-proxy", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Answer DNS on :" + MeshPorts.DNS + " (UDP and TCP): the mesh's service names from its"
+                    + " config, every other name forwarded to --dns-upstream; --no-dns-proxy turns it off"
+                    + " (default: on).")
+    private boolean dnsProxy;
+
+    @Option(names = "--dns-upstream",
+            description = "The resolver the DNS proxy forwards names outside the mesh to, IP or IP:port ([IPv6]:port)"
+                    + " (default: the first nameserver of /etc/resolv.conf, else 127.0.0.1:53 as glibc would).")
+    private String dnsUpstream;
+
+    @Option(names = "--cluster-domain", defaultValue = DnsProxySettings.DEFAULT_CLUSTER_DOMAIN,
+            description = "The DNS suffix of the mesh's service names, <svc>.<ns>.svc.<domain>"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String clusterDomain;
+
     @Option(names = "--admin-port", defaultValue = "" + MeshPorts.ADMIN,
             description = "Port of the admin endpoint (config dump, connections), always on 127.0.0.1 whatever"
                     + " --listen-address says; 0 turns it off (default: ${DEFAULT-VALUE}).")
@@ -81,10 +102,58 @@ public final class TunnelCommand implements Callable<Integer> {
         return admin;
     }
 
+    /** The DNS proxy's settings as the flags say; empty when it is off. */
+    Optional<DnsProxySettings> dns() {
+        if (!dnsProxy) {
+            return Optional.empty();
+        }
+        InetSocketAddress upstream = dnsUpstream != null ? upstreamAddress(dnsUpstream)
+                : ResolvConf.firstNameserver(DnsProxySettings.RESOLV_CONF)
+                        .orElse(new InetSocketAddress(NetUtil.LOCALHOST4, DNS_PORT));
+        try {
+            return Optional.of(DnsProxySettings.defaults(listenAddress, upstream).withClusterDomain(clusterDomain));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--cluster-domain: " + e.getMessage());
+        }
+    }
+
+    /** {@code IP}, {@code IP:port} or {@code [IPv6]:port}; only literals, as the resolver is what names need. */
+    private InetSocketAddress upstreamAddress(String value) {
+        String host = value;
+        int port = DNS_PORT;
+        int colon = value.lastIndexOf(':');
+        if (value.startsWith("[") && value.contains("]:")) {
+            host = value.substring(1, value.indexOf("]:"));
+            port = parsePort(value.substring(value.indexOf("]:") + 2), value);
+        } else if (colon > 0 && value.indexOf(':') == colon) {
+            host = value.substring(0, colon);
+            port = parsePort(value.substring(colon + 1), value);
+        }
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
+        if (address == null) {
+            throw new ParameterException(spec.commandLine(), "--dns-upstream must be an IP address with an optional"
+                    + " port, not '" + value + "'");
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    private int parsePort(String port, String value) {
+        try {
+            int number = Integer.parseInt(port);
+            if (number >= 1 && number <= MAX_PORT) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the whole value.
+        }
+        throw new ParameterException(spec.commandLine(), "--dns-upstream has no port 1 to " + MAX_PORT + " in '"
+                + value + "'");
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         NodeTunnel tunnel = NodeTunnel.start(new NodeTunnelSettings(nodeName, listenAddress, controlPlane.settings(),
-                pinRoot, drainDeadline, Optional.ofNullable(readyFile), admin, socketFastPath));
+                pinRoot, drainDeadline, Optional.ofNullable(readyFile), admin, socketFastPath, dns()));
         tunnel.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -71,6 +71,7 @@ public final class NodeTunnel implements AutoCloseable {
                 ZtunnelOptions.builder(settings.nodeName(), settings.listenAddress())
                         .drainDeadline(settings.drainDeadline())
                         .admin(settings.admin())
+                        .dns(settings.dns())
                         .build(),
                 transport,
                 startup.controlPlane().certificateAuthority(),

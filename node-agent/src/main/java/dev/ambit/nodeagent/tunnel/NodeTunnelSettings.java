@@ -1,6 +1,7 @@
 package dev.ambit.nodeagent.tunnel;
 
 import dev.ambit.runtime.controlplane.ControlPlaneSettings;
+import dev.ambit.ztunnel.dns.DnsProxySettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * How one node's tunnel runs; every field is a {@code node-agent tunnel} flag (see docs/node-agent.md).
  *
  * @param nodeName      the node this tunnel serves: it holds the identities of that node's pods
- * @param listenAddress what the tunnel's listeners (15001, 15006, 15008, 15020, 15021) bind to
+ * @param listenAddress what the tunnel's listeners (15001, 15006, 15008, 15053, 15020, 15021) bind to
  * @param controlPlane  how to reach the controller
  * @param pinRoot       the bpffs directory where {@code node-agent run} pins the steering maps
  * @param drainDeadline how long connections may finish after SIGTERM
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param admin         where the admin endpoint listens, a loopback address; empty for none
  * @param socketFastPath whether the node's agent runs with the socket fast path, whose sockets the tunnel must
  *                      read with io_uring's buffer ring, epoll or NIO (see {@code Transport.forSocketFastPath()})
+ * @param dns           the DNS proxy (docs/dns.md); empty when it is off
  */
 public record NodeTunnelSettings(
         String nodeName,
@@ -29,5 +31,6 @@ public record NodeTunnelSettings(
         Duration drainDeadline,
         Optional<Path> readyFile,
         Optional<InetSocketAddress> admin,
-        boolean socketFastPath) {
+        boolean socketFastPath,
+        Optional<DnsProxySettings> dns) {
 }
