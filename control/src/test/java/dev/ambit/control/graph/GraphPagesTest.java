@@ -51,6 +51,26 @@ class GraphPagesTest {
     }
 
     @Test
+    void thePageLoadsCytoscapeFromItsWebJarAndItsScriptFromTheController() throws Exception {
+        for (String path : List.of("/graph", "/graph/")) {
+            HttpResponse<byte[]> page = get(path);
+            assertEquals(200, page.statusCode(), path);
+            String html = new String(page.body(), StandardCharsets.UTF_8);
+            assertTrue(html.contains("<base href=\"/graph/\">"), "relative links work from /graph too");
+            assertTrue(html.contains("src=\"lib/cytoscape.min.js\"") && html.contains("src=\"graph.js\""), html);
+            assertTrue(!html.contains("http://") && !html.contains("https://"), "nothing from a CDN");
+        }
+        HttpResponse<byte[]> library = get("/graph/lib/cytoscape.min.js");
+        assertEquals(200, library.statusCode());
+        assertTrue(library.body().length > 100_000, "the whole library, " + library.body().length + " bytes");
+        assertTrue(library.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
+        String script = new String(get("/graph/graph.js").body(), StandardCharsets.UTF_8);
+        assertTrue(script.contains("fetch('api/graph'") && script.contains("setInterval(refresh"),
+                "the page reads the API and refreshes by itself");
+        assertEquals(200, get("/graph/graph.css").statusCode());
+    }
+
+    @Test
     void otherPathsUnderTheGraphAreNotFoundAndTheMonitoringPathsStillWork() throws Exception {
         assertEquals(404, get("/graph/api/other").statusCode());
         assertEquals(404, get("/graphs").statusCode());
