@@ -13,6 +13,7 @@
       { selector: 'node', style: {
           'label': 'data(label)', 'text-valign': 'bottom', 'text-margin-y': 4, 'font-size': 11,
           'background-color': '#1565c0', 'width': 28, 'height': 28 } },
+      { selector: 'node[!inMesh]', style: { 'background-color': '#9e9e9e' } },
       { selector: 'node[kind = "waypoint"]', style: { 'shape': 'diamond', 'background-color': '#6a1b9a' } },
       { selector: 'node[kind = "outside"]', style: { 'shape': 'round-rectangle', 'background-color': '#757575' } },
       { selector: 'node[kind = "identity"]', style: { 'background-color': '#9e9e9e' } },
@@ -62,10 +63,11 @@
     graph.nodes.forEach(function (n) {
       var parent = n.namespace && n.kind !== 'identity' ? 'ns:' + n.namespace : undefined;
       if (parent) namespaces[parent] = n.namespace;
-      elements.push({ group: 'nodes', data: { id: n.id, label: n.name, kind: n.kind, parent: parent } });
+      elements.push({ group: 'nodes', data: { id: n.id, label: n.name, kind: n.kind, inMesh: n.inMesh,
+        parent: parent } });
     });
     Object.keys(namespaces).forEach(function (id) {
-      elements.push({ group: 'nodes', data: { id: id, label: namespaces[id], kind: 'namespace' } });
+      elements.push({ group: 'nodes', data: { id: id, label: namespaces[id], kind: 'namespace', inMesh: true } });
     });
     graph.edges.forEach(function (e) {
       var failing = !!(e.http && (e.http.forbidden > 0 || (e.http.errorShare || 0) > 0));

@@ -77,14 +77,15 @@ public final class GraphBuilder {
         }
         Workload first = workloads.get(0);
         return new Node(group, directory.isWaypoint(group) ? MeshGraph.WAYPOINT : MeshGraph.WORKLOAD,
-                first.name().namespace(), first.canonicalName(), List.copyOf(services), details);
+                first.name().namespace(), first.canonicalName(), directory.speaksHbone(group), List.copyOf(services),
+                details);
     }
 
     private static Node nodeOutsideTheModel(String id) {
         if (id.equals(MeshGraph.OUTSIDE_ID)) {
-            return new Node(id, MeshGraph.OUTSIDE, null, "outside the mesh", null, null);
+            return new Node(id, MeshGraph.OUTSIDE, null, "outside the mesh", false, null, null);
         }
-        return new Node(id, MeshGraph.IDENTITY, MeshDirectory.namespaceOfPrincipal(id), id, null, null);
+        return new Node(id, MeshGraph.IDENTITY, MeshDirectory.namespaceOfPrincipal(id), id, true, null, null);
     }
 
     /** {@code ambit_cert_expiry_seconds} of each tunnel, by {@code "<node> <identity>"}. */
@@ -157,12 +158,14 @@ public final class GraphBuilder {
         String source = group(sample.label("source_namespace"), sample.label("source_workload"), sourcePrincipal);
         String target = group(sample.label("destination_namespace"), sample.label("destination_workload"),
                 destinationPrincipal);
-        // Inbound, the principal is what the peer's certificate proved; outbound, HBONE is used exactly when the
-        // destination is one that speaks it.
-        boolean mtls = isInbound ? known(sourcePrincipal) : directory.speaksHbone(target);
+        // Inbound over HBONE the tunnel names the source by the principal its certificate proved, and no workload;
+        // inbound in plaintext it names the workload its address belongs to (if any) with that workload's identity,
+        // which nothing proved. Outbound, HBONE is used exactly when the destination speaks it.
+        boolean mtls = isInbound ? !known(sample.label("source_workload")) && known(sourcePrincipal)
+                : directory.speaksHbone(target);
         Counts counts = (isInbound ? inbound : outbound).computeIfAbsent(source + "->" + target,
                 id -> new Counts(source, target));
-        counts.principals(sourcePrincipal, destinationPrincipal);
+        counts.principals(mtls ? sourcePrincipal : UNKNOWN, destinationPrincipal);
         long value = (long) sample.value();
         switch (field) {
             case "opened" -> {

@@ -27,6 +27,7 @@ import java.util.TreeSet;
  */
 final class MeshDirectory {
 
+    private static final String SHARED = "";
     private final String rootNamespace;
     private final Map<String, List<Workload>> groups = new TreeMap<>();
     private final Map<String, String> groupByIdentity = new HashMap<>();
@@ -40,7 +41,8 @@ final class MeshDirectory {
             Workload workload = (Workload) entry.model();
             String group = groupId(workload.name().namespace(), workload.canonicalName());
             groups.computeIfAbsent(group, any -> new ArrayList<>()).add(workload);
-            groupByIdentity.putIfAbsent(workload.identity().uri(), group);
+            // An identity several groups share (a namespace's default ServiceAccount) names none of them.
+            groupByIdentity.merge(workload.identity().uri(), group, (a, b) -> a.equals(b) ? a : SHARED);
             groupByUid.put(workload.uid(), group);
         }
         for (ConfigEntry entry : snapshot.resources(ResourceType.SERVICE).values()) {
@@ -83,7 +85,7 @@ final class MeshDirectory {
     }
 
     Optional<String> groupOfIdentity(String principal) {
-        return Optional.ofNullable(groupByIdentity.get(principal));
+        return Optional.ofNullable(groupByIdentity.get(principal)).filter(group -> !group.isEmpty());
     }
 
     /** The one group behind a service's endpoints, when it has exactly one (hello-svc → demo/hello). */

@@ -33,10 +33,11 @@ public record MeshGraph(
 
     /**
      * A workload group ({@code namespace/canonical name}), a waypoint, the outside of the mesh, or an identity seen
-     * on the wire that no workload holds.
+     * on the wire that no one workload group holds. {@code inMesh}: its traffic is tunnelled (an ambient workload, a
+     * waypoint, a proved identity).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Node(String id, String kind, String namespace, String name, List<String> services,
+    public record Node(String id, String kind, String namespace, String name, boolean inMesh, List<String> services,
             List<Workload> workloads) {
     }
 

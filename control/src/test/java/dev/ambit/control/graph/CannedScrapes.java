@@ -18,6 +18,8 @@ final class CannedScrapes {
     static final ScrapeTarget WAYPOINT_POD = new ScrapeTarget(ScrapeTarget.Kind.WAYPOINT, "demo/waypoint",
             URI.create("http://10.244.1.30:15020/metrics"));
 
+    static final String OUTSIDER = "spiffe://cluster.local/ns/legacy/sa/outsider";
+
     private CannedScrapes() {
     }
 
@@ -38,11 +40,11 @@ final class CannedScrapes {
                         WAYPOINT, clientToWaypoint)
                 + tcp("ambit_tcp_sent_bytes_total", "outbound", "client", "demo", CLIENT, "waypoint", "demo",
                         WAYPOINT, clientToWaypoint * 100)
-                + tcp("ambit_tcp_connections_opened_total", "inbound", "client", "demo", CLIENT, "hello", "demo",
+                + tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello / 3)
-                + tcp("ambit_tcp_sent_bytes_total", "inbound", "client", "demo", CLIENT, "hello", "demo",
+                + tcp("ambit_tcp_sent_bytes_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello / 3 * 50)
-                + tcp("ambit_tcp_received_bytes_total", "inbound", "client", "demo", CLIENT, "hello", "demo",
+                + tcp("ambit_tcp_received_bytes_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello / 3 * 150)
                 + "ambit_tcp_connection_failures_total{reason=\"policy_denied\"} 2\n"
                 + "ambit_tcp_connection_failures_total{reason=\"not_tls\"} 0\n"
@@ -51,14 +53,20 @@ final class CannedScrapes {
                 + "ambit_cert_expiry_seconds{identity=\"" + HELLO + "\"} 85000.0\n";
     }
 
-    /** Node 2: hello-v2/v3's inbound connections from the client, the waypoint, and the outsider (plaintext). */
+    /**
+     * Node 2: hello-v2/v3's inbound connections: over HBONE from the client and the waypoint (the tunnel names the
+     * source by its proved principal only), in plaintext from the outsider pod (named by its address, with the
+     * identity the model gives it) and from an address no workload has.
+     */
     static String node2(long clientToHello, long waypointToHello, long outsiderToHello) {
-        return tcp("ambit_tcp_connections_opened_total", "inbound", "client", "demo", CLIENT, "hello", "demo",
+        return tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello - clientToHello / 3)
-                + tcp("ambit_tcp_connections_opened_total", "inbound", "waypoint", "demo", WAYPOINT, "hello", "demo",
+                + tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "demo", WAYPOINT, "hello", "demo",
                         HELLO, waypointToHello)
-                + tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "unknown", "unknown", "hello",
+                + tcp("ambit_tcp_connections_opened_total", "inbound", "outsider", "legacy", OUTSIDER, "hello",
                         "demo", HELLO, outsiderToHello)
+                + tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "unknown", "unknown", "hello",
+                        "demo", HELLO, outsiderToHello * 2)
                 + "ambit_bpf_drops_total 3\n"
                 + "ambit_cert_expiry_seconds{identity=\"" + HELLO + "\"} 84000.0\n";
     }

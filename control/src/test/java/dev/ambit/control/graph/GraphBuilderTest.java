@@ -5,6 +5,7 @@ import static dev.ambit.control.graph.DemoModel.HELLO;
 import static dev.ambit.control.graph.DemoModel.ROOT_NAMESPACE;
 import static dev.ambit.control.graph.DemoModel.WAYPOINT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,13 +63,20 @@ class GraphBuilderTest {
     }
 
     @Test
-    void plaintextFromOutsideTheMeshIsAnEdgeFromTheOutsideNodeShownAsPlaintext() {
+    void plaintextFromAPodOutsideTheMeshOrAnUnknownAddressIsShownAsPlaintextWithNoPrincipal() {
         MeshGraph graph = once(CannedScrapes.round(CannedScrapes.node1(0, 0), CannedScrapes.node2(0, 0, 4), ""));
 
-        Edge edge = edge(graph, "outside->demo/hello");
-        assertEquals("plaintext", edge.security());
-        assertEquals(4, edge.tcp().plaintextConnections());
-        assertTrue(edge.sourcePrincipals().isEmpty());
+        Edge fromOutsider = edge(graph, "legacy/outsider->demo/hello");
+        assertEquals("plaintext", fromOutsider.security(),
+                "the tunnel named the outsider by its address: it came in plaintext, whatever identity it has");
+        assertEquals(4, fromOutsider.tcp().plaintextConnections());
+        assertTrue(fromOutsider.sourcePrincipals().isEmpty(), "an identity nothing proved is not shown as one");
+        assertFalse(node(graph, "legacy/outsider").inMesh());
+        assertTrue(node(graph, "demo/hello").inMesh());
+
+        Edge fromNowhere = edge(graph, "outside->demo/hello");
+        assertEquals("plaintext", fromNowhere.security());
+        assertEquals(8, fromNowhere.tcp().connectionsOpened());
         assertEquals(MeshGraph.OUTSIDE, node(graph, "outside").kind());
     }
 
