@@ -36,10 +36,14 @@ final class CannedScrapes {
                 + "# TYPE ambit_tcp_connections_opened_total counter\n"
                 + tcp("ambit_tcp_connections_opened_total", "outbound", "client", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello)
-                + tcp("ambit_tcp_connections_opened_total", "outbound", "client", "demo", CLIENT, "waypoint", "demo",
+                // To hello-svc through its waypoint: no workload receives them, the waypoint's identity is verified.
+                + tcp("ambit_tcp_connections_opened_total", "outbound", "client", "demo", CLIENT, "unknown", "demo",
                         WAYPOINT, clientToWaypoint)
-                + tcp("ambit_tcp_sent_bytes_total", "outbound", "client", "demo", CLIENT, "waypoint", "demo",
+                + tcp("ambit_tcp_sent_bytes_total", "outbound", "client", "demo", CLIENT, "unknown", "demo",
                         WAYPOINT, clientToWaypoint * 100)
+                // Passed through to an address outside the mesh.
+                + tcp("ambit_tcp_connections_opened_total", "outbound", "client", "demo", CLIENT, "unknown",
+                        "unknown", "unknown", 7)
                 + tcp("ambit_tcp_connections_opened_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",
                         HELLO, clientToHello / 3)
                 + tcp("ambit_tcp_sent_bytes_total", "inbound", "unknown", "demo", CLIENT, "hello", "demo",

@@ -98,6 +98,9 @@ class GraphBuilderTest {
         assertEquals("mTLS", toWaypoint.security(), "the client's tunnel reaches the waypoint over HBONE");
         assertEquals(40, toWaypoint.tcp().connectionsOpened(), "no tunnel receives these: the outbound count stands");
         assertEquals("mTLS", edge(graph, "demo/waypoint->demo/hello").security());
+        Edge passthrough = edge(graph, "demo/client->outside");
+        assertEquals("plaintext", passthrough.security(), "passed through to no workload of the mesh");
+        assertEquals(7, passthrough.tcp().plaintextConnections());
         assertEquals(MeshGraph.WAYPOINT, node(graph, "demo/waypoint").kind());
     }
 

@@ -41,6 +41,10 @@ public final class DemoSummary {
                     r.get("delayP50Millis"));
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
+            case "graph" -> r.get("clientToHello") instanceof Map<?, ?> edge
+                    ? "client -> hello " + edge.get("security") + " via " + edge.get("waypoint") + ", 403s: "
+                            + (edge.get("http") instanceof Map<?, ?> http ? http.get("forbidden") : 0)
+                    : "no client -> hello edge in the graph";
             default -> String.valueOf(r);
         };
     }
