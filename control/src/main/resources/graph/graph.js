@@ -59,16 +59,19 @@
 
   function elementsOf(graph) {
     var elements = [];
+    var children = [];
     var namespaces = {};
     graph.nodes.forEach(function (n) {
       var parent = n.namespace && n.kind !== 'identity' ? 'ns:' + n.namespace : undefined;
       if (parent) namespaces[parent] = n.namespace;
-      elements.push({ group: 'nodes', data: { id: n.id, label: n.name, kind: n.kind, inMesh: n.inMesh,
+      children.push({ group: 'nodes', data: { id: n.id, label: n.name, kind: n.kind, inMesh: n.inMesh,
         parent: parent } });
     });
+    // Parents before their children: cytoscape ignores a parent that does not exist yet.
     Object.keys(namespaces).forEach(function (id) {
       elements.push({ group: 'nodes', data: { id: id, label: namespaces[id], kind: 'namespace', inMesh: true } });
     });
+    elements = elements.concat(children);
     graph.edges.forEach(function (e) {
       var failing = !!(e.http && (e.http.forbidden > 0 || (e.http.errorShare || 0) > 0));
       elements.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
