@@ -10,6 +10,8 @@ import dev.ambit.control.ca.CertificateAuthorityService;
 import dev.ambit.control.ca.NodeAuthenticator;
 import dev.ambit.control.ca.RootCertPublisher;
 import dev.ambit.control.ca.TokenReviewAuthenticator;
+import dev.ambit.control.graph.GraphPages;
+import dev.ambit.control.graph.GraphScraper;
 import dev.ambit.control.leader.LeaderElection;
 import dev.ambit.control.leader.LeaderGate;
 import dev.ambit.control.metrics.ControlMetrics;
@@ -26,6 +28,7 @@ import dev.ambit.control.tls.PeerIdentityInterceptor;
 import dev.ambit.control.tls.ServerTls;
 import dev.ambit.control.waypoint.WaypointDeployer;
 import dev.ambit.control.waypoint.WaypointDeploymentSettings;
+import dev.ambit.runtime.http.MetricsServer;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -145,8 +148,14 @@ public final class Controller implements AutoCloseable {
                         config.mesh().nodeAgentIdentity()),
                 List.of(new BearerTokenInterceptor()));
         own(() -> stop(caServer));
+        List<MetricsServer.Pages> pages = List.of();
+        if (!config.graphScrapeInterval().isZero()) {
+            GraphScraper graph = own(GraphScraper.start(model::current, config.mesh().rootNamespace(),
+                    config.graphScrapeInterval()));
+            pages = List.of(new GraphPages(graph::graphJson).pages());
+        }
         health = own(HealthServer.start(new InetSocketAddress(config.listenAddress(), config.metricsPort()),
-                metrics.registry(), model::isReady));
+                metrics.registry(), model::isReady, pages));
         log.info("event=controller_started mode={} config_port={} ca_port={} metrics_port={} tls={} trust_domain={}",
                 config.configDir().isPresent() ? "file" : "kubernetes", configPort(), caPort(), metricsPort(),
                 !config.plaintext(), config.mesh().trustDomain());

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param leaseDuration how long a silent leader keeps the Lease
  * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
  * @param tracing      the mesh's span collector and sampling, handed to every waypoint deployed (docs/tracing.md)
+ * @param graphScrapeInterval how often the service graph scrapes the tunnels and waypoints; zero turns it off
  */
 public record ControllerConfig(
         Optional<Path> configDir,
@@ -44,7 +45,8 @@ public record ControllerConfig(
         String controllerHost,
         Duration answerTimeout,
         int maxClients,
-        TracingSettings tracing) {
+        TracingSettings tracing,
+        Duration graphScrapeInterval) {
 
     public ControllerConfig {
         if (plaintext && !listenAddress.isLoopbackAddress()) {
@@ -58,11 +60,19 @@ public record ControllerConfig(
             throw new IllegalArgumentException("--ca-dir keeps a self-signed CA; with --ca-cert and --ca-key there is"
                     + " none to keep: give one or the other");
         }
+        if (graphScrapeInterval.isNegative() || (!graphScrapeInterval.isZero()
+                && graphScrapeInterval.compareTo(MIN_GRAPH_SCRAPE_INTERVAL) < 0)) {
+            throw new IllegalArgumentException("--graph-scrape-interval " + graphScrapeInterval
+                    + " must be zero (no graph) or at least " + MIN_GRAPH_SCRAPE_INTERVAL);
+        }
         if (maxWorkloadCertTtl.compareTo(MeshCa.MIN_LEAF_TTL) < 0) {
             throw new IllegalArgumentException("--max-workload-cert-ttl " + maxWorkloadCertTtl
                     + " is shorter than the shortest certificate the CA issues, " + MeshCa.MIN_LEAF_TTL);
         }
     }
+
+    /** Shorter rounds would scrape every node more often than Prometheus usually does. */
+    public static final Duration MIN_GRAPH_SCRAPE_INTERVAL = Duration.ofSeconds(1);
 
     /** 0.0.0.0, the {@code --listen-address} default. */
     private static final InetAddress ANY_IPV4 = anyIpv4();
@@ -107,6 +117,7 @@ public record ControllerConfig(
         private Optional<String> controllerHost = Optional.empty();
         private Duration answerTimeout = Duration.ofSeconds(60);
         private int maxClients = 10_000;
+        private Duration graphScrapeInterval = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -227,12 +238,18 @@ public record ControllerConfig(
             return this;
         }
 
+        /** How often the service graph scrapes; zero turns the graph off. */
+        public Builder graphScrapeInterval(Duration interval) {
+            this.graphScrapeInterval = interval;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
                     caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
-                    maxClients, tracing);
+                    maxClients, tracing, graphScrapeInterval);
         }
     }
 }

@@ -148,6 +148,11 @@ public final class ControllerMain implements Callable<Integer> {
             description = "Most config stream clients served at once (default: ${DEFAULT-VALUE}).")
     int maxClients;
 
+    @Option(names = "--graph-scrape-interval", paramLabel = "DURATION", defaultValue = "PT5S",
+            description = "How often the service graph (/graph on the metrics port, docs/graph.md) scrapes the"
+                    + " tunnels' and waypoints' metrics, ISO-8601; PT0S turns it off (default: ${DEFAULT-VALUE}).")
+    Duration graphScrapeInterval;
+
     ControllerConfig config() {
         return ControllerConfig.builder()
                 .configDir(Optional.ofNullable(mode.configDir))
@@ -172,6 +177,7 @@ public final class ControllerMain implements Callable<Integer> {
                 .answerTimeout(answerTimeout)
                 .maxClients(maxClients)
                 .tracing(TracingSettings.parse(tracingEndpoint, tracingSampling))
+                .graphScrapeInterval(graphScrapeInterval)
                 .build();
     }
 

@@ -53,14 +53,15 @@ class ControllerMainTest {
                 "/roots.pem", "--bootstrap-tokens", "/tokens", "--token-audience", "aud", "--plaintext",
                 "--no-leader-election", "--lease-name", "lease", "--lease-duration", "PT5S", "--pod-name", "pod",
                 "--waypoint-image", "image", "--controller-host", "host", "--answer-timeout", "PT7S", "--max-clients",
-                "9", "--tracing-endpoint", "http://collector:4318", "--tracing-sampling", "0.5");
+                "9", "--tracing-endpoint", "http://collector:4318", "--tracing-sampling", "0.5",
+                "--graph-scrape-interval", "PT2S");
         ControllerMain main = command.getCommand();
 
         assertEquals(new ControllerConfig(Optional.of(Path.of("/etc/mesh")), InetAddress.getLoopbackAddress(), 1, 2, 3,
                 new MeshSettings("example.org", "c.local", "mesh-root"), Optional.of(Path.of("/ca.pem")),
                 Optional.of(Path.of("/ca.key")), Optional.empty(), Duration.ofMinutes(10), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
                 "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9,
-                TracingSettings.parse("http://collector:4318/v1/traces", "0.5")),
+                TracingSettings.parse("http://collector:4318/v1/traces", "0.5"), Duration.ofSeconds(2)),
                 main.config());
     }
 

@@ -45,7 +45,8 @@ public final class LocalMeshMain {
             LocalMesh mesh = mesh();
             mesh.up(manifests);
             System.out.println("Local mesh is up; logs in " + mesh.logs() + ", watched config in " + mesh.configDir()
-                    + ". Edit the YAML there to change it; `ambit-local down` removes it.");
+                    + ". Edit the YAML there to change it; `./dev local down` removes it.");
+            System.out.println("Service graph: " + LocalMesh.GRAPH_URL);
             return 0;
         }
     }
@@ -65,6 +66,11 @@ public final class LocalMeshMain {
                 mesh.up(manifests);
                 Map<String, Object> report = new DemoRunner(mesh, manifests).run();
                 System.out.print(json ? DemoSummary.json(report) : DemoSummary.text(report));
+                if (keep) {
+                    // With --json, stdout is the JSON document alone.
+                    (json ? System.err : System.out).println("The mesh keeps running; service graph: "
+                            + LocalMesh.GRAPH_URL + " ; `./dev local down` removes it.");
+                }
                 return DemoSummary.passed(report) ? 0 : 1;
             } finally {
                 if (!keep) {

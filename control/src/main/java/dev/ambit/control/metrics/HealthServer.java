@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The controller's monitoring port: {@code /metrics} (Prometheus), {@code /healthz} (the process runs) and
- * {@code /readyz} (every source synced and config is being served), all {@code GET}. The data plane's
+ * {@code /readyz} (every source synced and config is being served), and the service graph under {@code /graph}
+ * (docs/graph.md), all {@code GET}. The data plane's
  * {@link MetricsServer} on one event loop of its own. NIO: unlike a node tunnel, the controller hands no port over to a
  * successor, and a second controller on the same port should fail to bind rather than share it.
  */
@@ -30,13 +31,19 @@ public final class HealthServer implements AutoCloseable {
     }
 
     public static HealthServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready) {
+        return start(address, registry, ready, List.of());
+    }
+
+    /** Also serves {@code pages} (the service graph under {@code /graph}). */
+    public static HealthServer start(InetSocketAddress address, PrometheusRegistry registry, BooleanSupplier ready,
+            List<MetricsServer.Pages> pages) {
         return ResourceStack.openAll(opened -> {
             Transport transport = Transport.of(Transport.Kind.NIO);
             EventLoopGroup group = opened.push(transport.newEventLoopGroup(1, "ambit-health-http"),
                     loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
             MetricsServer server = opened.push(MetricsServer.bind(transport, group, address, registry, List.of(
                     new MetricsServer.Probe(LIVENESS_PATH, () -> true),
-                    new MetricsServer.Probe(READINESS_PATH, ready))));
+                    new MetricsServer.Probe(READINESS_PATH, ready)), pages));
             return new HealthServer(opened, server);
         });
     }

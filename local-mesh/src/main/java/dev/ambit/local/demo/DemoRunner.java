@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code metrics}, {@code tracing}), with {@code pass} saying whether it showed what it should.
+ * {@code metrics}, {@code tracing}, {@code graph}), with {@code pass} saying whether it showed what it should.
  */
 public final class DemoRunner {
 
@@ -59,6 +59,7 @@ public final class DemoRunner {
         report.put("policy", policy());
         report.put("metrics", metrics());
         report.put("tracing", tracing());
+        report.put("graph", graph());
         return report;
     }
 
@@ -262,6 +263,25 @@ public final class DemoRunner {
                     "receivedBytes", (long) received, "principals", List.copyOf(principals)));
         }
         return ordered("pass", pass, "nodes", nodes);
+    }
+
+    /**
+     * The controller's service graph after the steps (docs/graph.md): its API's answer, with {@code pass} when the
+     * client → hello edge is mTLS between the client's and hello's SPIFFE IDs, goes through hello-svc's waypoint and
+     * carries the DENY step's 403s. Waits for a scrape round that saw them.
+     */
+    public Map<String, Object> graph() {
+        long deadline = System.nanoTime() + CONFIG_WAIT.toNanos();
+        Map<String, Object> answer;
+        boolean pass;
+        do {
+            answer = GraphCheck.parse(mesh.graphJson());
+            pass = GraphCheck.showsTheDemo(answer, DENIED_REQUESTS);
+        } while (!pass && System.nanoTime() < deadline);
+        Map<String, Object> result = ordered("pass", pass, "url", LocalMesh.GRAPH_URL,
+                "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null));
+        result.putAll(answer);
+        return result;
     }
 
     private RequestSummary fromClient(String url, int count, String... options) {

@@ -46,6 +46,10 @@ public final class DemoSummary {
                     .map(span -> span.get("kind") + " " + span.get("service") + " route=" + span.get("route")
                             + " status=" + span.get("status"))
                     .reduce((a, b) -> a + " -> " + b).orElse("no spans");
+            case "graph" -> r.get("clientToHello") instanceof Map<?, ?> edge
+                    ? "client -> hello " + edge.get("security") + " via " + edge.get("waypoint") + ", 403s: "
+                            + (edge.get("http") instanceof Map<?, ?> http ? http.get("forbidden") : 0)
+                    : "no client -> hello edge in the graph";
             default -> String.valueOf(r);
         };
     }

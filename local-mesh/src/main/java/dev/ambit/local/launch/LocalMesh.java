@@ -1,9 +1,9 @@
 package dev.ambit.local.launch;
 
 import dev.ambit.api.mesh.TracingSettings;
-import dev.ambit.testbed.otlp.OtlpTestCollector;
 import dev.ambit.local.apps.Fetch;
 import dev.ambit.local.apps.HelloServer;
+import dev.ambit.local.apps.SocketForward;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
 import dev.ambit.local.topology.AddressPlan;
@@ -12,6 +12,7 @@ import dev.ambit.local.topology.LocalNetwork;
 import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
 import dev.ambit.runtime.logging.EventLogConfigurator;
+import dev.ambit.testbed.otlp.OtlpTestCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,6 +48,18 @@ public final class LocalMesh implements AutoCloseable {
     /** The local mesh's span collector (testbed's OtlpTestCollector), beside the controller on the underlay. */
     public static final int COLLECTOR_PORT = 4318;
     public static final String COLLECTOR_URL = "http://" + AddressPlan.CONTROLLER_IP + ":" + COLLECTOR_PORT;
+    /**
+     * The controller's service graph (docs/graph.md) as this host's browser reaches it: the controller's monitoring
+     * port, forwarded from the underlay namespace to this host's loopback ({@link SocketForward}).
+     */
+    public static final String GRAPH_URL = "http://127.0.0.1:" + CONTROLLER_METRICS_PORT + "/graph/";
+    /** The same page inside the underlay namespace, where the controller listens. */
+    public static final String GRAPH_API_IN_UNDERLAY = "http://" + AddressPlan.CONTROLLER_IP + ":"
+            + CONTROLLER_METRICS_PORT + "/graph/api/graph";
+    /** What {@code nsenter --net=} enters to stay in this host's own network namespace. */
+    private static final String OWN_NETNS = "/proc/self/ns/net";
+    /** Rounds of the graph's scrapes: often, for a person watching the demo's steps. */
+    static final Duration GRAPH_SCRAPE_INTERVAL = Duration.ofSeconds(2);
     /**
      * The tunnel runs with what the chart grants its container, CAP_BPF only (read the agent's pinned maps; kernels
      * 5.19+ need not even that), so the local mesh proves the chart's capability split.
@@ -103,6 +116,7 @@ public final class LocalMesh implements AutoCloseable {
             writeTokens();
             startController();
             startCollector();
+            forwardGraph();
             for (LocalNode node : manifests.nodes()) {
                 startAgent(node.name());
                 startTunnel(node.name());
@@ -375,6 +389,7 @@ public final class LocalMesh implements AutoCloseable {
                         // signs under the root every tunnel already trusts.
                         "--ca-dir", workDir.resolve("ca").toString(),
                         "--max-workload-cert-ttl", workloadCertTtl.toString(),
+                        "--graph-scrape-interval", GRAPH_SCRAPE_INTERVAL.toString(),
                         "--no-leader-election")), logs().resolve("controller.log")));
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
@@ -392,6 +407,45 @@ public final class LocalMesh implements AutoCloseable {
     /** The spans the collector kept so far, as its JSON view. */
     public String spans() {
         return fetch(AddressPlan.UNDERLAY_NETNS, COLLECTOR_URL + OtlpTestCollector.SPANS_PATH, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Brings the controller's graph to {@link #GRAPH_URL} on this host: a forwarder inside the underlay namespace
+     * from a Unix socket in the work directory to the controller, and one in this host's namespace from its loopback
+     * to that socket. A link into the host's namespace would do too, but would route the mesh's addresses on the
+     * host; a socket file routes nothing. Both die with the local mesh's cgroups.
+     */
+    private void forwardGraph() {
+        Path socket = workDir.resolve("run").resolve("graph.sock");
+        try {
+            Files.deleteIfExists(logs().resolve("graph-forward-underlay.log"));
+            Files.deleteIfExists(logs().resolve("graph-forward-host.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        MeshProcess inside = MeshProcess.start("graph-forward-underlay", AddressPlan.UNDERLAY_NETNS,
+                cgroups.root().resolve("graph-forward"), MeshClasspath.java(classpath, MeshClasspath.APP_JVM,
+                        SocketForward.class.getName(), List.of("unix:" + socket,
+                                AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT)),
+                logs().resolve("graph-forward-underlay.log"));
+        processes.put("graph-forward-underlay", inside);
+        inside.awaitOutput("forwarding", START_DEADLINE);
+        MeshProcess host = MeshProcess.start("graph-forward-host", OWN_NETNS, cgroups.root().resolve("graph-forward"),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, SocketForward.class.getName(),
+                        List.of("127.0.0.1:" + CONTROLLER_METRICS_PORT, "unix:" + socket)),
+                logs().resolve("graph-forward-host.log"));
+        processes.put("graph-forward-host", host);
+        try {
+            host.awaitOutput("forwarding", START_DEADLINE);
+        } catch (RuntimeException e) {
+            // The port may be taken on this host: the mesh works without the forward, the graph stays inside.
+            log.warn("event=graph_forward_failed url={} log={} error=\"{}\"", GRAPH_URL, host.log(), e.getMessage());
+        }
+    }
+
+    /** The controller's graph, as its API answers it (docs/graph.md), fetched inside the underlay namespace. */
+    public String graphJson() {
+        return fetch(AddressPlan.UNDERLAY_NETNS, GRAPH_API_IN_UNDERLAY, Duration.ofSeconds(10));
     }
 
     private void startPod(LocalPod pod) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.apps.StreamClient;
 import dev.ambit.local.demo.DemoRunner;
+import dev.ambit.local.graph.GraphBrowser;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.topology.LocalCgroups;
 import dev.ambit.local.topology.LocalNetwork;
@@ -105,6 +106,67 @@ class LocalMeshEndToEndTest {
 
     @Test
     @Order(7)
+    void theControllersGraphShowsClientToHelloAsMtlsThroughTheWaypointWithTheDenials() {
+        assertPassed(demo.graph());
+    }
+
+    /**
+     * The graph page in a real browser (Debian's headless chromium) at the URL the local mesh prints, while the client
+     * calls hello-svc: the client → hello edge is drawn with its lock, request rate and the DENY step's 403s, listed
+     * in the edge table with its waypoint, and selecting hello shows its SPIFFE identity, node and waypoint.
+     */
+    @Test
+    @Order(8)
+    void theGraphPageDrawsTheEdgesWithRatesAndLocksInABrowser() throws Exception {
+        Path stop = stopFile();
+        MeshProcess traffic = mesh.startInPod("demo", "client", RequestClient.class,
+                List.of(HELLO_SVC, "100000", "stop_file=" + stop));
+        try (GraphBrowser browser = GraphBrowser.open()) {
+            var driver = browser.driver();
+            driver.get(LocalMesh.GRAPH_URL);
+            // Drawn once a scrape round saw the traffic: a request rate above zero.
+            String label = awaitScript(driver, "var e = window.ambitGraph && ambitGraph.getElementById("
+                    + "'demo/client->demo/hello'); var rate = e && e.nonempty() && /([0-9.]+) req\\/s/.exec("
+                    + "e.data('label')); return rate && parseFloat(rate[1]) > 0 ? e.data('label') : null;");
+            assertTrue(label.startsWith("\uD83D\uDD12 "), "the mTLS lock: " + label);
+            assertTrue(label.matches(".*\\d+\u00D7403.*"), "the DENY step's 403s: " + label);
+            String row = (String) driver.executeScript("return document.querySelector("
+                    + "'tr[data-edge=\"demo/client->demo/hello\"]').textContent;");
+            assertTrue(row.contains("mTLS") && row.contains("demo/waypoint"), row);
+            assertEquals("mTLS", driver.executeScript(
+                    "return ambitGraph.getElementById('demo/waypoint->demo/hello').data('security');"));
+
+            driver.executeScript("ambitGraph.getElementById('demo/hello').emit('tap');");
+            String panel = (String) driver.executeScript("return document.getElementById('panel').textContent;");
+            assertTrue(panel.contains("spiffe://cluster.local/ns/demo/sa/hello") && panel.contains("node1")
+                    && panel.contains("demo/waypoint"), panel);
+            browser.screenshot(Path.of("target", "graph", "service-graph.png"));
+        } finally {
+            Files.createFile(stop);
+            traffic.awaitExit(RUN);
+        }
+    }
+
+    /** Runs {@code script} until it returns something other than null, for up to a minute; returns that. */
+    private static String awaitScript(org.openqa.selenium.JavascriptExecutor driver, String script)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Object result = null;
+        while (System.nanoTime() < deadline) {
+            result = driver.executeScript(script);
+            if (result != null) {
+                return result.toString();
+            }
+            Thread.sleep(250);
+        }
+        Object status = driver.executeScript("return document.getElementById('status').textContent;");
+        throw new AssertionError("the page never drew what was expected; its status: " + status + "; labels: "
+                + driver.executeScript("return window.ambitGraph ? ambitGraph.edges().map(e => e.id() + ' ' "
+                        + "+ e.data('label')).join('; ') : 'no graph';"));
+    }
+
+    @Test
+    @Order(9)
     void aKilledAgentLeavesEstablishedConnectionsFlowingAndItsSuccessorAdoptsTheSteering() throws Exception {
         Path stop = stopFile();
         MeshProcess stream = mesh.startInPod("demo", "client", StreamClient.class,
@@ -139,7 +201,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void tunnelsHandedOverToSuccessorsLoseNoNewConnection() throws Exception {
         Path stop = stopFile();
         // Every request is a new connection through node1's outbound listener and node2's HBONE listener.
@@ -162,7 +224,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void trafficFlowsOnTheLastConfigWhileTheControllerIsDown() {
         mesh.stopController();
         try {
@@ -174,7 +236,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());

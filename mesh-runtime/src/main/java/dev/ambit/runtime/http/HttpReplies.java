@@ -43,6 +43,17 @@ public final class HttpReplies {
         return response;
     }
 
+    /**
+     * 200 with {@code content} as a body of {@code contentType}, in heap memory: pages are rare, may be large, and
+     * direct memory is the data path's.
+     */
+    public static FullHttpResponse bytes(ByteBufAllocator alloc, CharSequence contentType, byte[] content) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                alloc.heapBuffer(content.length).writeBytes(content));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return response;
+    }
+
     /** What writes a response body; it may fail. */
     @FunctionalInterface
     public interface BodyWriter {

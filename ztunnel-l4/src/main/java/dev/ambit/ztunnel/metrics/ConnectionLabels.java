@@ -37,6 +37,17 @@ public record ConnectionLabels(
                 destination.map(w -> w.identity().uri()).orElse(UNKNOWN));
     }
 
+    /**
+     * A connection sent to a waypoint: no workload is known to receive its bytes, but the waypoint's identity is
+     * what the tunnel verifies, so the series names it as the destination principal (the graph draws the edge to the
+     * waypoint, as mTLS).
+     */
+    public ConnectionLabels towardsPeer(SpiffeId peer) {
+        return new ConnectionLabels(direction, sourceWorkload, sourceNamespace, sourcePrincipal, destinationWorkload,
+                UNKNOWN.equals(destinationNamespace) ? peer.namespace() : destinationNamespace,
+                UNKNOWN.equals(destinationPrincipal) ? peer.uri() : destinationPrincipal);
+    }
+
     String[] values() {
         return new String[] {direction, sourceWorkload, sourceNamespace, sourcePrincipal, destinationWorkload,
             destinationNamespace, destinationPrincipal};

@@ -78,7 +78,8 @@ public final class OutboundProxy {
             if (route instanceof OutboundRoute.Tunnel tunnel) {
                 Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
                 join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
-                        Optional.of(tunnel.source()), Optional.empty(), tunnel.destination()), tunnel.target());
+                        Optional.of(tunnel.source()), Optional.empty(), tunnel.destination())
+                        .towardsPeer(tunnel.key().expectedIdentity()), tunnel.target());
             } else if (route instanceof OutboundRoute.Passthrough passthrough) {
                 Future<? extends Channel> upstream = transport.connect(downstream.eventLoop(), passthrough.address(),
                         connectTimeout);
