@@ -4,6 +4,7 @@ import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
+import dev.ambit.local.launch.Manifests.LocalPod;
 import dev.ambit.testbed.RequestSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code metrics}), with {@code pass} saying whether it showed what it should.
+ * {@code metrics}, {@code podStart}), with {@code pass} saying whether it showed what it should.
  */
 public final class DemoRunner {
 
@@ -58,7 +59,125 @@ public final class DemoRunner {
         report.put("fault", fault());
         report.put("policy", policy());
         report.put("metrics", metrics());
+        report.put("podStart", podStart());
         return report;
+    }
+
+    static final int POD_STARTS = 20;
+    static final String POD_START_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/podstart";
+    private static final String POD_START_FILE = "50-pod-start.yaml";
+    private static final String POD_START_NODE = "node1";
+
+    /**
+     * New pods of the ambient namespace, started one after another as a kubelet starts them (network, cgroup, CNI
+     * ADD through the plugin, then the container), each asking hello-svc once the moment its process starts: every
+     * request must succeed through the mesh (a connection that was not steered finds no route to the VIP) and every
+     * connection arrive at the destination tunnel as mTLS from the pods' own identity. Then the node's agent is
+     * stopped: a new pod's ADD is refused (it does not start), and once the agent is back the pod starts and is
+     * tunnelled.
+     */
+    public Map<String, Object> podStart() {
+        List<LocalPod> pods = new ArrayList<>();
+        for (int i = 1; i <= POD_STARTS + 1; i++) {
+            pods.add(new LocalPod("podstart-" + i, DEMO, "demo-podstart-" + i, POD_START_NODE, "10.244.1." + (100 + i),
+                    "ambit.dev/samples/sleep", Map.of(), 0));
+        }
+        writePodStartManifests(pods);
+        java.util.Set<String> peers = new TreeSet<>();
+        double before = podStartConnections(new TreeSet<>());
+        List<LocalPod> started = new ArrayList<>();
+        int ok = 0;
+        String refusedWhileAgentDown = "";
+        boolean startedAfterAgentBack = false;
+        try {
+            for (LocalPod pod : pods.subList(0, POD_STARTS)) {
+                mesh.startPodNow(pod, Duration.ofSeconds(30));
+                started.add(pod);
+                RequestSummary result = RequestSummary.parse(mesh.runInPod(pod, RequestClient.class,
+                        List.of(HELLO_SVC, "1"), RUN_TIMEOUT));
+                ok += result.status(200);
+            }
+            long tunnelled = Math.round(podStartConnections(peers) - before);
+
+            LocalPod late = pods.get(POD_STARTS);
+            mesh.stopAgent(POD_START_NODE);
+            try {
+                mesh.startPodNow(late, Duration.ofSeconds(3));
+                started.add(late);
+            } catch (IllegalStateException refused) {
+                refusedWhileAgentDown = refused.getMessage();
+                mesh.removePodNow(late);
+            }
+            mesh.startAgent(POD_START_NODE);
+            mesh.awaitAgentReady(POD_START_NODE);
+            if (!refusedWhileAgentDown.isEmpty()) {
+                mesh.startPodNow(late, Duration.ofSeconds(60));
+                started.add(late);
+                RequestSummary result = RequestSummary.parse(mesh.runInPod(late, RequestClient.class,
+                        List.of(HELLO_SVC, "1"), RUN_TIMEOUT));
+                startedAfterAgentBack = result.status(200) == 1;
+            }
+            long tunnelledInAll = Math.round(podStartConnections(peers) - before);
+            boolean pass = ok == POD_STARTS && tunnelled >= POD_STARTS && !refusedWhileAgentDown.isEmpty()
+                    && startedAfterAgentBack && tunnelledInAll >= POD_STARTS + 1;
+            return ordered("pass", pass, "pods", POD_STARTS, "succeeded", ok, "mtlsConnections", tunnelled,
+                    "sourcePrincipal", POD_START_PRINCIPAL, "peerPrincipals", List.copyOf(peers), "refusedWhileAgentDown", refusedWhileAgentDown,
+                    "startedAndTunnelledOnceAgentBack", startedAfterAgentBack);
+        } finally {
+            started.forEach(mesh::removePodNow);
+            mesh.delete(POD_START_FILE);
+        }
+    }
+
+    /**
+     * Connections node1's tunnel opened from the pod-start pods' identity over mTLS: outbound, with the peer's
+     * SPIFFE ID as the handshake verified it (hello-svc is behind its waypoint since {@link #headerRoute}, so the
+     * peer is the waypoint, which terminates the tunnel). A connection that was not tunnelled is not counted.
+     */
+    private double podStartConnections(java.util.Set<String> peers) {
+        double total = 0;
+        for (MetricSample sample : scrape(POD_START_NODE)) {
+            String peer = sample.labels().getOrDefault("destination_principal", "unknown");
+            if (sample.name().equals("ambit_tcp_connections_opened_total")
+                    && "outbound".equals(sample.labels().get("direction"))
+                    && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))
+                    && peer.startsWith("spiffe://")) {
+                total += sample.value();
+                peers.add(peer);
+            }
+        }
+        return total;
+    }
+
+    private void writePodStartManifests(List<LocalPod> pods) {
+        StringBuilder yaml = new StringBuilder();
+        for (LocalPod pod : pods) {
+            // Documents separated, none empty: the controller refuses an empty document.
+            yaml.append(yaml.isEmpty() ? "" : "---\n").append("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: %s
+                      namespace: %s
+                      uid: %s
+                      labels: {app: podstart}
+                    spec:
+                      nodeName: %s
+                      serviceAccountName: podstart
+                      containers:
+                        - name: client
+                          image: %s
+                    status:
+                      podIP: %s
+                    """.formatted(pod.name(), pod.namespace(), pod.uid(), pod.node(), pod.image(), pod.ip()));
+        }
+        try {
+            Path file = Files.createTempDirectory("ambit-pod-start").resolve(POD_START_FILE);
+            Files.writeString(file, yaml);
+            mesh.apply(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Waits until the freshly started mesh carries client → hello-svc. */

@@ -41,6 +41,11 @@ public final class DemoSummary {
                     r.get("delayP50Millis"));
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
+            case "podStart" -> r.get("succeeded") + "/" + r.get("pods") + " new pods answered at once, "
+                    + r.get("mtlsConnections") + " mTLS connections from " + r.get("sourcePrincipal")
+                    + "; agent down: " + (((String) r.get("refusedWhileAgentDown")).isEmpty() ? "a pod started!"
+                    : "pod not started") + ", agent back: " + ((Boolean) r.get("startedAndTunnelledOnceAgentBack")
+                    ? "started and tunnelled" : "not started");
             default -> String.valueOf(r);
         };
     }

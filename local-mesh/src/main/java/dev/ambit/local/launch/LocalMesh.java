@@ -90,6 +90,12 @@ public final class LocalMesh implements AutoCloseable {
             LocalNetwork.createNodes(manifests.nodes().size());
             for (LocalPod pod : manifests.pods()) {
                 LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+                // The kubelet makes the pod's cgroup before its sandbox (the agent finds the pod by it), and the
+                // node's pods cgroup exists before the agent attaches to it.
+                createDirectories(podCgroup(pod));
+            }
+            for (LocalNode node : manifests.nodes()) {
+                createDirectories(cgroups.pods(node.number()));
             }
             writeTokens();
             startController();
@@ -97,7 +103,12 @@ public final class LocalMesh implements AutoCloseable {
                 startAgent(node.name());
                 startTunnel(node.name());
             }
-            manifests.pods().forEach(this::startPod);
+            // As a kubelet does: each pod's sandbox gets its CNI ADD, then its containers start.
+            PodSandboxes sandboxes = new PodSandboxes(workDir.resolve("run"));
+            for (LocalPod pod : manifests.pods()) {
+                sandboxes.add(pod, netnsOf(pod), cniSocket(pod.node()), ambientNamespacesFile(pod.node()), START_DEADLINE);
+                startPod(pod);
+            }
             for (LocalNode node : manifests.nodes()) {
                 awaitAgentReady(node.name());
                 awaitTunnelReady(node.name());
@@ -178,6 +189,34 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a pod that was not in the manifests at {@link #up}, as a kubelet would: its network namespace and link
+     * (the "network plugin"), its cgroup, then its sandbox's CNI ADD through the plugin binary, retried until
+     * {@code addDeadline} (then this throws with the plugin's error). Its Pod object must be in the config directory
+     * already. The pod runs nothing until {@link #runInPod(LocalPod, Class, List, Duration)}.
+     */
+    public void startPodNow(LocalPod pod, Duration addDeadline) {
+        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        createDirectories(podCgroup(pod));
+        new PodSandboxes(workDir.resolve("run")).add(pod, netnsOf(pod), cniSocket(pod.node()),
+                ambientNamespacesFile(pod.node()), addDeadline);
+    }
+
+    /** Removes a pod {@link #startPodNow} started: CNI DEL, its namespace and cgroup. */
+    public void removePodNow(LocalPod pod) {
+        new PodSandboxes(workDir.resolve("run")).delete(pod, netnsOf(pod), cniSocket(pod.node()),
+                ambientNamespacesFile(pod.node()));
+        new dev.ambit.testbed.Netns(netnsOf(pod)).delete();
+        dev.ambit.host.Cgroup2.removeTree(podCgroup(pod));
+    }
+
+    /** Runs a Java main in a pod {@link #startPodNow} started; returns its last line. */
+    public String runInPod(LocalPod pod, Class<?> main, List<String> args, Duration timeout) {
+        return MeshProcess.run(pod.name() + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                logs().resolve("runs").resolve(pod.name() + "-" + System.nanoTime() + ".log"), timeout);
+    }
+
     /** Runs a Java main of the local mesh inside {@code namespace/name}'s netns and cgroup; returns its last line. */
     public String runInPod(String namespace, String name, Class<?> main, List<String> args, Duration timeout) {
         LocalPod pod = manifests.pod(namespace, name);
@@ -227,8 +266,13 @@ public final class LocalMesh implements AutoCloseable {
                         "--pin-root", pinRoot(nodeName).toString(),
                         // Nodes share this host: each agent's CNI socket and namespace list are its own.
                         "--cni-socket", cniSocket(nodeName).toString(),
-                        "--ambient-namespaces-file", workDir.resolve("run").resolve(nodeName + "-ambient-namespaces").toString(),
+                        "--ambient-namespaces-file", ambientNamespacesFile(nodeName).toString(),
                         "--health-address", AddressPlan.nodeIp(number))), logs().resolve(name + ".log")));
+    }
+
+    /** The node agent's list of ambient namespaces, which the CNI plugin reads when the agent is unreachable. */
+    public Path ambientNamespacesFile(String nodeName) {
+        return workDir.resolve("run").resolve(nodeName + "-ambient-namespaces");
     }
 
     /** The node agent's enroll endpoint for the CNI plugin (docs/cni.md). */
@@ -302,6 +346,11 @@ public final class LocalMesh implements AutoCloseable {
                 "--ready-file", readyFile(nodeName).toString())));
         return MeshProcess.start(tunnelName(nodeName) + "-" + generation, AddressPlan.nodeNetns(number),
                 cgroups.tunnel(number), command, tunnelLog(nodeName, generation));
+    }
+
+    /** The node agent's log (its {@code event=cni_request} lines show each pod's ADD). */
+    public Path agentLog(String nodeName) {
+        return logs().resolve(agentName(nodeName) + ".log");
     }
 
     private Path tunnelLog(String nodeName, int generation) {
@@ -466,6 +515,14 @@ public final class LocalMesh implements AutoCloseable {
 
     private Path podCgroup(LocalPod pod) {
         return cgroups.pod(manifests.node(pod.node()).number(), pod.uid());
+    }
+
+    private static void createDirectories(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
     }
 
     private static String netnsOf(LocalPod pod) {
