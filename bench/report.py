@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/run's parsing and reporting: turns tool outputs into JSON rows, and rows into Markdown or JSON.
 
-  report.py l4-row NAME RSS CPU0 CPU1 IDLE IPERF1 IPERF8 SOCKPERF WRK_CLOSE   one L4 row
+  report.py l4-row NAME RSS CPU0 CPU1 IDLE IPERF1 IPERF8 SOCKPERF WRK_CLOSE COLD_IPERF1   one L4 row
   report.py wrk-row NAME RSS WRK                                             one L7 row (HTTP/1.1)
   report.py h2load-row NAME RSS H2LOAD LOGFILE                               one L7 row (HTTP/2)
   report.py control-rows                < JSON lines of the control mains    control rows
@@ -74,13 +74,15 @@ def emit(row):
     print(json.dumps(row))
 
 
-def l4_row(name, rss, cpu0, cpu1, idle, one, eight, lat, conns):
+def l4_row(name, rss, cpu0, cpu1, idle, one, eight, lat, conns, cold):
     gbps1, _, error1 = iperf(one)
+    cold_gbps = iperf(cold)[0] if read(cold).strip() else None
     gbps8, bytes8, error8 = iperf(eight)
     p50, p99, p999 = sockperf_percentiles(read(lat))
     cpu = number(cpu1) - number(cpu0)
     idle_values = [number(v) for v in idle.split()] if idle != "null" else [None, None]
     emit({"section": "l4", "name": name, "throughput_gbps": rounded(gbps1), "throughput_8_gbps": rounded(gbps8),
+          "cold_throughput_gbps": rounded(cold_gbps),
           "p50_us": p50, "p99_us": p99, "p999_us": p999,
           "conns_per_s": round(requests_per_second(read(conns))),
           "rss_mib": number(rss),
@@ -119,12 +121,17 @@ def control_rows():
             emit(row)
 
 
+def footprint_row(name, ready_s, rest, idle):
+    emit({"section": "footprint", "name": name, "ready_s": number(ready_s), "rss_mib": number(rest),
+          "idle_rss_mib": number(idle)})
+
+
 def rows():
     return [json.loads(line) for line in sys.stdin if line.strip()]
 
 
 def by_section(all_rows):
-    sections = {"l4": [], "l7": [], "control": []}
+    sections = {"l4": [], "l7": [], "control": [], "footprint": []}
     for row in all_rows:
         sections[row.pop("section")].append(row)
     return sections
@@ -151,11 +158,12 @@ def markdown(meta):
     l4, l7 = s["l4"], s["l7"]
     direct, stunnel, haproxy = find(l4, "direct"), find(l4, "stunnel"), find(l4, "haproxy")
     out = [f"_{meta}_", "", "### L4: tunnel pairs (client pod → server pod across two node namespaces)", "",
-           "| peer | Gbit/s 1 stream | Gbit/s 8 streams | RTT p50 µs | p99 µs | p99.9 µs | new conns/s "
-           "| RSS MiB (pair, loaded) | CPU s / GiB (pair) | RSS MiB, 1,000 idle conns (pair) |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "| peer | Gbit/s 1 stream | Gbit/s 8 streams | cold Gbit/s, 1 stream, first 10 s | RTT p50 µs | p99 µs "
+           "| p99.9 µs | new conns/s | RSS MiB (pair, loaded) | CPU s / GiB (pair) | RSS MiB, 1,000 idle conns (pair) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in l4:
         out.append(f"| {r['name']} | {fmt(r['throughput_gbps'], 2)} | {fmt(r['throughput_8_gbps'], 2)} "
+                   f"| {fmt(r.get('cold_throughput_gbps'), 2)} "
                    f"| {fmt(r['p50_us'], 1)} | {fmt(r['p99_us'], 1)} | {fmt(r['p999_us'], 1)} | {fmt(r['conns_per_s'])} "
                    f"| {fmt(r['rss_mib'], 1)} | {fmt(r['cpu_s_per_gib'], 2)} | {fmt(r['idle_rss_mib'], 1)} |")
     out += ["", "Ratios (throughput: peer ÷ reference; latency: peer's added RTT over direct ÷ reference's added RTT)",
@@ -184,7 +192,12 @@ def markdown(meta):
     for r in s["control"]:
         out.append(f"| {r['name']} | {fmt(r.get('rps'))} | {fmt(r.get('p50_us'))} | {fmt(r.get('p99_us'))} "
                    f"| {fmt(r.get('max_us'))} |")
-    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct)
+    if s["footprint"]:
+        out += ["", "### Footprint: the shipped processes (local mesh, images/jvm options)", "",
+                "| process | exec to ready s | RSS MiB at rest | RSS MiB, 1,000 idle conns |", "|---|---:|---:|---:|"]
+        for r in s["footprint"]:
+            out.append(f"| {r['name']} | {fmt(r['ready_s'], 2)} | {fmt(r['rss_mib'], 1)} | {fmt(r['idle_rss_mib'], 1)} |")
+    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct) + footprint_targets(s["footprint"])
     print("\n".join(out))
 
 
@@ -223,7 +236,30 @@ def targets(l4, l7, stunnel, direct):
     return lines
 
 
+def footprint_targets(footprint):
+    lines = []
+
+    def check(what, measured, limit):
+        lines.append(f"| {what} | {measured if measured is not None else '–'} "
+                     f"| {'yes' if measured is not None and measured <= limit else '**no**'} |")
+
+    for r in footprint:
+        name = r["name"]
+        if name.startswith("node-agent tunnel"):
+            check(f"{name} RSS ≤ 96 MiB, 1,000 idle conns", r["idle_rss_mib"], 96)
+        elif name.startswith("node-agent run"):
+            check(f"{name} RSS ≤ 48 MiB, 1,000 idle conns", r["idle_rss_mib"], 48)
+        elif name == "waypoint":
+            check("waypoint RSS at rest ≤ 96 MiB", r["rss_mib"], 96)
+        elif name == "controller":
+            check("controller RSS serving two nodes ≤ 128 MiB", r["rss_mib"], 128)
+        if name != "controller":
+            check(f"{name} exec to ready ≤ 2 s", r["ready_s"], 2)
+    return lines
+
+
 COMMANDS = {"l4-row": l4_row, "wrk-row": wrk_row, "h2load-row": h2load_row, "control-rows": control_rows,
+            "footprint-row": footprint_row,
             "json": to_json, "markdown": markdown}
 
 if __name__ == "__main__":

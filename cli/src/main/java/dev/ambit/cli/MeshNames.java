@@ -2,17 +2,16 @@ package dev.ambit.cli;
 
 import java.util.List;
 
-/** Names the chart and the controller agree on (charts/ambit, docs/control.md). */
+/**
+ * Names the chart and the controller agree on (charts/ambit, docs/control.md). The labels users write are
+ * {@link dev.ambit.api.mesh.MeshLabels}.
+ */
 public final class MeshNames {
 
     public static final String CONTROLLER = "ambit-controller";
     public static final String NODE_AGENT = "ambit-node-agent";
     /** The label the chart's selectors use. */
     public static final String NAME_LABEL = "app.kubernetes.io/name";
-    public static final String DATAPLANE_MODE = "ambit.dev/dataplane-mode";
-    public static final String AMBIENT = "ambient";
-    public static final String USE_WAYPOINT = "ambit.dev/use-waypoint";
-    public static final String WAYPOINT_CLASS = "ambit-waypoint";
     public static final List<String> AMBIT_CRDS = List.of(
             "authorizationpolicies.security.ambit.dev",
             "peerauthentications.security.ambit.dev",

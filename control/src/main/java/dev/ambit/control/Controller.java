@@ -1,5 +1,6 @@
 package dev.ambit.control;
 
+import dev.ambit.control.ca.CaDirectory;
 import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.Pem;
 import dev.ambit.control.ca.AuthenticationException;
@@ -71,8 +72,12 @@ public final class Controller implements AutoCloseable {
         metrics = new ControlMetrics(new PrometheusRegistry());
         MeshCa ca = config.caCertificate().isPresent()
                 ? MeshCa.fromFiles(config.mesh().trustDomain(), config.caCertificate().get(), config.caKey().get(),
-                        MeshCa.DEFAULT_MAX_LEAF_TTL)
-                : MeshCa.selfSigned(config.mesh().trustDomain());
+                        config.maxWorkloadCertTtl())
+                : config.caDirectory().isPresent()
+                        ? CaDirectory.loadOrCreate(config.caDirectory().get(), config.mesh().trustDomain(),
+                                config.maxWorkloadCertTtl())
+                        : MeshCa.selfSigned(config.mesh().trustDomain(), MeshCa.DEFAULT_ROOT_TTL,
+                                config.maxWorkloadCertTtl(), Clock.systemUTC());
         if (config.rootCertificateOut().isPresent()) {
             writeRoots(ca, config);
         }

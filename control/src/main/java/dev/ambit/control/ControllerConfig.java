@@ -1,5 +1,6 @@
 package dev.ambit.control;
 
+import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
@@ -27,6 +28,8 @@ public record ControllerConfig(
         MeshSettings mesh,
         Optional<Path> caCertificate,
         Optional<Path> caKey,
+        Optional<Path> caDirectory,
+        Duration maxWorkloadCertTtl,
         Optional<Path> rootCertificateOut,
         Optional<Path> bootstrapTokens,
         String tokenAudience,
@@ -47,6 +50,14 @@ public record ControllerConfig(
         }
         if (caCertificate.isPresent() != caKey.isPresent()) {
             throw new IllegalArgumentException("--ca-cert and --ca-key go together");
+        }
+        if (caCertificate.isPresent() && caDirectory.isPresent()) {
+            throw new IllegalArgumentException("--ca-dir keeps a self-signed CA; with --ca-cert and --ca-key there is"
+                    + " none to keep: give one or the other");
+        }
+        if (maxWorkloadCertTtl.compareTo(MeshCa.MIN_LEAF_TTL) < 0) {
+            throw new IllegalArgumentException("--max-workload-cert-ttl " + maxWorkloadCertTtl
+                    + " is shorter than the shortest certificate the CA issues, " + MeshCa.MIN_LEAF_TTL);
         }
     }
 
@@ -77,6 +88,8 @@ public record ControllerConfig(
                 WorkloadPolicy.DEFAULT_ROOT_NAMESPACE);
         private Optional<Path> caCertificate = Optional.empty();
         private Optional<Path> caKey = Optional.empty();
+        private Optional<Path> caDirectory = Optional.empty();
+        private Duration maxWorkloadCertTtl = MeshCa.DEFAULT_MAX_LEAF_TTL;
         private Optional<Path> rootCertificateOut = Optional.empty();
         private Optional<Path> bootstrapTokens = Optional.empty();
         private String tokenAudience = "ambit";
@@ -129,6 +142,18 @@ public record ControllerConfig(
         public Builder ca(Optional<Path> chain, Optional<Path> key) {
             this.caCertificate = chain;
             this.caKey = key;
+            return this;
+        }
+
+        /** Keep the self-signed CA here (created on first start, reused after) rather than a new one each start. */
+        public Builder caDirectory(Optional<Path> directory) {
+            this.caDirectory = directory;
+            return this;
+        }
+
+        /** The longest certificate the CA signs; workloads asking for longer get this, and renew at half of it. */
+        public Builder maxWorkloadCertTtl(Duration ttl) {
+            this.maxWorkloadCertTtl = ttl;
             return this;
         }
 
@@ -195,7 +220,7 @@ public record ControllerConfig(
 
         public ControllerConfig build() {
             return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
-                    caCertificate, caKey, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
+                    caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
                     maxClients);

@@ -72,6 +72,16 @@ public final class ControllerMain implements Callable<Integer> {
     @Option(names = "--ca-key", paramLabel = "FILE", description = "PEM private key of --ca-cert.")
     Path caKey;
 
+    @Option(names = "--ca-dir", paramLabel = "DIR",
+            description = "Without --ca-cert: keep the self-signed CA in DIR (ca.crt, ca.key), created on the first"
+                    + " start and reused on later ones, so that a restart keeps the trust root.")
+    Path caDirectory;
+
+    @Option(names = "--max-workload-cert-ttl", paramLabel = "DURATION", defaultValue = "PT24H",
+            description = "Longest lifetime of a workload certificate the CA signs; workloads renew at half of it"
+                    + " (ISO-8601, at least PT1M; default: ${DEFAULT-VALUE}).")
+    Duration maxWorkloadCertTtl;
+
     @Option(names = "--root-cert-out", paramLabel = "FILE",
             description = "Write the trust bundle (root certificates, PEM) here at start, for local clients.")
     Path rootCertificateOut;
@@ -135,6 +145,8 @@ public final class ControllerMain implements Callable<Integer> {
                 .metricsPort(metricsPort)
                 .mesh(new MeshSettings(trustDomain, clusterDomain, rootNamespace))
                 .ca(Optional.ofNullable(caCertificate), Optional.ofNullable(caKey))
+                .caDirectory(Optional.ofNullable(caDirectory))
+                .maxWorkloadCertTtl(maxWorkloadCertTtl)
                 .rootCertificateOut(Optional.ofNullable(rootCertificateOut))
                 .bootstrapTokens(Optional.ofNullable(bootstrapTokens))
                 .tokenAudience(tokenAudience)

@@ -48,7 +48,7 @@ class ControllerMainTest {
         CommandLine command = new CommandLine(new ControllerMain());
         command.parseArgs("--config-dir", "/etc/mesh", "--listen-address", "127.0.0.1", "--config-port", "1",
                 "--ca-port", "2", "--metrics-port", "3", "--trust-domain", "example.org", "--cluster-domain", "c.local",
-                "--root-namespace", "mesh-root", "--ca-cert", "/ca.pem", "--ca-key", "/ca.key", "--root-cert-out",
+                "--root-namespace", "mesh-root", "--ca-cert", "/ca.pem", "--ca-key", "/ca.key", "--max-workload-cert-ttl", "PT10M", "--root-cert-out",
                 "/roots.pem", "--bootstrap-tokens", "/tokens", "--token-audience", "aud", "--plaintext",
                 "--no-leader-election", "--lease-name", "lease", "--lease-duration", "PT5S", "--pod-name", "pod",
                 "--waypoint-image", "image", "--controller-host", "host", "--answer-timeout", "PT7S", "--max-clients",
@@ -57,9 +57,30 @@ class ControllerMainTest {
 
         assertEquals(new ControllerConfig(Optional.of(Path.of("/etc/mesh")), InetAddress.getLoopbackAddress(), 1, 2, 3,
                 new MeshSettings("example.org", "c.local", "mesh-root"), Optional.of(Path.of("/ca.pem")),
-                Optional.of(Path.of("/ca.key")), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
+                Optional.of(Path.of("/ca.key")), Optional.empty(), Duration.ofMinutes(10), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
                 "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9),
                 main.config());
+    }
+
+    @Test
+    void aWorkloadCertificateLifetimeUnderAMinuteIsRefusedWithTheFlagsName() {
+        CommandLine command = new CommandLine(new ControllerMain());
+        command.parseArgs("--config-dir", "/tmp", "--max-workload-cert-ttl", "PT30S");
+        ControllerMain main = command.getCommand();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                main::config);
+        assertTrue(e.getMessage().contains("--max-workload-cert-ttl PT30S"), e.getMessage());
+    }
+
+    @Test
+    void aCaDirectoryBesideAGivenCaIsRefused() {
+        CommandLine command = new CommandLine(new ControllerMain());
+        command.parseArgs("--config-dir", "/tmp", "--ca-dir", "/var/lib/ca", "--ca-cert", "/ca.pem", "--ca-key",
+                "/ca.key");
+        ControllerMain main = command.getCommand();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                main::config);
+        assertTrue(e.getMessage().contains("--ca-dir"), e.getMessage());
     }
 
     @Test

@@ -16,6 +16,11 @@ public final class HostCommand {
 
     /** Runs {@code command} and returns its stdout; throws with its stderr when it exits non-zero. */
     public static String run(String... command) {
+        return run(List.of(command));
+    }
+
+    /** Runs {@code command} and returns its stdout; throws with its stderr when it exits non-zero. */
+    public static String run(List<String> command) {
         Process process = null;
         try {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -32,10 +37,10 @@ public final class HostCommand {
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + List.of(command) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + List.of(command), e);
+            throw new IllegalStateException("interrupted running " + command, e);
         } finally {
             if (process != null) {
                 process.destroyForcibly();

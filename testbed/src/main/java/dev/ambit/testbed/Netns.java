@@ -1,5 +1,6 @@
 package dev.ambit.testbed;
 
+import dev.ambit.host.HostCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public record Netns(String name) {
     /** Creates the namespace with its loopback up. Fails if it exists: a test host is only what this code made. */
     public static Netns create(String name) {
         Netns netns = new Netns(name);
-        HostTool.run(List.of("ip", "netns", "add", name));
+        HostCommand.run(List.of("ip", "netns", "add", name));
         try {
             netns.ip("link", "set", "lo", "up");
         } catch (RuntimeException e) {
@@ -34,7 +35,7 @@ public record Netns(String name) {
     /** The namespaces whose names start with {@code prefix}, e.g. what a crashed run left. */
     public static List<Netns> existing(String prefix) {
         List<Netns> found = new ArrayList<>();
-        for (String line : HostTool.run(List.of("ip", "netns", "list")).split("\n")) {
+        for (String line : HostCommand.run(List.of("ip", "netns", "list")).split("\n")) {
             String name = line.split(" ")[0];
             if (!name.isEmpty() && name.startsWith(prefix)) {
                 found.add(new Netns(name));
@@ -51,17 +52,17 @@ public record Netns(String name) {
     public void ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));
         command.addAll(List.of(args));
-        HostTool.run(command);
+        HostCommand.run(command);
     }
 
     /** Sets a per-namespace sysctl, e.g. {@code net.ipv4.ip_forward=1}. */
     public void sysctl(String setting) {
-        HostTool.run(command(List.of("sysctl", "-q", "-w", setting)));
+        HostCommand.run(command(List.of("sysctl", "-q", "-w", setting)));
     }
 
     /** Runs {@code command} inside to completion and returns its stdout. */
     public String run(String... command) {
-        return HostTool.run(command(List.of(command)));
+        return HostCommand.run(command(List.of(command)));
     }
 
     /** {@code command} to be run inside: prefixed with {@code nsenter --net}, which execs it (same pid). */
@@ -111,7 +112,7 @@ public record Netns(String name) {
             return;
         }
         try {
-            HostTool.run(List.of("ip", "netns", "delete", name));
+            HostCommand.run(List.of("ip", "netns", "delete", name));
         } catch (IllegalStateException e) {
             if (exists()) {
                 throw e;

@@ -1,5 +1,6 @@
 package dev.ambit.testbed;
 
+import dev.ambit.host.Cgroup2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ public final class Pod implements AutoCloseable {
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
-        cgroup.ifPresent(path -> attempt(() -> CgroupTree.remove(path), failures));
+        cgroup.ifPresent(path -> attempt(() -> Cgroup2.removeTree(path), failures));
         attempt(this::deleteLink, failures);
         attempt(netns::delete, failures);
         if (!failures.isEmpty()) {

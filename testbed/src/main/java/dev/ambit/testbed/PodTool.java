@@ -1,5 +1,6 @@
 package dev.ambit.testbed;
 
+import dev.ambit.host.Cgroup2;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -66,7 +67,7 @@ public final class PodTool {
             }
             case "remove" -> {
                 if (cgroup != null) {
-                    CgroupTree.remove(cgroup);
+                    Cgroup2.removeTree(cgroup);
                 }
                 new Netns(netns).delete();
             }

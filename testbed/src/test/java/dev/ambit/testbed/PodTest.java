@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.host.Cgroup2;
+import dev.ambit.host.HostCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ class PodTest {
     void removeLeftovers() {
         Netns.existing(PREFIX).forEach(Netns::delete);
         if (cgroups != null) {
-            CgroupTree.remove(cgroups);
+            Cgroup2.removeTree(cgroups);
         }
     }
 
@@ -111,8 +113,8 @@ class PodTest {
         }
         try {
             cgroup2();
-            HostTool.run(List.of("nsenter", "--version"));
-            HostTool.run(List.of("ip", "-V"));
+            HostCommand.run(List.of("nsenter", "--version"));
+            HostCommand.run(List.of("ip", "-V"));
             return null;
         } catch (IOException | RuntimeException e) {
             return "cgroup v2, nsenter and iproute2: " + e.getMessage();

@@ -6,6 +6,7 @@ import dev.ambit.waypoint.inbound.InboundPipeline;
 import dev.ambit.waypoint.jwt.JwksCache;
 import dev.ambit.waypoint.observe.AccessLog;
 import dev.ambit.waypoint.observe.RequestMetrics;
+import dev.ambit.runtime.transport.ConnectionFailureMetrics;
 import dev.ambit.waypoint.proxy.CompiledConfig;
 import dev.ambit.waypoint.proxy.ExchangeEnvironment;
 import dev.ambit.waypoint.resilience.Backoff;
@@ -41,6 +42,7 @@ public final class Waypoint implements AutoCloseable {
     private final AccessLog accessLog;
     private final InboundPipeline pipeline;
     private final List<InboundConnectionSource> sources = new ArrayList<>();
+    private final ConnectionFailureMetrics connectionFailures;
 
     /** @param registry where request metrics are registered (its process serves it on :15020 with the runtime's {@code MetricsServer}) */
     public Waypoint(WaypointSettings settings, UpstreamConnector connector, PrometheusRegistry registry) {
@@ -52,6 +54,7 @@ public final class Waypoint implements AutoCloseable {
                 new ConnectionPools(connector, settings.upstream()), settings.limits(), new RequestMetrics(registry),
                 accessLog, settings.random(), new Backoff(backoff, backoff * 10));
         this.pipeline = new InboundPipeline(env);
+        this.connectionFailures = new ConnectionFailureMetrics(registry);
     }
 
     /**
@@ -71,12 +74,17 @@ public final class Waypoint implements AutoCloseable {
         synchronized (sources) {
             sources.add(source);
         }
-        source.start(this::serve);
+        source.start(this::serve, connectionFailures);
     }
 
     /** Serves one client connection: for sources that are not {@link InboundConnectionSource}s. */
     public void serve(InboundConnection connection) {
         pipeline.install(connection);
+    }
+
+    /** Connections the listeners refused, by reason ({@code ambit_tcp_connection_failures_total}). */
+    public ConnectionFailureMetrics connectionFailures() {
+        return connectionFailures;
     }
 
     /**

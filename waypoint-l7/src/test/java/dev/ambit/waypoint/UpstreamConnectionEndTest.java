@@ -7,6 +7,7 @@ import dev.ambit.waypoint.testing.Mesh;
 import dev.ambit.waypoint.testing.NoLeaks;
 import dev.ambit.waypoint.testing.TestBackend;
 import dev.ambit.waypoint.testing.WaypointHarness;
+import dev.ambit.waypoint.upstream.UpstreamSettings;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,6 +20,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,25 @@ class UpstreamConnectionEndTest {
             backend.awaitClosed(1);
             assertEquals(200, client.get("app", "/two").statusCode());
             assertEquals(2, backend.connections());
+        }
+    }
+
+    @Test
+    void thePoolClosesAConnectionIdleForTheIdleTimeout() throws Exception {
+        WaypointSettings defaults = WaypointSettings.defaults();
+        UpstreamSettings upstream = defaults.upstream();
+        WaypointSettings settings = new WaypointSettings(defaults.limits(),
+                new UpstreamSettings(upstream.connectTimeout(), Duration.ofMillis(200), upstream.maxIdlePerEndpoint(),
+                        upstream.http2StreamWindow(), upstream.maxResponseHeaderSize()),
+                defaults.jwt(), defaults.accessLog(), defaults.random(), defaults.retryBackoff(), defaults.clock());
+        try (ScriptedBackend backend = new ScriptedBackend(ScriptedBackend.Mode.KEEP_OPEN);
+                WaypointHarness waypoint = new WaypointHarness(settings)) {
+            waypoint.update(new Mesh().service("app", backend.port()).config());
+            Http1Client client = new Http1Client(waypoint.port());
+            assertEquals(200, client.get("app", "/one").statusCode());
+            // The backend never ends the connection: only the waypoint's idle close can.
+            backend.awaitClosed(1);
+            assertEquals(1, backend.connections());
         }
     }
 
@@ -94,7 +115,9 @@ class UpstreamConnectionEndTest {
              */
             CLOSE_WHEN_IDLE,
             /** {@code Connection: close} answer, then the socket stays open, unread, for 2 s before the FIN. */
-            CONNECTION_CLOSE_THEN_LINGER
+            CONNECTION_CLOSE_THEN_LINGER,
+            /** Keep-alive answer, then the connection stays open until the waypoint ends it. */
+            KEEP_OPEN
         }
 
         private final ServerSocket server = new ServerSocket();
@@ -121,7 +144,8 @@ class UpstreamConnectionEndTest {
 
         /**
          * Waits until {@code count} connections ended; in {@link Mode#CLOSE_WHEN_IDLE} a connection ends when the
-         * waypoint closes its side in answer to the backend's FIN, which shows the waypoint took the FIN in.
+         * waypoint closes its side in answer to the backend's FIN, which shows the waypoint took the FIN in, and in
+         * {@link Mode#KEEP_OPEN} when the waypoint closes it of its own accord.
          */
         void awaitClosed(int count) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -168,6 +192,12 @@ class UpstreamConnectionEndTest {
                     }
                     socket.shutdownOutput();
                     // The waypoint closes its side once it took the FIN in: its FIN ends this read.
+                    socket.setSoTimeout(10_000);
+                    while (in.read() >= 0) {
+                        // Nothing more is expected.
+                    }
+                } else if (mode == Mode.KEEP_OPEN) {
+                    // Ends when the waypoint closes the connection: its FIN ends this read.
                     socket.setSoTimeout(10_000);
                     while (in.read() >= 0) {
                         // Nothing more is expected.

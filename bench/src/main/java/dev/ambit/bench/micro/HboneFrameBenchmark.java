@@ -17,7 +17,6 @@ import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -121,13 +120,6 @@ public class HboneFrameBenchmark extends MicroBenchmark {
 
     private static Http2FrameCodec configure(Http2FrameCodecBuilder builder, HboneSettings settings,
             boolean server) {
-        Http2Settings initial = Http2Settings.defaultSettings()
-                .initialWindowSize(settings.streamWindow())
-                .maxConcurrentStreams(settings.maxConcurrentStreams())
-                .maxHeaderListSize(settings.maxHeaderListSize());
-        if (!server) {
-            initial.pushEnabled(false);
-        }
-        return builder.initialSettings(initial).validateHeaders(true).build();
+        return builder.initialSettings(settings.initialHttp2Settings(server)).validateHeaders(true).build();
     }
 }

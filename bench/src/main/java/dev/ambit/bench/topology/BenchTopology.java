@@ -18,7 +18,6 @@ import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.WaypointAddress;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.waypoint.WaypointConfig;
-import dev.ambit.ztunnel.config.TunnelConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -26,7 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The mesh bench/run builds out of network namespaces, as every bench process sees it. Must match the addresses the
+ * The mesh bench/run builds out of network namespaces, as the bench's waypoint sees it (the node tunnels get theirs
+ * from the controller, which reads the same mesh from the YAML bench/run writes). Must match the addresses the
  * script assigns: node A (10.77.0.1) with the client pod (10.77.1.2) behind it, node B (10.77.0.2) with the server
  * pod (10.77.2.2) and the waypoint (10.77.0.13). The service VIP (10.96.0.10) exists only in config: connections to
  * it are steered by eBPF and never routed.
@@ -69,13 +69,6 @@ public final class BenchTopology {
                     RouteTimeouts.NONE)));
 
     private BenchTopology() {
-    }
-
-    public static TunnelConfig tunnelConfig() {
-        return TunnelConfig.builder()
-                .workloads(List.of(CLIENT_WORKLOAD, SERVER_WORKLOAD, WAYPOINT_WORKLOAD))
-                .services(List.of(ECHO_SERVICE))
-                .build();
     }
 
     public static WaypointConfig waypointConfig() {

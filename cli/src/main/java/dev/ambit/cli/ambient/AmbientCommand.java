@@ -1,7 +1,7 @@
 package dev.ambit.cli.ambient;
 
+import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.cli.KubernetesCluster;
-import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.Namespaces;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.PrintWriter;
@@ -23,18 +23,18 @@ public final class AmbientCommand {
         this.cluster = cluster;
     }
 
-    @Command(name = "enable", description = "Label the namespace " + MeshNames.DATAPLANE_MODE + "=" + MeshNames.AMBIENT
+    @Command(name = "enable", description = "Label the namespace " + MeshLabels.DATAPLANE_MODE + "=" + MeshLabels.AMBIENT
             + ": its pods' new connections go through the mesh (mTLS); nothing restarts.")
     int enable(@Parameters(paramLabel = "NAMESPACE") String namespace) {
         Namespaces.existing(cluster, namespace).edit(found -> new NamespaceBuilder(found).editMetadata()
-                .addToLabels(MeshNames.DATAPLANE_MODE, MeshNames.AMBIENT).endMetadata().build());
+                .addToLabels(MeshLabels.DATAPLANE_MODE, MeshLabels.AMBIENT).endMetadata().build());
         return report("namespace " + namespace + " is in the mesh: new connections of its pods use mTLS");
     }
 
     @Command(name = "disable", description = "Remove the label: the namespace's pods connect directly again.")
     int disable(@Parameters(paramLabel = "NAMESPACE") String namespace) {
         Namespaces.existing(cluster, namespace).edit(found -> new NamespaceBuilder(found).editMetadata()
-                .removeFromLabels(MeshNames.DATAPLANE_MODE).endMetadata().build());
+                .removeFromLabels(MeshLabels.DATAPLANE_MODE).endMetadata().build());
         return report("namespace " + namespace + " left the mesh: new connections of its pods go direct");
     }
 

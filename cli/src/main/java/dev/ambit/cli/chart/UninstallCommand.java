@@ -2,8 +2,8 @@ package dev.ambit.cli.chart;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.UninstallCommand.Cascade;
+import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.cli.KubernetesCluster;
-import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.UserException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class UninstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> ambient = cluster.client().namespaces().withLabel(MeshNames.DATAPLANE_MODE, MeshNames.AMBIENT)
+        List<String> ambient = cluster.client().namespaces().withLabel(MeshLabels.DATAPLANE_MODE, MeshLabels.AMBIENT)
                 .list().getItems().stream().map(namespace -> namespace.getMetadata().getName()).toList();
         if (!ambient.isEmpty()) {
             throw new UserException("namespaces still in the mesh: " + String.join(", ", ambient) + "; run 'ambit"

@@ -1,5 +1,6 @@
 package dev.ambit.cli.waypoint;
 
+import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.MeshNames;
@@ -39,10 +40,10 @@ public final class WaypointCommand {
             @Option(names = "--name", defaultValue = "waypoint", description = "Waypoint name (default:"
                     + " ${DEFAULT-VALUE}).") String name,
             @Option(names = "--enroll-namespace", description = "Also send the namespace's services through it (label "
-                    + MeshNames.USE_WAYPOINT + ").") boolean enrollNamespace) {
+                    + MeshLabels.USE_WAYPOINT + ").") boolean enrollNamespace) {
         Namespaces.existing(cluster, namespace);
         Gateway gateway = new GatewayBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewSpec().withGatewayClassName(MeshNames.WAYPOINT_CLASS)
+                .withNewSpec().withGatewayClassName(MeshLabels.WAYPOINT_CLASS)
                 .addNewListener().withName("mesh").withPort(MeshPorts.HBONE).withProtocol("HBONE").endListener()
                 .endSpec().build();
         gatewayApi(() -> cluster.client().resource(gateway).createOr(NonDeletingOperation::patch));
@@ -50,7 +51,7 @@ public final class WaypointCommand {
         out.println("waypoint " + namespace + "/" + name + " applied; the controller deploys it (ambit waypoint list)");
         if (enrollNamespace) {
             Namespaces.existing(cluster, namespace).edit(found -> new NamespaceBuilder(found).editMetadata()
-                    .addToLabels(MeshNames.USE_WAYPOINT, name).endMetadata().build());
+                    .addToLabels(MeshLabels.USE_WAYPOINT, name).endMetadata().build());
             out.println("namespace " + namespace + " uses waypoint " + name);
         }
         out.flush();
@@ -88,14 +89,14 @@ public final class WaypointCommand {
         }
         cluster.client().resource(gateway).delete();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("waypoint " + namespace + "/" + name + " deleted; traffic labelled " + MeshNames.USE_WAYPOINT + "="
+        out.println("waypoint " + namespace + "/" + name + " deleted; traffic labelled " + MeshLabels.USE_WAYPOINT + "="
                 + name + " stays on L4 until it gets another waypoint");
         out.flush();
         return 0;
     }
 
     private static boolean isWaypoint(Gateway gateway) {
-        return gateway.getSpec() != null && MeshNames.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
+        return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
     }
 
     /** Runs a Gateway API call; an unknown resource type means the Gateway API CRDs are missing. */

@@ -194,6 +194,17 @@ class DefaultValuesTest {
         assertEquals(Map.of("NODE_NAME", "spec.nodeName"), fieldEnv(tunnelContainer));
     }
 
+    /**
+     * One image, two processes with their own JVM options files (images/jvm/): the agent keeps the image's default
+     * (its own file), the tunnel names its file; the controller keeps its image's.
+     */
+    @Test
+    void eachNodeProcessRunsWithItsOwnJvmOptionsFile() {
+        assertEquals(Map.of("JDK_JAVA_OPTIONS", "@/opt/ambit/jvm/tunnel.options"), valueEnv(tunnelContainer, "JDK_"));
+        assertEquals(Map.of(), valueEnv(agentContainer, "JDK_"), "the agent runs with the image's agent.options");
+        assertEquals(Map.of(), valueEnv(controllerContainer, "JDK_"));
+    }
+
     @Test
     void controllerRunsTwoReplicasWithLeaderElectionAndABudget() {
         Deployment deployment = chart.one(Deployment.class, "ambit-controller");
@@ -255,6 +266,11 @@ class DefaultValuesTest {
     private static Map<String, String> fieldEnv(Container container) {
         return container.getEnv().stream().filter(env -> env.getValueFrom() != null)
                 .collect(Collectors.toMap(env -> env.getName(), env -> env.getValueFrom().getFieldRef().getFieldPath()));
+    }
+
+    private static Map<String, String> valueEnv(Container container, String prefix) {
+        return container.getEnv().stream().filter(env -> env.getValue() != null && env.getName().startsWith(prefix))
+                .collect(Collectors.toMap(env -> env.getName(), env -> env.getValue()));
     }
 
     private static Map<String, Integer> ports(Container container) {

@@ -186,6 +186,11 @@ public final class MeshCa {
         return maxLeafTtl;
     }
 
+    /** The signing key, PEM (PKCS#8): only for {@link CaDirectory} to keep a self-signed CA across restarts. */
+    String signingKeyPem() {
+        return Pem.encodePrivateKey(signingKey);
+    }
+
     /** The signing certificate and its issuers, PEM, for operators to inspect or distribute. */
     public String issuerChainPem() {
         return Pem.encode(issuerChain);

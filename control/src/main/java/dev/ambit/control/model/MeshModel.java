@@ -1,7 +1,9 @@
 package dev.ambit.control.model;
 
 import dev.ambit.control.source.ObjectSink;
+import dev.ambit.runtime.lifecycle.ExecutorStop;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -10,7 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,11 +124,6 @@ public final class MeshModel implements ObjectSink, AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(thread, Duration.ofSeconds(5));
     }
 }

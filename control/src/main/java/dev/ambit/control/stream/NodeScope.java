@@ -1,15 +1,12 @@
 package dev.ambit.control.stream;
 
 import dev.ambit.api.config.ResourceType;
-import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.model.ConfigEntry;
 import dev.ambit.control.model.ConfigSnapshot;
 import dev.ambit.control.model.MeshIndex;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -17,15 +14,7 @@ import java.util.stream.Collectors;
  * service, and the L4 policies (authorization, peer authentication) that apply to its workloads. L7 config
  * (routes, request authentication, traffic policies) is the waypoints' business.
  */
-final class NodeScope implements ClientScope {
-
-    private final String node;
-    private final String rootNamespace;
-
-    NodeScope(String node, String rootNamespace) {
-        this.node = node;
-        this.rootNamespace = rootNamespace;
-    }
+record NodeScope(String node, String rootNamespace) implements ClientScope {
 
     @Override
     public Map<String, ConfigEntry> view(ResourceType type, ConfigSnapshot snapshot) {
@@ -34,30 +23,16 @@ final class NodeScope implements ClientScope {
         return switch (type) {
             case WORKLOAD -> {
                 Set<String> reachable = index.endpointWorkloads();
-                yield filter(all, entry -> reachable.contains(entry.name())
+                yield ClientScope.filter(all, entry -> reachable.contains(entry.name())
                         || node.equals(((Workload) entry.model()).node()));
             }
             case SERVICE -> all;
             case AUTHORIZATION_POLICY, PEER_AUTHENTICATION -> {
                 Set<String> namespaces = index.workloadsOn(node).stream().map(workload -> workload.name().namespace())
                         .collect(Collectors.toSet());
-                yield filter(all, entry -> {
-                    String namespace = ((WorkloadPolicy) entry.model()).name().namespace();
-                    return namespace.equals(rootNamespace) || namespaces.contains(namespace);
-                });
+                yield ClientScope.policiesFor(all, namespaces, rootNamespace);
             }
             case REQUEST_AUTHENTICATION, HTTP_ROUTE, TRAFFIC_POLICY -> Map.of();
         };
-    }
-
-    static Map<String, ConfigEntry> filter(Map<String, ConfigEntry> all,
-            Predicate<ConfigEntry> keep) {
-        Map<String, ConfigEntry> kept = new HashMap<>();
-        all.forEach((name, entry) -> {
-            if (keep.test(entry)) {
-                kept.put(name, entry);
-            }
-        });
-        return kept;
     }
 }

@@ -3,7 +3,6 @@ package dev.ambit.control.stream;
 import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
-import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.api.model.route.BackendRef;
 import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.route.RouteRule;
@@ -22,17 +21,10 @@ import java.util.Set;
  * A waypoint's config: the routes of the services bound to it, the traffic policies of those services and of the
  * backends its routes send to, the authorization and request-authentication policies of their namespaces, and
  * every service and reachable workload, which it needs to forward.
+ *
+ * @param hostname the waypoint service's hostname, as services name their waypoint
  */
-final class WaypointScope implements ClientScope {
-
-    private final String hostname;
-    private final String rootNamespace;
-
-    /** @param hostname the waypoint service's hostname, as services name their waypoint */
-    WaypointScope(String hostname, String rootNamespace) {
-        this.hostname = hostname;
-        this.rootNamespace = rootNamespace;
-    }
+record WaypointScope(String hostname, String rootNamespace) implements ClientScope {
 
     @Override
     public Map<String, ConfigEntry> view(ResourceType type, ConfigSnapshot snapshot) {
@@ -41,25 +33,22 @@ final class WaypointScope implements ClientScope {
         List<MeshService> bound = index.servicesUsing(hostname);
         return switch (type) {
             case SERVICE -> all;
-            case WORKLOAD -> NodeScope.filter(all, entry -> index.endpointWorkloads().contains(entry.name())
+            case WORKLOAD -> ClientScope.filter(all, entry -> index.endpointWorkloads().contains(entry.name())
                     || ((Workload) entry.model()).waypoint().flatMap(waypoint -> waypoint.hostname())
                             .filter(hostname::equals).isPresent());
             case HTTP_ROUTE -> {
                 Set<String> routes = new HashSet<>();
                 bound.forEach(service -> index.routesOf(service.name()).forEach(route -> routes.add(route.resourceName())));
-                yield NodeScope.filter(all, entry -> routes.contains(entry.name()));
+                yield ClientScope.filter(all, entry -> routes.contains(entry.name()));
             }
             case TRAFFIC_POLICY -> {
                 Set<NamespacedName> targets = targets(bound, index);
-                yield NodeScope.filter(all, entry -> targets.contains(((TrafficPolicy) entry.model()).targetRef().service()));
+                yield ClientScope.filter(all, entry -> targets.contains(((TrafficPolicy) entry.model()).targetRef().service()));
             }
             case AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION -> {
                 Set<String> namespaces = new HashSet<>();
                 bound.forEach(service -> namespaces.add(service.name().namespace()));
-                yield NodeScope.filter(all, entry -> {
-                    String namespace = ((WorkloadPolicy) entry.model()).name().namespace();
-                    return namespace.equals(rootNamespace) || namespaces.contains(namespace);
-                });
+                yield ClientScope.policiesFor(all, namespaces, rootNamespace);
             }
             case PEER_AUTHENTICATION -> Map.of();
         };

@@ -5,6 +5,7 @@ import dev.ambit.control.metrics.ControlMetrics;
 import dev.ambit.control.metrics.ControlMetrics.WaypointResult;
 import dev.ambit.control.model.MeshSettings;
 import dev.ambit.api.mesh.MeshLabels;
+import dev.ambit.runtime.lifecycle.ExecutorStop;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -192,11 +193,6 @@ public final class WaypointDeployer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(worker, Duration.ofSeconds(5));
     }
 }

@@ -41,9 +41,9 @@ public final class StreamClient {
         }
         URI url = URI.create(args[0]);
         long end = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
-        int chunk = option(args, "chunk_bytes=", 4096);
-        int interval = option(args, "interval_ms=", 50);
-        Path stopFile = stopFile(args);
+        int chunk = (int) AppArguments.option(args, 2, "chunk_bytes", 4096);
+        long interval = AppArguments.option(args, 2, "interval_ms", 50);
+        Path stopFile = AppArguments.stopFile(args, 2);
         long start = System.nanoTime();
         long exchanges = 0;
         long bytes = 0;
@@ -121,23 +121,5 @@ public final class StreamClient {
             }
         }
         return line.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static Path stopFile(String[] args) {
-        for (int i = 2; i < args.length; i++) {
-            if (args[i].startsWith("stop_file=")) {
-                return Path.of(args[i].substring("stop_file=".length()));
-            }
-        }
-        return null;
-    }
-
-    private static int option(String[] args, String prefix, int otherwise) {
-        for (int i = 2; i < args.length; i++) {
-            if (args[i].startsWith(prefix)) {
-                return Integer.parseInt(args[i].substring(prefix.length()));
-            }
-        }
-        return otherwise;
     }
 }

@@ -55,15 +55,18 @@ public final class LocalMesh implements AutoCloseable {
 
     private final Path workDir;
     private final String classpath;
+    private final Path jvmOptionsDir;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
     /** Per node, how many tunnels it has had: each has its own log and ready file. */
     private final Map<String, Integer> tunnelGenerations = new HashMap<>();
     private Manifests manifests;
+    private Duration workloadCertTtl = Duration.ofHours(24);
 
     public LocalMesh(Path workDir, Path moduleDir) {
         this.workDir = workDir.toAbsolutePath();
         this.classpath = MeshClasspath.of(moduleDir);
+        this.jvmOptionsDir = MeshClasspath.jvmOptionsDir(moduleDir);
     }
 
     public Path configDir() {
@@ -253,7 +256,7 @@ public final class LocalMesh implements AutoCloseable {
         int number = manifests.node(nodeName).number();
         String name = agentName(nodeName);
         processes.put(name, MeshProcess.start(name, AddressPlan.nodeNetns(number), cgroups.agent(number),
-                mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("run",
+                mesh("agent", "dev.ambit.nodeagent.NodeAgentMain", List.of("run",
                         "--node-name", nodeName,
                         // Pods reach their node through its bridge address, and the tunnel's connections to pods
                         // come from it: that is what STRICT pods must let in.
@@ -297,6 +300,11 @@ public final class LocalMesh implements AutoCloseable {
         awaitFile("tunnel " + nodeName, processes.get(tunnelName(nodeName)), readyFile(nodeName));
     }
 
+    /** SIGKILL, as a crash or an OOM kill would: its connections end at once. */
+    public void killTunnel(String nodeName) {
+        processes.remove(tunnelName(nodeName)).kill();
+    }
+
     /** SIGTERM: the tunnel stops accepting and drains its connections (up to its drain deadline), then exits. */
     public void stopTunnel(String nodeName) {
         processes.remove(tunnelName(nodeName)).stop(STOP_GRACE);
@@ -335,7 +343,7 @@ public final class LocalMesh implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<String> command = new ArrayList<>(TUNNEL_CAPABILITIES);
-        command.addAll(mesh("dev.ambit.nodeagent.NodeAgentMain", List.of("tunnel",
+        command.addAll(mesh("tunnel", "dev.ambit.nodeagent.NodeAgentMain", List.of("tunnel",
                 "--node-name", nodeName,
                 "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                 "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
@@ -373,6 +381,22 @@ public final class LocalMesh implements AutoCloseable {
         return "tunnel-" + nodeName;
     }
 
+    /**
+     * The longest workload certificate the controller signs (before {@link #up}); tunnels and waypoints renew at
+     * half of it. Short lifetimes make rotations happen within a test.
+     */
+    public LocalMesh workloadCertificateTtl(Duration ttl) {
+        this.workloadCertTtl = ttl;
+        return this;
+    }
+
+    /** The pid of each running mesh process (controller, agents, tunnels, pods' processes), by name. */
+    public Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        processes.forEach((name, process) -> pids.put(name, process.pid()));
+        return pids;
+    }
+
     public void stopController() {
         processes.remove("controller").stop(STOP_GRACE);
     }
@@ -384,11 +408,15 @@ public final class LocalMesh implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         processes.put("controller", MeshProcess.start("controller", AddressPlan.UNDERLAY_NETNS, cgroups.controller(),
-                mesh("dev.ambit.control.ControllerMain", List.of(
+                mesh("controller", "dev.ambit.control.ControllerMain", List.of(
                         "--config-dir", configDir().toString(),
                         "--listen-address", AddressPlan.CONTROLLER_IP,
                         "--bootstrap-tokens", workDir.resolve("tokens/bootstrap-tokens").toString(),
                         "--root-cert-out", roots().toString(),
+                        // A CA kept across restarts, as the chart's Secret keeps it: a restarted controller
+                        // signs under the root every tunnel already trusts.
+                        "--ca-dir", workDir.resolve("ca").toString(),
+                        "--max-workload-cert-ttl", workloadCertTtl.toString(),
                         "--no-leader-election")), logs().resolve("controller.log")));
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
@@ -398,7 +426,7 @@ public final class LocalMesh implements AutoCloseable {
         List<String> command = switch (pod.image()) {
             case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
                     List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
-            case WAYPOINT_IMAGE -> mesh("dev.ambit.waypoint.WaypointMain", List.of(
+            case WAYPOINT_IMAGE -> mesh("waypoint", "dev.ambit.waypoint.WaypointMain", List.of(
                     "--gateway", pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"),
                     "--node-name", pod.node(),
                     "--listen-address", pod.ip(),
@@ -418,10 +446,12 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
-    private List<String> mesh(String mainClass, List<String> args) {
-        List<String> jvm = new ArrayList<>(MeshClasspath.MESH_JVM);
+    private List<String> mesh(String process, String mainClass, List<String> args) {
+        List<String> jvm = new ArrayList<>(MeshClasspath.meshJvm(jvmOptionsDir, process));
         jvm.add("-Dlogback.configurationFile=" + classpath.split(":")[0] + "/ambit-local-logback.xml");
-        return MeshClasspath.java(classpath, jvm, mainClass, args);
+        List<String> command = new ArrayList<>(MeshClasspath.MESH_ENVIRONMENT);
+        command.addAll(MeshClasspath.java(classpath, jvm, mainClass, args));
+        return command;
     }
 
     private void awaitReady(String what, String netns, String url) {

@@ -31,11 +31,33 @@ public final class MeshClasspath {
     public static final List<String> APP_JVM = List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xshare:auto");
     /**
-     * JVM flags for the controller, node agents and waypoints: small heaps that start smaller still and grow on demand
-     * (an -Xmx alone commits it all at start on a large host), full JIT (they carry the traffic).
+     * The directory of the mesh processes' JVM options, one argument file per process ({@code agent.options},
+     * {@code tunnel.options}, {@code waypoint.options}, {@code controller.options}): the images copy the same files
+     * and name them in {@code JDK_JAVA_OPTIONS}, so the local mesh runs each process with the options users get.
      */
-    public static final List<String> MESH_JVM = List.of("-Xms12m", "-Xmx160m", "-XX:+UseSerialGC",
-            "--enable-native-access=ALL-UNNAMED", "-XX:+IgnoreUnrecognizedVMOptions");
+    public static Path jvmOptionsDir(Path moduleDir) {
+        return moduleDir.toAbsolutePath().normalize().getParent().resolve("images").resolve("jvm");
+    }
+
+    /**
+     * JVM flags for mesh process {@code process} (agent, tunnel, waypoint, controller): its argument file from
+     * {@link #jvmOptionsDir}, which the JVM reads itself ({@code @file}).
+     */
+    public static List<String> meshJvm(Path jvmOptionsDir, String process) {
+        Path file = jvmOptionsDir.resolve(process + ".options");
+        if (!Files.isReadable(file)) {
+            throw new IllegalStateException("no JVM options for the " + process + " at " + file);
+        }
+        // The options files are written for the images' JDK; unknown -XX flags are not fatal on an older local one.
+        return List.of("-XX:+IgnoreUnrecognizedVMOptions", "@" + file);
+    }
+
+    /**
+     * The environment the images give the mesh processes (their Dockerfiles' {@code ENV}), as a command prefix: two
+     * glibc malloc arenas instead of up to eight per core, which only fragment in a JVM that allocates off-heap
+     * itself (bench/RESULTS.md, "Footprint").
+     */
+    public static final List<String> MESH_ENVIRONMENT = List.of("env", "MALLOC_ARENA_MAX=2");
 
     public static List<String> java(String classpath, List<String> jvmFlags, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();

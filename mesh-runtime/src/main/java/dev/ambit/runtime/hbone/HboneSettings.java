@@ -1,5 +1,6 @@
 package dev.ambit.runtime.hbone;
 
+import io.netty.handler.codec.http2.Http2Settings;
 import java.time.Duration;
 
 /**
@@ -52,6 +53,21 @@ public record HboneSettings(
         if (maxConnectionsPerPeer < 1) {
             throw new IllegalArgumentException("maxConnectionsPerPeer must be positive");
         }
+    }
+
+    /**
+     * The SETTINGS an HBONE endpoint opens its connections with; a client refuses server push, which HBONE never
+     * uses.
+     */
+    public Http2Settings initialHttp2Settings(boolean server) {
+        Http2Settings initial = Http2Settings.defaultSettings()
+                .initialWindowSize(streamWindow)
+                .maxConcurrentStreams(maxConcurrentStreams)
+                .maxHeaderListSize(maxHeaderListSize);
+        if (!server) {
+            initial.pushEnabled(false);
+        }
+        return initial;
     }
 
     public static HboneSettings defaults() {

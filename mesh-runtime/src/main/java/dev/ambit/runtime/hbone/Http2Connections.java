@@ -6,7 +6,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
 
 /**
  * Turns a TLS connection into an HTTP/2 one for HBONE, the same way on both sides: Netty's codec (ignoring frames on
@@ -34,15 +33,8 @@ final class Http2Connections {
 
     static void install(Channel channel, boolean server, HboneSettings settings, ChannelHandler inboundStreams,
             ChannelHandler... after) {
-        Http2Settings initial = Http2Settings.defaultSettings()
-                .initialWindowSize(settings.streamWindow())
-                .maxConcurrentStreams(settings.maxConcurrentStreams())
-                .maxHeaderListSize(settings.maxHeaderListSize());
-        if (!server) {
-            initial.pushEnabled(false);
-        }
         Http2FrameCodecBuilder codec = HboneFrameCodec.builder(server, settings.maxConcurrentStreams());
-        codec.initialSettings(initial)
+        codec.initialSettings(settings.initialHttp2Settings(server))
                 .gracefulShutdownTimeoutMillis(settings.gracefulShutdown().toMillis())
                 .validateHeaders(true);
         if (server) {

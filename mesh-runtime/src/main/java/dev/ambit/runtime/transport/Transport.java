@@ -3,6 +3,7 @@ package dev.ambit.runtime.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -61,6 +62,16 @@ public final class Transport {
 
     /** Write queue bounds per socket: a relay stops reading its peer above the high mark. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    /**
+     * Read sizes of the relayed sockets, as ztunnel grows its buffers: 1 KiB, then 16 KiB, then 256 KiB while reads
+     * keep filling them, shrinking again after small ones. Netty's default stops at 64 KiB, and under bulk load every
+     * read was full (bench/run --profile, 2026-12-06: 62 KB per receive): each read is one turn of the relay (read,
+     * write, flush, read again), so four times the bytes per read is a quarter of the turns per GiB. Reads into a
+     * buffer ring (the fast path) take the ring's sizes instead.
+     */
+    static final AdaptiveRecvByteBufAllocator RELAY_READS =
+            new AdaptiveRecvByteBufAllocator(1024, 1024, 256 * 1024);
 
     public enum Kind { IO_URING, EPOLL, NIO }
 
@@ -307,6 +318,8 @@ public final class Transport {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         if (bufferRing) {
             bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        } else {
+            bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, RELAY_READS);
         }
         return sharesPorts() ? bootstrap.option(UnixChannelOption.SO_REUSEPORT, true) : bootstrap;
     }
@@ -323,7 +336,8 @@ public final class Transport {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
-        return bufferRing ? bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP) : bootstrap;
+        return bufferRing ? bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP)
+                : bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, RELAY_READS);
     }
 
     /**

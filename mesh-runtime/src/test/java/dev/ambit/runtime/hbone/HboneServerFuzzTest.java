@@ -48,7 +48,7 @@ class HboneServerFuzzTest {
      */
     private static final HboneSettings SETTINGS = withoutGracefulShutdown(HboneSettings.defaults());
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void frames(byte[] input) {
         UnhandledExceptions.drain();
         HboneSettings settings = SETTINGS;

@@ -11,15 +11,7 @@ import java.util.Map;
  * The config dump's {@code configStream}: where the tunnel's config comes from, whether the stream is up, the
  * controller's version each kind was last brought to, and how many pushes were applied or rejected (NACKed).
  */
-final class ConfigStreamJson implements JsonSection {
-
-    private final ConfigStreamClient stream;
-    private final String controller;
-
-    ConfigStreamJson(ConfigStreamClient stream, String controller) {
-        this.stream = stream;
-        this.controller = controller;
-    }
+record ConfigStreamJson(ConfigStreamClient stream, String controller) implements JsonSection {
 
     @Override
     public void write(JsonGenerator json) throws IOException {

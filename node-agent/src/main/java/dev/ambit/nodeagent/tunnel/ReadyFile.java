@@ -1,5 +1,6 @@
 package dev.ambit.nodeagent.tunnel;
 
+import dev.ambit.runtime.lifecycle.ExecutorStop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,12 +48,7 @@ final class ReadyFile implements AutoCloseable {
     /** Removes the file at once, e.g. when draining starts, and keeps it removed. */
     @Override
     public void close() {
-        updater.shutdownNow();
-        try {
-            updater.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ExecutorStop.now(updater, Duration.ofSeconds(1));
         write(false);
     }
 

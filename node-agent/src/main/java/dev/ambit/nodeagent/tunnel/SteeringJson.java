@@ -14,15 +14,7 @@ import java.util.TreeMap;
  * The config dump's {@code steering}: whether the tunnel has opened the agent's pinned maps (or why not), which
  * maps by kernel id, how many pods the agent has enrolled and whether it steers with the socket fast path.
  */
-final class SteeringJson implements JsonSection {
-
-    private final PinnedSteeringView steering;
-    private final Path pinRoot;
-
-    SteeringJson(PinnedSteeringView steering, Path pinRoot) {
-        this.steering = steering;
-        this.pinRoot = pinRoot;
-    }
+record SteeringJson(PinnedSteeringView steering, Path pinRoot) implements JsonSection {
 
     @Override
     public void write(JsonGenerator json) throws IOException {

@@ -2,6 +2,7 @@ package dev.ambit.waypoint.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Tells HTTP/2 with prior knowledge (the client preface) from HTTP/1.x by the first bytes, then replaces itself with
  * the matching codec; the bytes read so far go on to it. A client that sends nothing decisive within the headers
- * timeout is closed.
+ * timeout is closed, and so is one that ends its side (FIN) before it did: its connection would otherwise hold one
+ * of the listener's places until the timeout, after the client has gone.
  */
 public final class ProtocolDetector extends ByteToMessageDecoder {
 
@@ -59,6 +61,15 @@ public final class ProtocolDetector extends ByteToMessageDecoder {
         if (length == PREFACE.length) {
             installer.installHttp2(ctx);
             ctx.pipeline().remove(this);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // The decoder first decodes what it holds, which may still decide the protocol and remove this handler.
+        super.userEventTriggered(ctx, evt);
+        if (evt instanceof ChannelInputShutdownEvent && ctx.pipeline().context(this) != null) {
+            ctx.close();
         }
     }
 

@@ -17,43 +17,27 @@ import java.util.function.Consumer;
  * becomes one inbound connection, with the client's verified SPIFFE identity and the CONNECT target (the service
  * VIP and port the client dialed).
  */
-public final class HboneInboundSource implements InboundConnectionSource {
+public final class HboneInboundSource extends ListenerSource {
 
-    private final Transport transport;
-    private final EventLoopGroup group;
     private final TlsContextSource contexts;
     private final HboneSettings settings;
-    private final InetSocketAddress address;
-    private Listener listener;
 
     public HboneInboundSource(Transport transport, EventLoopGroup group, TlsContextSource contexts,
             HboneSettings settings, InetSocketAddress address) {
-        this.transport = transport;
-        this.group = group;
+        super(transport, group, address);
         this.contexts = contexts;
         this.settings = settings;
-        this.address = address;
     }
 
     @Override
-    public void start(Consumer<InboundConnection> sink) {
-        listener = HboneServer.bind(transport, group, address, contexts, settings, stream -> accept(stream, sink),
-                ConnectionFailures.IGNORE);
+    protected Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            Consumer<InboundConnection> sink, ConnectionFailures failures) {
+        return HboneServer.bind(transport, group, address, contexts, settings, stream -> accept(stream, sink),
+                failures);
     }
 
     private static void accept(HboneStream stream, Consumer<InboundConnection> sink) {
         stream.accept();
         sink.accept(new InboundConnection(stream.channel(), Optional.of(stream.peer()), Optional.of(stream.target())));
-    }
-
-    public InetSocketAddress address() {
-        return listener.address();
-    }
-
-    @Override
-    public void close() {
-        if (listener != null) {
-            listener.stopAccepting();
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ambit.waypoint.inbound;
 
 import dev.ambit.waypoint.http.HttpLimits;
+import dev.ambit.waypoint.http.IdleCloser;
 import dev.ambit.waypoint.http.ProtocolDetector;
 import dev.ambit.waypoint.http.StrictRequestDecoder;
 import dev.ambit.waypoint.proxy.ExchangeEnvironment;

@@ -12,40 +12,25 @@ import java.util.function.Consumer;
 /**
  * A plaintext listener: every accepted connection goes to the waypoint as is, with a fixed peer identity (for a
  * listener behind something that authenticated clients already, and for tests). At most {@code maxConnections}
- * are open at once; beyond that the tunnel's {@link Listener} resets new ones.
+ * are open at once; beyond that the {@link Listener} resets new ones and
+ * counts them as {@code LISTENER_FULL}.
  */
-public final class TcpInboundSource implements InboundConnectionSource {
+public final class TcpInboundSource extends ListenerSource {
 
-    private final Transport transport;
-    private final EventLoopGroup group;
-    private final InetSocketAddress address;
     private final Optional<SpiffeId> peer;
     private final int maxConnections;
-    private Listener listener;
 
     public TcpInboundSource(Transport transport, EventLoopGroup group, InetSocketAddress address,
             Optional<SpiffeId> peer, int maxConnections) {
-        this.transport = transport;
-        this.group = group;
-        this.address = address;
+        super(transport, group, address);
         this.peer = peer;
         this.maxConnections = maxConnections;
     }
 
     @Override
-    public void start(Consumer<InboundConnection> sink) {
-        listener = Listener.bind("waypoint-http", transport.serverBootstrap(group), address, maxConnections,
-                ConnectionFailures.IGNORE, channel -> sink.accept(new InboundConnection(channel, peer, Optional.empty())));
-    }
-
-    public InetSocketAddress address() {
-        return listener.address();
-    }
-
-    @Override
-    public void close() {
-        if (listener != null) {
-            listener.stopAccepting();
-        }
+    protected Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            Consumer<InboundConnection> sink, ConnectionFailures failures) {
+        return Listener.bind("waypoint-http", transport.serverBootstrap(group), address, maxConnections,
+                failures, channel -> sink.accept(new InboundConnection(channel, peer, Optional.empty())));
     }
 }

@@ -29,9 +29,10 @@ public final class ConnectionPools {
     public Future<UpstreamStream> acquire(EventLoop loop, UpstreamTarget target, UpstreamProtocol protocol,
             CircuitBreakerLimits breaker) {
         return byLoop.computeIfAbsent(loop, l -> new HashMap<>())
-                .computeIfAbsent(new Key(target, protocol), key -> protocol == UpstreamProtocol.HTTP1
-                        ? new Http1Pool(target, loop, connector, settings)
-                        : new Http2Pool(target, loop, connector, settings))
+                .computeIfAbsent(new Key(target, protocol), key -> {
+                    PoolEndpoint endpoint = new PoolEndpoint(target, loop, connector, settings);
+                    return protocol == UpstreamProtocol.HTTP1 ? new Http1Pool(endpoint) : new Http2Pool(endpoint);
+                })
                 .acquire(breaker);
     }
 }

@@ -1,8 +1,8 @@
 package dev.ambit.waypoint.upstream;
 
+import dev.ambit.waypoint.http.IdleCloser;
 import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -18,22 +18,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http1Pool implements EndpointPool {
 
-    private final UpstreamTarget target;
-    private final EventLoop loop;
-    private final UpstreamConnector connector;
-    private final UpstreamSettings settings;
+    private final PoolEndpoint endpoint;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
 
-    Http1Pool(UpstreamTarget target, EventLoop loop, UpstreamConnector connector, UpstreamSettings settings) {
-        this.target = target;
-        this.loop = loop;
-        this.connector = connector;
-        this.settings = settings;
+    Http1Pool(PoolEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     @Override
     public Future<UpstreamStream> acquire(CircuitBreakerLimits breaker) {
-        Promise<UpstreamStream> result = loop.newPromise();
+        Promise<UpstreamStream> result = endpoint.loop().newPromise();
         Channel reused;
         while ((reused = idle.pollLast()) != null) {
             if (Http1ConnectionEnd.reusable(reused)) {
@@ -42,9 +36,9 @@ final class Http1Pool implements EndpointPool {
             reused.close();
         }
         if (!breaker.tryOpenConnection()) {
-            return result.setFailure(new UpstreamOverflowException("max connections to " + target + " reached"));
+            return result.setFailure(endpoint.connectionLimitReached());
         }
-        connector.connect(target, loop).addListener((Future<Channel> connected) -> {
+        endpoint.connect().addListener((Future<Channel> connected) -> {
             if (!connected.isSuccess()) {
                 breaker.connectionClosed();
                 result.setFailure(connected.cause());
@@ -56,8 +50,9 @@ final class Http1Pool implements EndpointPool {
                 idle.remove(channel);
             });
             channel.pipeline().addLast(
-                    new IdleStateHandler(0, 0, settings.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
-                    new HttpClientCodec(8 * 1024, settings.maxResponseHeaderSize(), 16 * 1024),
+                    new IdleStateHandler(0, 0, endpoint.settings().idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                    IdleCloser.INSTANCE,
+                    new HttpClientCodec(8 * 1024, endpoint.settings().maxResponseHeaderSize(), 16 * 1024),
                     new Http1ConnectionEnd(),
                     new FlowControlHandler(),
                     new UpstreamStreamHandler());
@@ -73,7 +68,7 @@ final class Http1Pool implements EndpointPool {
     }
 
     private void release(Channel channel, boolean reusable) {
-        if (reusable && Http1ConnectionEnd.reusable(channel) && idle.size() < settings.maxIdlePerEndpoint()) {
+        if (reusable && Http1ConnectionEnd.reusable(channel) && idle.size() < endpoint.settings().maxIdlePerEndpoint()) {
             idle.addLast(channel);
             channel.pipeline().get(UpstreamStreamHandler.class).read();
         } else {

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -32,10 +31,10 @@ final class Http2Connection {
     private Http2FrameCodec codec;
     private boolean failed;
 
-    Http2Connection(UpstreamTarget target, EventLoop loop, UpstreamConnector connector, UpstreamSettings settings,
-            Runnable onClose) {
-        this.ready = loop.newPromise();
-        connector.connect(target, loop).addListener((Future<Channel> connected) -> {
+    Http2Connection(PoolEndpoint endpoint, Runnable onClose) {
+        UpstreamSettings settings = endpoint.settings();
+        this.ready = endpoint.loop().newPromise();
+        endpoint.connect().addListener((Future<Channel> connected) -> {
             if (!connected.isSuccess()) {
                 failed = true;
                 onClose.run();

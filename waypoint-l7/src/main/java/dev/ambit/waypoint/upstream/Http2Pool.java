@@ -1,7 +1,6 @@
 package dev.ambit.waypoint.upstream;
 
 import dev.ambit.waypoint.resilience.CircuitBreakerLimits;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
@@ -11,27 +10,21 @@ import io.netty.util.concurrent.Promise;
  */
 final class Http2Pool implements EndpointPool {
 
-    private final UpstreamTarget target;
-    private final EventLoop loop;
-    private final UpstreamConnector connector;
-    private final UpstreamSettings settings;
+    private final PoolEndpoint endpoint;
     private Http2Connection current;
 
-    Http2Pool(UpstreamTarget target, EventLoop loop, UpstreamConnector connector, UpstreamSettings settings) {
-        this.target = target;
-        this.loop = loop;
-        this.connector = connector;
-        this.settings = settings;
+    Http2Pool(PoolEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     @Override
     public Future<UpstreamStream> acquire(CircuitBreakerLimits breaker) {
-        Promise<UpstreamStream> result = loop.newPromise();
+        Promise<UpstreamStream> result = endpoint.loop().newPromise();
         if (current == null || !current.usable()) {
             if (!breaker.tryOpenConnection()) {
-                return result.setFailure(new UpstreamOverflowException("max connections to " + target + " reached"));
+                return result.setFailure(endpoint.connectionLimitReached());
             }
-            current = new Http2Connection(target, loop, connector, settings, breaker::connectionClosed);
+            current = new Http2Connection(endpoint, breaker::connectionClosed);
         }
         current.openStream(result);
         return result;

@@ -7,15 +7,7 @@ import io.netty.util.concurrent.Future;
 import java.time.Duration;
 
 /** Plain TCP to the endpoint's address: for plaintext backends, tests, and workloads outside the mesh. */
-public final class TcpUpstreamConnector implements UpstreamConnector {
-
-    private final Transport transport;
-    private final Duration connectTimeout;
-
-    public TcpUpstreamConnector(Transport transport, Duration connectTimeout) {
-        this.transport = transport;
-        this.connectTimeout = connectTimeout;
-    }
+public record TcpUpstreamConnector(Transport transport, Duration connectTimeout) implements UpstreamConnector {
 
     @Override
     public Future<Channel> connect(UpstreamTarget target, EventLoop loop) {

@@ -14,7 +14,7 @@ class Http1InboundFuzzTest {
     private static final long FIXED_OUTPUT = 2048;
     private static final long PER_INPUT_BYTE = 64;
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void requests(byte[] input) {
         EmbeddedWaypoint.exchange(new byte[0], input, FIXED_OUTPUT, PER_INPUT_BYTE);
     }

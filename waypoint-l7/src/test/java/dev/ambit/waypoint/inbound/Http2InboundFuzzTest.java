@@ -17,7 +17,7 @@ class Http2InboundFuzzTest {
     /** A HEADERS frame of a few bytes (indexed fields) gets a local reply of a few hundred. */
     private static final long PER_INPUT_BYTE = 64;
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void frames(byte[] input) {
         EmbeddedWaypoint.exchange(PREFACE, input, FIXED_OUTPUT, PER_INPUT_BYTE);
     }

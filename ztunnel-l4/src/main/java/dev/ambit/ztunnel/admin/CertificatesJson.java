@@ -16,15 +16,7 @@ import java.util.Optional;
  * The certificates the tunnel holds, one per identity, sorted by SPIFFE id: what each leaf says about itself and how
  * long its chain is. Public facts only: the key is never read here.
  */
-final class CertificatesJson implements JsonSection {
-
-    private final CertManager certificates;
-    private final Clock clock;
-
-    CertificatesJson(CertManager certificates, Clock clock) {
-        this.certificates = certificates;
-        this.clock = clock;
-    }
+record CertificatesJson(CertManager certificates, Clock clock) implements JsonSection {
 
     @Override
     public void write(JsonGenerator json) throws IOException {

@@ -18,15 +18,7 @@ import java.util.Locale;
  * {@value ConnectionLabels#UNKNOWN} for what the tunnel does not know (a plaintext source, a destination outside the
  * mesh).
  */
-public final class ConnectionsJson implements JsonSection {
-
-    private final LiveConnections connections;
-    private final Clock clock;
-
-    public ConnectionsJson(LiveConnections connections, Clock clock) {
-        this.connections = connections;
-        this.clock = clock;
-    }
+public record ConnectionsJson(LiveConnections connections, Clock clock) implements JsonSection {
 
     @Override
     public void write(JsonGenerator json) throws IOException {

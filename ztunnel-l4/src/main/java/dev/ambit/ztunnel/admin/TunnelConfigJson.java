@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * The config the tunnel decides with now, each resource in the config stream's own schema (encoded back the way the
  * controller sent it), grouped by kind and sorted by name. Every kind the tunnel follows is listed, empty or not.
  */
-final class TunnelConfigJson implements JsonSection {
+record TunnelConfigJson(Supplier<TunnelConfig> config) implements JsonSection {
 
     /** The kinds a {@link TunnelConfig} holds, under the names they have in the dump. */
     private static final Map<ResourceType, String> KINDS = Map.of(
@@ -28,12 +28,6 @@ final class TunnelConfigJson implements JsonSection {
             ResourceType.TRAFFIC_POLICY, "trafficPolicies");
     /** The tunnel keeps no versions; the config stream section of the dump has them per kind. */
     private static final String NO_VERSION = "";
-
-    private final Supplier<TunnelConfig> config;
-
-    TunnelConfigJson(Supplier<TunnelConfig> config) {
-        this.config = config;
-    }
 
     @Override
     public void write(JsonGenerator json) throws IOException {

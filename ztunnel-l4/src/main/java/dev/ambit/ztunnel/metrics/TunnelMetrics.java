@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.metrics;
 
+import dev.ambit.runtime.transport.ConnectionFailureMetrics;
 import dev.ambit.runtime.transport.ConnectionFailures;
 import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.api.identity.SpiffeId;
@@ -12,7 +13,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -29,7 +29,7 @@ public final class TunnelMetrics implements ConnectionFailures {
     private final Counter closed;
     private final Counter sent;
     private final Counter received;
-    private final Map<FailureReason, CounterDataPoint> failures = new EnumMap<>(FailureReason.class);
+    private final ConnectionFailureMetrics failures;
     private final ConcurrentMap<ConnectionLabels, Series> series = new ConcurrentHashMap<>();
 
     public TunnelMetrics(PrometheusRegistry registry) {
@@ -38,14 +38,7 @@ public final class TunnelMetrics implements ConnectionFailures {
         this.closed = counter("ambit_tcp_connections_closed", "Tunnelled TCP connections closed");
         this.sent = counter("ambit_tcp_sent_bytes", "Bytes sent from the source to the destination");
         this.received = counter("ambit_tcp_received_bytes", "Bytes received by the source from the destination");
-        Counter failed = Counter.builder()
-                .name("ambit_tcp_connection_failures")
-                .help("Connections refused or broken before carrying traffic, by reason")
-                .labelNames("reason")
-                .register(registry);
-        for (FailureReason reason : FailureReason.values()) {
-            failures.put(reason, failed.labelValues(reason.label()));
-        }
+        this.failures = new ConnectionFailureMetrics(registry);
     }
 
     /** Counts a new connection and returns the observer that counts its bytes and its end. */
@@ -57,11 +50,11 @@ public final class TunnelMetrics implements ConnectionFailures {
 
     @Override
     public void record(FailureReason reason) {
-        failures.get(reason).inc();
+        failures.record(reason);
     }
 
     public long failures(FailureReason reason) {
-        return (long) failures.get(reason).get();
+        return failures.count(reason);
     }
 
     /** {@code ambit_cert_expiry_seconds}: seconds until each held identity's certificate expires, read at scrape. */

@@ -70,18 +70,33 @@ public final class TwoNodeMesh implements AutoCloseable {
                 OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, 1, lifetime);
     }
 
+    /**
+     * Tunnels whose outbound and plaintext listeners take {@code maxConnections} each; {@code settings} bounds the
+     * HBONE listener.
+     */
+    public static TwoNodeMesh withConnectionLimit(HboneSettings settings, int maxConnections) {
+        return new TwoNodeMesh(settings, Transport.best(), OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+                Runtime.getRuntime().availableProcessors(), null, maxConnections);
+    }
+
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads) {
         this(settings, transport, tls, ioThreads, null);
     }
 
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads,
             Duration certificateLifetime) {
+        this(settings, transport, tls, ioThreads, certificateLifetime,
+                ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).maxConnections());
+    }
+
+    private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads,
+            Duration certificateLifetime, int maxConnections) {
         if (certificateLifetime != null) {
             Duration ttl = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).certificateTtl();
             ca.clock().shift(certificateLifetime.minus(ttl));
         }
-        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads);
-        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads);
+        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads, maxConnections);
+        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads, maxConnections);
         client = Workloads.ambient(NAMESPACE, "client", "node-a", CLIENT_POD, nodeA.hboneAddress());
         server = Workloads.ambient(NAMESPACE, "echo", "node-b", ECHO_POD, nodeB.hboneAddress());
         lookup.put(CLIENT_POD, echo.address());
@@ -93,9 +108,10 @@ public final class TwoNodeMesh implements AutoCloseable {
     }
 
     private Ztunnel start(String node, InetAddress address, HboneSettings settings, Transport transport,
-            SslProvider tls, int ioThreads) {
+            SslProvider tls, int ioThreads, int maxConnections) {
         return Ztunnel.start(ZtunnelOptions.ephemeral(node, address).toBuilder().hboneSettings(settings)
-                        .drainDeadline(Duration.ofSeconds(5)).tlsProvider(tls).ioThreads(ioThreads).build(),
+                        .drainDeadline(Duration.ofSeconds(5)).tlsProvider(tls).ioThreads(ioThreads)
+                        .maxConnections(maxConnections).build(),
                 transport, ca.client(), ca.trustBundle(), lookup, new PrometheusRegistry(), Clock.systemUTC());
     }
 

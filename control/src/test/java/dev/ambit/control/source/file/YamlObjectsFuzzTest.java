@@ -34,7 +34,7 @@ class YamlObjectsFuzzTest {
         }
     };
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void read(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         List<LocatedObject> objects;

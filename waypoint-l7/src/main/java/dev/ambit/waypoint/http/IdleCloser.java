@@ -1,15 +1,18 @@
-package dev.ambit.waypoint.inbound;
+package dev.ambit.waypoint.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
-/** Closes a channel that its {@link io.netty.handler.timeout.IdleStateHandler} found idle. */
+/**
+ * Closes a channel that its {@link io.netty.handler.timeout.IdleStateHandler} found idle: downstream connections and
+ * pooled HTTP/1 upstream connections alike.
+ */
 @ChannelHandler.Sharable
-final class IdleCloser extends ChannelInboundHandlerAdapter {
+public final class IdleCloser extends ChannelInboundHandlerAdapter {
 
-    static final IdleCloser INSTANCE = new IdleCloser();
+    public static final IdleCloser INSTANCE = new IdleCloser();
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
