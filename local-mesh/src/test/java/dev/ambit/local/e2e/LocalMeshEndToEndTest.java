@@ -178,7 +178,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(9)
     void trafficFlowsOnTheLastConfigWhileTheControllerIsDown() {
         mesh.stopController();
         try {
@@ -189,9 +189,9 @@ class LocalMeshEndToEndTest {
         }
     }
 
-    /** Before the controller's restart: a restarted local controller makes a new CA, which the agents do not trust. */
+    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
     @Test
-    @Order(9)
+    @Order(10)
     void newAmbientPodsAreTunnelledFromTheirFirstRequestAndNoneStartsWhileTheAgentIsDown() {
         assertPassed(demo.podStart());
     }
