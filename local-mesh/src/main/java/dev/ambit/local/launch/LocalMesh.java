@@ -106,6 +106,12 @@ public final class LocalMesh implements AutoCloseable {
                 startAgent(node.name());
                 startTunnel(node.name());
             }
+            // A node takes pods once its CNI is ready, which for the ambit plugin is once the node's agent has its
+            // config: before that the plugin can neither ask the agent nor read which namespaces are ambient (the
+            // agent writes that list from its config), and an ambient pod would start outside the mesh.
+            for (LocalNode node : manifests.nodes()) {
+                awaitAgentReady(node.name());
+            }
             // As a kubelet does: each pod's sandbox gets its CNI ADD, then its containers start.
             PodSandboxes sandboxes = new PodSandboxes(workDir.resolve("run"));
             for (LocalPod pod : manifests.pods()) {
@@ -113,7 +119,6 @@ public final class LocalMesh implements AutoCloseable {
                 startPod(pod);
             }
             for (LocalNode node : manifests.nodes()) {
-                awaitAgentReady(node.name());
                 awaitTunnelReady(node.name());
             }
             log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),

@@ -48,13 +48,13 @@ final class PodSandboxes {
         while (System.nanoTime() < until) {
             attempts++;
             Result result = run("ADD", pod, netns, socket, ambientNamespaces);
-            if (result.exit == 0 && Files.exists(socket)) {
+            // The plugin's exit status alone decides, as for the kubelet: the node's agent is up before its pods are
+            // added (LocalMesh.up), so a pod the plugin lets through without the agent is a real fail-open.
+            if (result.exit == 0) {
                 log.info("event=pod_sandbox_added pod={}/{} attempts={}", pod.namespace(), pod.name(), attempts);
                 return;
             }
-            // Before the agent's socket exists at all this node has no agent yet: wait for it, as the kubelet waits
-            // for the node's network to be ready, rather than start the pod unenrolled.
-            lastError = result.exit == 0 ? "the node agent's socket " + socket + " is not there yet" : result.stdout;
+            lastError = result.stdout;
             try {
                 TimeUnit.MILLISECONDS.sleep(RETRY_AFTER.toMillis());
             } catch (InterruptedException e) {
