@@ -65,6 +65,9 @@ public final class DemoRunner {
 
     static final int POD_STARTS = 20;
     static final String POD_START_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/podstart";
+    private static final String WAYPOINT = "waypoint";
+    /** The demo waypoint's identity (examples/demo/30-waypoint.yaml), which verifies the pods' own when it terminates their tunnel. */
+    private static final String WAYPOINT_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/waypoint";
     private static final String POD_START_FILE = "50-pod-start.yaml";
     private static final String POD_START_NODE = "node1";
 
@@ -120,7 +123,7 @@ public final class DemoRunner {
             long tunnelledInAll = Math.round(podStartConnections(peers) - before);
             boolean pass = ok == POD_STARTS && tunnelled >= POD_STARTS && !refusedWhileAgentDown.isEmpty()
                     && startedAfterAgentBack && tunnelledInAll >= POD_STARTS + 1;
-            return ordered("pass", pass, "pods", POD_STARTS, "succeeded", ok, "mtlsConnections", tunnelled,
+            return ordered("pass", pass, "pods", POD_STARTS, "succeeded", ok, "mtlsVerifiedAtDestination", tunnelled,
                     "sourcePrincipal", POD_START_PRINCIPAL, "peerPrincipals", List.copyOf(peers), "refusedWhileAgentDown", refusedWhileAgentDown,
                     "startedAndTunnelledOnceAgentBack", startedAfterAgentBack);
         } finally {
@@ -130,20 +133,32 @@ public final class DemoRunner {
     }
 
     /**
-     * Connections node1's tunnel opened from the pod-start pods' identity over mTLS: outbound, with the peer's
-     * SPIFFE ID as the handshake verified it (hello-svc is behind its waypoint since {@link #headerRoute}, so the
-     * peer is the waypoint, which terminates the tunnel). A connection that was not tunnelled is not counted.
+     * Connections and requests from the pod-start pods' identity as their destination verified it in the mTLS
+     * handshake: the destination tunnels' inbound connections and, for a service behind a waypoint (hello-svc is,
+     * from {@link #headerRoute} on), the waypoint's requests, labelled with the HBONE peer's SPIFFE ID. A connection
+     * that was not tunnelled carries no peer identity and is not counted; {@code peers} gets who verified it.
      */
     private double podStartConnections(java.util.Set<String> peers) {
         double total = 0;
-        for (MetricSample sample : scrape(POD_START_NODE)) {
-            String peer = sample.labels().getOrDefault("destination_principal", "unknown");
-            if (sample.name().equals("ambit_tcp_connections_opened_total")
-                    && "outbound".equals(sample.labels().get("direction"))
-                    && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))
-                    && peer.startsWith("spiffe://")) {
-                total += sample.value();
-                peers.add(peer);
+        for (LocalNode node : mesh.manifests().nodes()) {
+            for (MetricSample sample : scrape(node.name())) {
+                if (sample.name().equals("ambit_tcp_connections_opened_total")
+                        && "inbound".equals(sample.labels().get("direction"))
+                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                    total += sample.value();
+                    peers.add(sample.labels().getOrDefault("destination_principal", "unknown"));
+                }
+            }
+        }
+        if (mesh.manifests().pods().stream().anyMatch(pod -> pod.namespace().equals(DEMO)
+                && pod.name().equals(WAYPOINT))) {
+            for (MetricSample sample : MetricSample.parse(mesh.fetchFromPod(DEMO, WAYPOINT,
+                    ":" + MeshPorts.METRICS + "/metrics"))) {
+                if (sample.name().equals("ambit_requests_total")
+                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                    total += sample.value();
+                    peers.add(WAYPOINT_PRINCIPAL);
+                }
             }
         }
         return total;

@@ -42,7 +42,7 @@ public final class DemoSummary {
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
             case "podStart" -> r.get("succeeded") + "/" + r.get("pods") + " new pods answered at once, "
-                    + r.get("mtlsConnections") + " mTLS connections from " + r.get("sourcePrincipal")
+                    + r.get("mtlsVerifiedAtDestination") + " verified over mTLS as " + r.get("sourcePrincipal")
                     + "; agent down: " + (((String) r.get("refusedWhileAgentDown")).isEmpty() ? "a pod started!"
                     : "pod not started") + ", agent back: " + ((Boolean) r.get("startedAndTunnelledOnceAgentBack")
                     ? "started and tunnelled" : "not started");

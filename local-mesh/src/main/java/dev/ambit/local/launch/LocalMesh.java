@@ -247,6 +247,12 @@ public final class LocalMesh implements AutoCloseable {
         return fetch(AddressPlan.nodeNetns(number), "http://" + AddressPlan.nodeIp(number) + path, Duration.ofSeconds(10));
     }
 
+    /** GET {@code http://<pod ip><path>} inside the pod's network namespace (e.g. a waypoint's metrics). */
+    public String fetchFromPod(String namespace, String name, String path) {
+        LocalPod pod = manifests.pod(namespace, name);
+        return fetch(netnsOf(pod), "http://" + pod.ip() + path, Duration.ofSeconds(10));
+    }
+
     /** SIGTERM, as the kubelet stops a container; the steering stays pinned, the tunnel carries on. */
     public void stopAgent(String nodeName) {
         processes.remove(agentName(nodeName)).stop(STOP_GRACE);
