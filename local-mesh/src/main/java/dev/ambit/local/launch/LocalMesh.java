@@ -112,6 +112,12 @@ public final class LocalMesh implements AutoCloseable {
             LocalNetwork.createNodes(manifests.nodes().size());
             for (LocalPod pod : manifests.pods()) {
                 LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+                // The kubelet makes the pod's cgroup before its sandbox (the agent finds the pod by it), and the
+                // node's pods cgroup exists before the agent attaches to it.
+                createDirectories(podCgroup(pod));
+            }
+            for (LocalNode node : manifests.nodes()) {
+                createDirectories(cgroups.pods(node.number()));
             }
             writeTokens();
             startController();
@@ -121,9 +127,19 @@ public final class LocalMesh implements AutoCloseable {
                 startAgent(node.name());
                 startTunnel(node.name());
             }
-            manifests.pods().forEach(this::startPod);
+            // A node takes pods once its CNI is ready, which for the ambit plugin is once the node's agent has its
+            // config: before that the plugin can neither ask the agent nor read which namespaces are ambient (the
+            // agent writes that list from its config), and an ambient pod would start outside the mesh.
             for (LocalNode node : manifests.nodes()) {
                 awaitAgentReady(node.name());
+            }
+            // As a kubelet does: each pod's sandbox gets its CNI ADD, then its containers start.
+            PodSandboxes sandboxes = new PodSandboxes(workDir.resolve("run"));
+            for (LocalPod pod : manifests.pods()) {
+                sandboxes.add(pod, netnsOf(pod), cniSocket(pod.node()), ambientNamespacesFile(pod.node()), START_DEADLINE);
+                startPod(pod);
+            }
+            for (LocalNode node : manifests.nodes()) {
                 awaitTunnelReady(node.name());
             }
             log.info("event=local_mesh_up nodes={} pods={} work_dir={}", manifests.nodes().size(), manifests.pods().size(),
@@ -251,8 +267,13 @@ public final class LocalMesh implements AutoCloseable {
                         "--pin-root", pinRoot(nodeName).toString(),
                         // Nodes share this host: each agent's CNI socket and namespace list are its own.
                         "--cni-socket", cniSocket(nodeName).toString(),
-                        "--ambient-namespaces-file", workDir.resolve("run").resolve(nodeName + "-ambient-namespaces").toString(),
+                        "--ambient-namespaces-file", ambientNamespacesFile(nodeName).toString(),
                         "--health-address", AddressPlan.nodeIp(number))), logs().resolve(name + ".log")));
+    }
+
+    /** The node agent's list of ambient namespaces, which the CNI plugin reads when the agent is unreachable. */
+    public Path ambientNamespacesFile(String nodeName) {
+        return workDir.resolve("run").resolve(nodeName + "-ambient-namespaces");
     }
 
     /** The node agent's enroll endpoint for the CNI plugin (docs/cni.md). */
@@ -331,6 +352,11 @@ public final class LocalMesh implements AutoCloseable {
                 "--ready-file", readyFile(nodeName).toString())));
         return MeshProcess.start(tunnelName(nodeName) + "-" + generation, AddressPlan.nodeNetns(number),
                 cgroups.tunnel(number), command, tunnelLog(nodeName, generation));
+    }
+
+    /** The node agent's log (its {@code event=cni_request} lines show each pod's ADD). */
+    public Path agentLog(String nodeName) {
+        return logs().resolve(agentName(nodeName) + ".log");
     }
 
     private Path tunnelLog(String nodeName, int generation) {
@@ -575,6 +601,14 @@ public final class LocalMesh implements AutoCloseable {
 
     private Path podCgroup(LocalPod pod) {
         return cgroups.pod(manifests.node(pod.node()).number(), pod.uid());
+    }
+
+    private static void createDirectories(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
     }
 
     private static String netnsOf(LocalPod pod) {

@@ -67,6 +67,22 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
+    @Order(0)
+    void everyPodStartedThroughItsCniAddAndTheAmbientOnesWereEnrolledByIt() throws Exception {
+        Map<String, String> expected = Map.of("demo/client", "enrolled", "demo/hello-v1", "enrolled",
+                "demo/hello-v2", "enrolled", "demo/hello-v3", "enrolled", "demo/waypoint", "not_ambient",
+                "legacy/outsider", "not_ambient");
+        for (Map.Entry<String, String> pod : expected.entrySet()) {
+            String node = mesh.manifests().pod(pod.getKey().split("/")[0], pod.getKey().split("/")[1]).node();
+            List<String> answers = Files.readAllLines(mesh.agentLog(node)).stream()
+                    .filter(line -> line.contains("event=cni_request command=ADD pod=" + pod.getKey() + " "))
+                    .map(line -> line.replaceAll(".* result=(\\S+) .*", "$1"))
+                    .toList();
+            assertEquals(pod.getValue(), answers.isEmpty() ? "no ADD" : answers.get(answers.size() - 1), pod.getKey());
+        }
+    }
+
+    @Test
     @Order(1)
     void clientToHelloIsMutualTlsBetweenTheRightIdentities() {
         assertPassed(demo.mtls());

@@ -46,16 +46,23 @@ public final class PodCgroupLocator {
         return byUid;
     }
 
+    /**
+     * The pod UID a cgroup's name carries: the first "pod" that starts the name or follows a '-' and is followed by a
+     * UID to the end of the name. The first, not the last: a UID may itself contain "pod" after a hyphen (the local
+     * mesh's {@code poddemo-podstart-1} is pod {@code demo-podstart-1}, not {@code start-1}), while the systemd
+     * driver's prefixes ({@code kubepods-besteffort-}) have no "pod" after a '-'.
+     */
     public static Optional<String> uidOf(Path directory) {
         String name = directory.getFileName().toString();
-        int at = name.lastIndexOf("pod");
-        if (at < 0) {
-            return Optional.empty();
+        for (int at = name.indexOf("pod"); at >= 0; at = name.indexOf("pod", at + 1)) {
+            if (at > 0 && name.charAt(at - 1) != '-') {
+                continue;
+            }
+            Matcher matcher = POD_CGROUP.matcher(name.substring(at));
+            if (matcher.matches()) {
+                return Optional.of(matcher.group(1).replace('_', '-'));
+            }
         }
-        Matcher matcher = POD_CGROUP.matcher(name.substring(at));
-        if (!matcher.matches() || (at > 0 && name.charAt(at - 1) != '-')) {
-            return Optional.empty();
-        }
-        return Optional.of(matcher.group(1).replace('_', '-'));
+        return Optional.empty();
     }
 }

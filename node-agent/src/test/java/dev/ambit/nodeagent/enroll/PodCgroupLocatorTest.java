@@ -42,6 +42,16 @@ class PodCgroupLocatorTest {
     }
 
     @Test
+    void aUidThatContainsPodIsReadWhole() throws Exception {
+        assertEquals(Optional.of("demo-podstart-1"), PodCgroupLocator.uidOf(Path.of("poddemo-podstart-1")));
+        assertEquals(Optional.of("demo-podstart-1"),
+                PodCgroupLocator.uidOf(Path.of("kubepods-besteffort-poddemo_podstart_1.slice")));
+        Path local = Files.createDirectories(pods.resolve("poddemo-podstart-1"));
+
+        assertEquals(Map.of("demo-podstart-1", local), new PodCgroupLocator(pods).podCgroupsByUid());
+    }
+
+    @Test
     void aMissingPodsCgroupIsEmptyNotAnError() {
         assertEquals(Map.of(), new PodCgroupLocator(pods.resolve("absent")).podCgroupsByUid());
     }
