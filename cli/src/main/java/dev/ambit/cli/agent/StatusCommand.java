@@ -1,8 +1,9 @@
 package dev.ambit.cli.agent;
 
+import dev.ambit.api.mesh.PrometheusText;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.UserException;
-import dev.ambit.cli.agent.PrometheusText.Sample;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class StatusCommand implements Callable<Integer> {
             String ready = AgentPods.isReady(agent) ? "yes" : "no";
             String name = agent.getMetadata().getName();
             try {
-                List<Sample> samples = PrometheusText.parse(AgentMetrics.fetch(cluster, agent));
+                List<Sample> samples = PrometheusText.parseStrict(AgentMetrics.fetch(cluster, agent));
                 out.printf(ROW, node, name, ready, enrolled(samples), certificateExpiry(samples), config(samples));
             } catch (UserException | IllegalArgumentException e) {
                 // One unreachable agent does not hide the others.

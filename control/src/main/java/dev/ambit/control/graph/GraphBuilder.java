@@ -1,11 +1,12 @@
 package dev.ambit.control.graph;
 
+import dev.ambit.api.mesh.PrometheusText;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.graph.MeshGraph.Edge;
 import dev.ambit.control.graph.MeshGraph.MeshNode;
 import dev.ambit.control.graph.MeshGraph.Node;
 import dev.ambit.control.graph.MeshGraph.ScrapeStatus;
-import dev.ambit.control.graph.PrometheusText.Sample;
 import dev.ambit.control.model.ConfigSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,8 @@ package dev.ambit.control.graph;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ambit.control.graph.PrometheusText.Sample;
+import dev.ambit.api.mesh.PrometheusText;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import dev.ambit.control.model.ConfigSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;

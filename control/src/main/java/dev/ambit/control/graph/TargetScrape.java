@@ -1,6 +1,7 @@
 package dev.ambit.control.graph;
 
-import dev.ambit.control.graph.PrometheusText.Sample;
+import dev.ambit.api.mesh.PrometheusText;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import java.util.List;
 
 /** One endpoint's answer in one round: its samples, or why there are none ({@code error}). */

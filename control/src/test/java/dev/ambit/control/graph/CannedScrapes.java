@@ -1,5 +1,6 @@
 package dev.ambit.control.graph;
 
+import dev.ambit.api.mesh.PrometheusText;
 import static dev.ambit.control.graph.DemoModel.CLIENT;
 import static dev.ambit.control.graph.DemoModel.HELLO;
 import static dev.ambit.control.graph.DemoModel.HELLO_SVC;

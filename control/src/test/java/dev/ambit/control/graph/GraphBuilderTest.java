@@ -1,5 +1,6 @@
 package dev.ambit.control.graph;
 
+import dev.ambit.api.mesh.PrometheusText;
 import static dev.ambit.control.graph.DemoModel.CLIENT;
 import static dev.ambit.control.graph.DemoModel.HELLO;
 import static dev.ambit.control.graph.DemoModel.ROOT_NAMESPACE;
@@ -9,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import dev.ambit.control.graph.MeshGraph.Edge;
 import dev.ambit.control.graph.MeshGraph.Node;
-import dev.ambit.control.graph.PrometheusText.Sample;
 import dev.ambit.control.model.ConfigSnapshot;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,8 +1,8 @@
-package dev.ambit.control.graph;
+package dev.ambit.api.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ambit.control.graph.PrometheusText.Sample;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

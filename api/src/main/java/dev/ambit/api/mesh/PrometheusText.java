@@ -1,4 +1,4 @@
-package dev.ambit.control.graph;
+package dev.ambit.api.mesh;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Reads the samples of a Prometheus text exposition (version 0.0.4, what every mesh process serves on
- * {@code :15020/metrics}): one {@link Sample} per line that is not a comment. A line that does not parse is skipped:
- * one odd series must not hide a node's others.
+ * {@code :15020/metrics}): one {@link Sample} per line that is not a comment. Enough to read the mesh's own series
+ * (the controller's graph, {@code ambit agent status}), not a full parser.
  */
 public final class PrometheusText {
 
@@ -23,16 +23,33 @@ public final class PrometheusText {
     private PrometheusText() {
     }
 
+    /** Every sample that parses; a line that does not is skipped, so one odd series does not hide the others. */
     public static List<Sample> parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * Every sample, when every line parses: for an answer that may not be metrics at all (an HTML error page).
+     *
+     * @throws IllegalArgumentException naming the first line that is not a sample
+     */
+    public static List<Sample> parseStrict(String text) {
+        return parse(text, true);
+    }
+
+    private static List<Sample> parse(String text, boolean strict) {
         List<Sample> samples = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            String trimmed = line.strip();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String trimmed = lines[i].strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
             Sample sample = parseLine(trimmed);
             if (sample != null) {
                 samples.add(sample);
+            } else if (strict) {
+                throw new IllegalArgumentException("not Prometheus text, line " + (i + 1) + ": " + trimmed);
             }
         }
         return samples;

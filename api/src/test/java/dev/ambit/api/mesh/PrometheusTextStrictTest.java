@@ -1,18 +1,19 @@
-package dev.ambit.cli.agent;
+package dev.ambit.api.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ambit.cli.agent.PrometheusText.Sample;
+import dev.ambit.api.mesh.PrometheusText.Sample;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PrometheusTextTest {
+/** The strict reading {@code ambit agent status} uses: samples as the lenient one, and a clear error otherwise. */
+class PrometheusTextStrictTest {
 
     @Test
     void readsSamplesWithAndWithoutLabelsSkippingComments() {
-        List<Sample> samples = PrometheusText.parse("""
+        List<Sample> samples = PrometheusText.parseStrict("""
                 # HELP x help text
                 # TYPE x gauge
                 x 1.5
@@ -27,7 +28,7 @@ class PrometheusTextTest {
     @Test
     void somethingElseIsRefusedNamingTheLine() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> PrometheusText.parse("# fine\n<html>{oops</html>"));
+                () -> PrometheusText.parseStrict("# fine\n<html>{oops</html>"));
         assertEquals("not Prometheus text, line 2: <html>{oops</html>", error.getMessage());
     }
 }
