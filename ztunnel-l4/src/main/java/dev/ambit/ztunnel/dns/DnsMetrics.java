@@ -18,7 +18,9 @@ public final class DnsMetrics {
         /** The upstream could not be asked or sent no usable answer; answered SERVFAIL. */
         UPSTREAM_ERROR("upstream_error"),
         /** Too many forwarded queries were waiting already; answered SERVFAIL at once. */
-        OVERLOADED("overloaded");
+        OVERLOADED("overloaded"),
+        /** Too many TCP clients were connected already ({@code maxTcpClients}); the new connection was reset. */
+        TCP_CLIENTS_FULL("tcp_clients_full");
 
         final String label;
 

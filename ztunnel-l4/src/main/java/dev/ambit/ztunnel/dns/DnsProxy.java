@@ -1,5 +1,6 @@
 package dev.ambit.ztunnel.dns;
 
+import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import io.netty.bootstrap.Bootstrap;
@@ -11,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -34,11 +34,11 @@ public final class DnsProxy implements AutoCloseable {
     private static final int EPHEMERAL_ATTEMPTS = 5;
 
     private final Channel udp;
-    private final Channel tcp;
+    private final Listener tcp;
     private final Upstream upstream;
     private final AnswerCache cache;
 
-    private DnsProxy(Channel udp, Channel tcp, Upstream upstream, AnswerCache cache) {
+    private DnsProxy(Channel udp, Listener tcp, Upstream upstream, AnswerCache cache) {
         this.udp = udp;
         this.tcp = tcp;
         this.upstream = upstream;
@@ -68,23 +68,22 @@ public final class DnsProxy implements AutoCloseable {
                 udpBootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
             }
             ServerBootstrap tcpBootstrap = transport.serverBootstrap(group)
-                    .childOption(ChannelOption.AUTO_READ, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            DnsQueryHandler.Tcp.install(channel.pipeline(), answerer, metrics, TCP_IDLE_SECONDS);
-                        }
-                    });
+                    .childOption(ChannelOption.AUTO_READ, true);
             // TCP on the port UDP got. With an ephemeral one (tests), something else may hold that TCP port: then
             // both are bound again.
             int attempts = settings.listen().getPort() == 0 ? EPHEMERAL_ATTEMPTS : 1;
-            Channel tcp = null;
+            Listener tcp = null;
             for (int attempt = 1; tcp == null; attempt++) {
                 udp = bound(udpBootstrap.bind(settings.listen()), "dns-udp", settings.listen());
                 InetSocketAddress sameAsUdp = new InetSocketAddress(settings.listen().getAddress(),
                         ((InetSocketAddress) udp.localAddress()).getPort());
                 try {
-                    tcp = bound(tcpBootstrap.bind(sameAsUdp), "dns-tcp", sameAsUdp);
+                    // Past maxTcpClients a new connection is reset at once: a flood of idle clients holds no more
+                    // than that many descriptors (each also goes after TCP_IDLE_SECONDS).
+                    tcp = Listener.bind("dns-tcp", tcpBootstrap, sameAsUdp, settings.maxTcpClients(),
+                            reason -> metrics.failed(DnsMetrics.Failure.TCP_CLIENTS_FULL),
+                            channel -> DnsQueryHandler.Tcp.install(channel.pipeline(), answerer, metrics,
+                                    TCP_IDLE_SECONDS));
                 } catch (UncheckedIOException e) {
                     udp.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
                     udp = null;
@@ -95,9 +94,11 @@ public final class DnsProxy implements AutoCloseable {
             }
             InetSocketAddress udpAddress = (InetSocketAddress) udp.localAddress();
             log.info("event=dns_proxy_started address={} upstream={} cluster_domain={} cache_entries={}"
-                    + " max_in_flight={} upstream_timeout_ms={}", NetUtil.toSocketAddressString(udpAddress),
+                    + " max_in_flight={} max_tcp_clients={} upstream_timeout_ms={}",
+                    NetUtil.toSocketAddressString(udpAddress),
                     NetUtil.toSocketAddressString(settings.upstream()), settings.clusterDomain(),
-                    settings.cacheEntries(), settings.maxInFlight(), settings.upstreamTimeout().toMillis());
+                    settings.cacheEntries(), settings.maxInFlight(), settings.maxTcpClients(),
+                    settings.upstreamTimeout().toMillis());
             return new DnsProxy(udp, tcp, upstream, cache);
         } catch (RuntimeException e) {
             if (udp != null) {
@@ -122,7 +123,7 @@ public final class DnsProxy implements AutoCloseable {
     }
 
     public InetSocketAddress tcpAddress() {
-        return (InetSocketAddress) tcp.localAddress();
+        return tcp.address();
     }
 
     /** Forwarded queries waiting for the upstream now. */
@@ -137,7 +138,7 @@ public final class DnsProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        tcp.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        tcp.close();
         udp.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
         upstream.close();
         log.info("event=dns_proxy_stopped");

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param maxInFlight     forwarded queries waiting for the upstream at once; past it, SERVFAIL at once
  * @param cacheEntries    upstream answers kept (least recently used goes first), each for its TTL
  * @param meshTtl         the TTL of the answers for the mesh's names
+ * @param maxTcpClients   TCP connections open at once; past it, a new one is reset and counted
  */
 public record DnsProxySettings(
         InetSocketAddress listen,
@@ -26,7 +27,8 @@ public record DnsProxySettings(
         Duration upstreamTimeout,
         int maxInFlight,
         int cacheEntries,
-        Duration meshTtl) {
+        Duration meshTtl,
+        int maxTcpClients) {
 
     public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
     public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(5);
@@ -34,6 +36,8 @@ public record DnsProxySettings(
     public static final int DEFAULT_CACHE_ENTRIES = 4096;
     /** As short as a service's address may change: a new ClusterIP is seen by clients within this. */
     public static final Duration DEFAULT_MESH_TTL = Duration.ofSeconds(30);
+    /** Pods fall back to TCP only for answers over 512 bytes, and close after one: a few hundred at once is a flood. */
+    public static final int DEFAULT_MAX_TCP_CLIENTS = 256;
     public static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     public DnsProxySettings {
@@ -46,6 +50,9 @@ public record DnsProxySettings(
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("at least one forwarded query must be allowed, not " + maxInFlight);
         }
+        if (maxTcpClients < 1) {
+            throw new IllegalArgumentException("at least one TCP client must be allowed, not " + maxTcpClients);
+        }
         if (cacheEntries < 0) {
             throw new IllegalArgumentException("the cache size must be 0 (none) or more, not " + cacheEntries);
         }
@@ -54,24 +61,33 @@ public record DnsProxySettings(
     /** The standard port on {@code address}, forwarding to {@code upstream}, every other setting its default. */
     public static DnsProxySettings defaults(InetAddress address, InetSocketAddress upstream) {
         return new DnsProxySettings(new InetSocketAddress(address, MeshPorts.DNS), upstream, DEFAULT_CLUSTER_DOMAIN,
-                DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_CACHE_ENTRIES, DEFAULT_MESH_TTL);
+                DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_CACHE_ENTRIES, DEFAULT_MESH_TTL,
+                DEFAULT_MAX_TCP_CLIENTS);
     }
 
     public DnsProxySettings withListen(InetSocketAddress address) {
         return new DnsProxySettings(address, upstream, clusterDomain, upstreamTimeout, maxInFlight, cacheEntries,
-                meshTtl);
+                meshTtl, maxTcpClients);
     }
 
     public DnsProxySettings withUpstreamTimeout(Duration timeout) {
-        return new DnsProxySettings(listen, upstream, clusterDomain, timeout, maxInFlight, cacheEntries, meshTtl);
+        return new DnsProxySettings(listen, upstream, clusterDomain, timeout, maxInFlight, cacheEntries,
+                meshTtl, maxTcpClients);
     }
 
     public DnsProxySettings withMaxInFlight(int queries) {
-        return new DnsProxySettings(listen, upstream, clusterDomain, upstreamTimeout, queries, cacheEntries, meshTtl);
+        return new DnsProxySettings(listen, upstream, clusterDomain, upstreamTimeout, queries, cacheEntries,
+                meshTtl, maxTcpClients);
     }
 
     public DnsProxySettings withClusterDomain(String domain) {
-        return new DnsProxySettings(listen, upstream, domain, upstreamTimeout, maxInFlight, cacheEntries, meshTtl);
+        return new DnsProxySettings(listen, upstream, domain, upstreamTimeout, maxInFlight, cacheEntries,
+                meshTtl, maxTcpClients);
+    }
+
+    public DnsProxySettings withMaxTcpClients(int clients) {
+        return new DnsProxySettings(listen, upstream, clusterDomain, upstreamTimeout, maxInFlight, cacheEntries,
+                meshTtl, clients);
     }
 
     private static String normalizeDomain(String domain) {

@@ -21,6 +21,7 @@ import io.netty.handler.codec.dns.TcpDnsQueryEncoder;
 import io.netty.handler.codec.dns.TcpDnsResponseDecoder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -107,6 +108,17 @@ final class DnsClient implements AutoCloseable {
 
     /** One query over a new TCP connection. */
     static Reply tcpQuery(InetSocketAddress server, int id, String name, DnsRecordType type) {
+        try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            writeTcpQuery(socket.getOutputStream(), id, name, type);
+            return readTcpReply(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One query, framed for TCP (a two-byte length first), on a stream the caller holds. */
+    static void writeTcpQuery(OutputStream out, int id, String name, DnsRecordType type) throws IOException {
         DnsQuery query = new DefaultDnsQuery(id).setRecursionDesired(true)
                 .addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, type));
         EmbeddedChannel encoder = new EmbeddedChannel(new TcpDnsQueryEncoder());
@@ -115,13 +127,8 @@ final class DnsClient implements AutoCloseable {
         byte[] bytes = ByteBufUtil.getBytes(frame);
         frame.release();
         encoder.finishAndReleaseAll();
-        try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            socket.getOutputStream().write(bytes);
-            return readTcpReply(socket.getInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.write(bytes);
+        out.flush();
     }
 
     /** The next response on a TCP stream, framed by Netty's decoder. */

@@ -284,6 +284,31 @@ class DnsProxyTest {
                 DnsRecordType.A).addresses());
     }
 
+    @Test
+    void aTcpClientBeyondTheLimitIsResetAndCountedWhileTheOthersAreServed() throws Exception {
+        DnsProxySettings settings = DnsProxySettings.defaults(InetAddress.getLoopbackAddress(), upstream.address())
+                .withListen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withMaxTcpClients(1);
+        DnsProxy limited = DnsProxy.bind(transport, proxyLoops, settings, () -> MeshNamesTest.config(
+                MeshNamesTest.service("demo", "hello-svc", List.of(HELLO_V4))), metrics);
+        try (Socket held = new Socket(limited.tcpAddress().getAddress(), limited.tcpAddress().getPort())) {
+            // The held client is served (so it is the proxy's one place), then stays connected.
+            held.setSoTimeout(10_000);
+            DnsClient.writeTcpQuery(held.getOutputStream(), 1, "hello-svc.demo.", DnsRecordType.A);
+            assertEquals(List.of(HELLO_V4), DnsClient.readTcpReply(held.getInputStream()).addresses());
+
+            assertThrows(java.io.UncheckedIOException.class, () -> DnsClient.tcpQuery(limited.tcpAddress(), 2,
+                    "hello-svc.demo.",
+                    DnsRecordType.A), "a second client while the first holds the only place");
+            assertEquals(1, metrics.failures(DnsMetrics.Failure.TCP_CLIENTS_FULL));
+
+            DnsClient.writeTcpQuery(held.getOutputStream(), 3, "hello-svc.demo.", DnsRecordType.A);
+            assertEquals(List.of(HELLO_V4), DnsClient.readTcpReply(held.getInputStream()).addresses());
+        } finally {
+            limited.close();
+        }
+    }
+
     /** A DNS response: a well-formed message, but not a query. */
     private static byte[] responseBytes() {
         EmbeddedChannel encoder = new EmbeddedChannel(new DatagramDnsResponseEncoder());
