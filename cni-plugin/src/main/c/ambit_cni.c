@@ -26,7 +26,7 @@
 #define MAX_ADDRESSES 4
 #define SUPPORTED_VERSIONS "[\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]"
 #define DEFAULT_SOCKET "/var/run/ambit/cni.sock"
-#define DEFAULT_NAMESPACES_FILE "/var/run/ambit/ambient-namespaces"
+#define DEFAULT_NAMESPACES_FILE "/var/lib/ambit/ambient-namespaces"
 // Above the agent's own bound for a pod it does not know yet (5 s), so the agent's answer says why.
 #define DEFAULT_TIMEOUT_MS 8000
 // CNI's well-known "try again later": the kubelet retries the sandbox.

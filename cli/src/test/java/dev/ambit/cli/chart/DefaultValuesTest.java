@@ -70,7 +70,7 @@ class DefaultValuesTest {
     void theCniPluginIsChainedByASidecarWritingOnlyTheHostsCniDirectoriesAndAsksTheAgentsSocket() {
         Container installer = container(agent, "install-cni");
         assertEquals(List.of("install-cni", "--cni-bin-dir=/host/opt/cni/bin", "--cni-conf-dir=/host/etc/cni/net.d",
-                "--socket=/var/run/ambit/cni.sock", "--ambient-namespaces-file=/var/run/ambit/ambient-namespaces",
+                "--socket=/var/run/ambit/cni.sock", "--ambient-namespaces-file=/var/lib/ambit/ambient-namespaces",
                 "--fail-closed=true", "--timeout-ms=8000"), installer.getArgs());
         Map<String, Volume> volumes = agent.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
         Map<String, String> hostPaths = installer.getVolumeMounts().stream()
@@ -89,7 +89,11 @@ class DefaultValuesTest {
         assertEquals("/var/run/ambit", volumes.get(run.getName()).getHostPath().getPath(),
                 "the agent's socket is where the plugin on the host looks");
         assertTrue(agentContainer.getArgs().contains("--cni-socket=/host/run/ambit/cni.sock"));
-        assertTrue(agentContainer.getArgs().contains("--ambient-namespaces-file=/host/run/ambit/ambient-namespaces"));
+        VolumeMount state = agentContainer.getVolumeMounts().stream()
+                .filter(mount -> mount.getMountPath().equals("/host/lib/ambit")).findFirst().orElseThrow();
+        assertEquals("/var/lib/ambit", volumes.get(state.getName()).getHostPath().getPath(),
+                "the list of ambient namespaces is on disk, where the plugin reads it after a reboot");
+        assertTrue(agentContainer.getArgs().contains("--ambient-namespaces-file=/host/lib/ambit/ambient-namespaces"));
         assertTrue(agentContainer.getArgs().contains("--cni-enroll-wait=5s"));
     }
 

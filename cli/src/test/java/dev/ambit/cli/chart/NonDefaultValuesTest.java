@@ -128,17 +128,19 @@ class NonDefaultValuesTest {
     void failClosedOffAndTheCniDirectoriesOfTheNodes() {
         RenderedChart chart = RenderedChart.render("nodeAgent.cni.failClosed", "false", "nodeAgent.cni.binDir",
                 "/home/kubernetes/bin", "nodeAgent.cni.confDir", "/etc/cni/conf.d", "nodeAgent.cni.runDir", "/run/ambit",
-                "nodeAgent.cni.enrollWaitSeconds", "3");
+                "nodeAgent.cni.stateDir", "/data/ambit", "nodeAgent.cni.enrollWaitSeconds", "3");
         io.fabric8.kubernetes.api.model.PodSpec pod = chart.one(DaemonSet.class, "ambit-node-agent").getSpec()
                 .getTemplate().getSpec();
         Container installer = pod.getContainers().get(2);
         assertTrue(installer.getArgs().contains("--fail-closed=false"));
         assertTrue(installer.getArgs().contains("--socket=/run/ambit/cni.sock"));
+        assertTrue(installer.getArgs().contains("--ambient-namespaces-file=/data/ambit/ambient-namespaces"));
         Map<String, String> hostPaths = pod.getVolumes().stream().filter(volume -> volume.getHostPath() != null)
                 .collect(java.util.stream.Collectors.toMap(volume -> volume.getName(), volume -> volume.getHostPath().getPath()));
         assertEquals("/home/kubernetes/bin", hostPaths.get("cni-bin"), "GKE's CNI bin directory");
         assertEquals("/etc/cni/conf.d", hostPaths.get("cni-conf"));
         assertEquals("/run/ambit", hostPaths.get("cni-run"));
+        assertEquals("/data/ambit", hostPaths.get("cni-state"), "the agent's list of ambient namespaces, on disk");
         assertTrue(agent(chart).getArgs().contains("--cni-enroll-wait=3s"));
     }
 

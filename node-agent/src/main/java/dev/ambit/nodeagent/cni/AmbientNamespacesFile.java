@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmbientNamespacesFile implements Consumer<Set<String>> {
 
-    public static final String DEFAULT_PATH = "/var/run/ambit/ambient-namespaces";
+    /**
+     * On disk, not under the tmpfs {@code /var/run}: after a reboot the plugin runs before the agent is back, and
+     * must still know which pods to hold until it is.
+     */
+    public static final String DEFAULT_PATH = "/var/lib/ambit/ambient-namespaces";
     private static final Logger log = LoggerFactory.getLogger(AmbientNamespacesFile.class);
 
     private final Path path;
