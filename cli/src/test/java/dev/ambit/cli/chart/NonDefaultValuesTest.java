@@ -82,7 +82,8 @@ class NonDefaultValuesTest {
 
     @Test
     void meshSettingsReachControllerAndAgent() {
-        RenderedChart chart = RenderedChart.render("trustDomain", "prod.example.com", "tokenAudience", "mesh-ca",
+        RenderedChart chart = RenderedChart.render("trustDomain", "prod.example.com", "clusterDomain", "corp.internal",
+                "tokenAudience", "mesh-ca",
                 "ca.existingSecret", "corp-intermediate", "nodeAgent.podsCgroup", "/sys/fs/cgroup/kubepods.slice",
                 "nodeAgent.drainDeadlineSeconds", "90", "nodeAgent.javaOptions", "-Xmx100m",
                 "nodeAgent.tunnel.javaOptions", "-Xmx300m");
@@ -91,7 +92,9 @@ class NonDefaultValuesTest {
         assertTrue(agent(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
                 "--pods-cgroup=/sys/fs/cgroup/kubepods.slice")));
         assertTrue(tunnel(chart).getArgs().containsAll(List.of("--trust-domain=prod.example.com",
-                "--drain-deadline=90s")));
+                "--drain-deadline=90s", "--cluster-domain=corp.internal")),
+                "the DNS proxy names services as the controller does");
+        assertTrue(controller(chart).getArgs().contains("--cluster-domain=corp.internal"));
         assertEquals(105L, chart.one(DaemonSet.class, "ambit-node-agent").getSpec().getTemplate().getSpec()
                 .getTerminationGracePeriodSeconds());
         assertEquals("-Xmx100m", agent(chart).getEnv().stream().filter(env -> env.getName().equals("JDK_JAVA_OPTIONS"))
