@@ -14,31 +14,35 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
 import io.netty.channel.uring.IoUringBufferRingConfig;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -322,6 +326,32 @@ public final class Transport {
             bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, RELAY_READS);
         }
         return sharesPorts() ? bootstrap.option(UnixChannelOption.SO_REUSEPORT, true) : bootstrap;
+    }
+
+    /**
+     * A UDP listener's bootstrap (the tunnel's DNS proxy): pooled buffers, and the port shared as the TCP listeners
+     * share theirs, so a successor binds it while this one drains.
+     */
+    public Bootstrap datagramBootstrap(EventLoopGroup group) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(datagramChannel())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        return sharesPorts() ? bootstrap.option(UnixChannelOption.SO_REUSEPORT, true) : bootstrap;
+    }
+
+    /** The UDP channel class of this transport's event loops. */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        return switch (kind) {
+            case IO_URING -> IoUringDatagramChannel.class;
+            case EPOLL -> EpollDatagramChannel.class;
+            case NIO -> NioDatagramChannel.class;
+        };
+    }
+
+    /** The TCP client channel class of this transport's event loops. */
+    public Class<? extends SocketChannel> socketChannel() {
+        return socketChannel;
     }
 
     /** An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. */

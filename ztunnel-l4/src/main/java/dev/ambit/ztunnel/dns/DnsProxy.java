@@ -5,14 +5,12 @@ import dev.ambit.runtime.transport.Transport;
 import dev.ambit.ztunnel.config.TunnelConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,20 +51,13 @@ public final class DnsProxy implements AutoCloseable {
         DnsAnswerer answerer = new DnsAnswerer(config, settings, cache, upstream, metrics);
         Channel udp = null;
         try {
-            Bootstrap udpBootstrap = new Bootstrap()
-                    .group(group)
-                    .channel(DnsChannels.datagram(transport))
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            Bootstrap udpBootstrap = transport.datagramBootstrap(group)
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel channel) {
                             DnsQueryHandler.Udp.install(channel.pipeline(), answerer, metrics);
                         }
                     });
-            if (transport.sharesPorts()) {
-                // A successor tunnel binds the same port while this one drains, as the TCP listeners do.
-                udpBootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
-            }
             ServerBootstrap tcpBootstrap = transport.serverBootstrap(group)
                     .childOption(ChannelOption.AUTO_READ, true);
             // TCP on the port UDP got. With an ephemeral one (tests), something else may hold that TCP port: then

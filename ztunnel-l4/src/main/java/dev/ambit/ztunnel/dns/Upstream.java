@@ -46,8 +46,8 @@ final class Upstream implements Forwarder, AutoCloseable {
         this.server = settings.upstream();
         this.maxInFlight = settings.maxInFlight();
         this.resolver = new DnsNameResolverBuilder(loop)
-                .datagramChannelType(DnsChannels.datagram(transport))
-                .socketChannelType(DnsChannels.socket(transport), false)
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.socketChannel(), false)
                 .queryTimeoutMillis(settings.upstreamTimeout().toMillis())
                 .nameServerProvider(new SingletonDnsServerAddressStreamProvider(server))
                 // The proxy keeps whole answers in its own cache; the resolver's caches are for its resolve().
