@@ -3,6 +3,8 @@ package dev.ambit.api.config;
 import dev.ambit.api.config.v1.HttpRoute;
 import dev.ambit.api.config.v1.Resource;
 import dev.ambit.api.model.ConfigPath;
+import dev.ambit.api.model.NamespacedName;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.BackendRef;
 import dev.ambit.api.model.route.HeaderMatch;
 import dev.ambit.api.model.route.MatchType;
@@ -31,6 +33,8 @@ final class HttpRouteCodec extends KindCodec<dev.ambit.api.model.route.HttpRoute
                 .setName(route.name().name())
                 .setNamespace(route.name().namespace());
         route.parentRefs().forEach(parent -> proto.addParentRefs(ValueCodec.toProto(parent)));
+        route.gatewayParentRefs().forEach(parent -> proto.addGatewayParentRefs(toProto(parent)));
+        proto.addAllHostnames(route.hostnames());
         route.rules().forEach(rule -> proto.addRules(toProto(rule)));
         resource.setHttpRoute(proto);
     }
@@ -42,7 +46,24 @@ final class HttpRouteCodec extends KindCodec<dev.ambit.api.model.route.HttpRoute
                 name -> new dev.ambit.api.model.route.HttpRoute(
                         name,
                         ConfigPath.each("parentRefs", proto.getParentRefsList(), ValueCodec::serviceRef),
+                        ConfigPath.each("gatewayParentRefs", proto.getGatewayParentRefsList(),
+                                HttpRouteCodec::gatewayParent),
+                        proto.getHostnamesList(),
                         ConfigPath.each("rules", proto.getRulesList(), HttpRouteCodec::rule)));
+    }
+
+    private static GatewayParentRef gatewayParent(HttpRoute.GatewayParentRef proto) {
+        return new GatewayParentRef(NamespacedName.of(proto.getNamespace(), proto.getName()),
+                ValueCodec.optional(proto.getSectionName()),
+                ValueCodec.optionalInt(proto.hasPort(), proto.getPort()));
+    }
+
+    private static HttpRoute.GatewayParentRef toProto(GatewayParentRef parent) {
+        var proto = HttpRoute.GatewayParentRef.newBuilder()
+                .setNamespace(parent.gateway().namespace()).setName(parent.gateway().name());
+        parent.sectionName().ifPresent(proto::setSectionName);
+        parent.port().ifPresent(proto::setPort);
+        return proto.build();
     }
 
     private static RouteRule rule(HttpRoute.Rule proto) {

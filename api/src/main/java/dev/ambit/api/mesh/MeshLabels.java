@@ -11,6 +11,8 @@ public final class MeshLabels {
     public static final String USE_WAYPOINT = "ambit.dev/use-waypoint";
     /** The gatewayClassName that makes a {@code Gateway} an Ambit waypoint. */
     public static final String WAYPOINT_CLASS = "ambit-waypoint";
+    /** The gatewayClassName that makes a {@code Gateway} an Ambit ingress gateway (traffic from outside the mesh). */
+    public static final String INGRESS_CLASS = "ambit-ingress";
     /** Set on a waypoint's own pods and service, which never route through a waypoint themselves. */
     public static final String GATEWAY_NAME = "gateway.networking.k8s.io/gateway-name";
     /** On an EndpointSlice: the service it belongs to. */

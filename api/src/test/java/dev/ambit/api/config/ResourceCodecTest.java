@@ -13,6 +13,7 @@ import dev.ambit.api.model.ServiceRef;
 import dev.ambit.api.model.policy.AuthorizationPolicy;
 import dev.ambit.api.model.policy.PeerAuthentication;
 import dev.ambit.api.model.policy.RequestAuthentication;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.route.RouteFilters;
 import dev.ambit.api.model.route.RouteRule;
@@ -56,6 +57,8 @@ class ResourceCodecTest {
         }
         resources.add(new RequestAuthentication(HELLO, Map.of(), List.of()));
         resources.add(new HttpRoute(HELLO, List.of(ServiceRef.of(HELLO)),
+                List.of(new RouteRule(List.of(), RouteFilters.NONE, List.of(), RouteTimeouts.NONE))));
+        resources.add(new HttpRoute(HELLO, List.of(), List.of(GatewayParentRef.of(HELLO)), List.of(),
                 List.of(new RouteRule(List.of(), RouteFilters.NONE, List.of(), RouteTimeouts.NONE))));
         for (LoadBalancerAlgorithm algorithm : LoadBalancerAlgorithm.values()) {
             resources.add(new TrafficPolicy(HELLO, ServiceRef.of(HELLO), algorithm, Optional.empty(),

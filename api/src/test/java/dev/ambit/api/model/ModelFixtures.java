@@ -14,6 +14,7 @@ import dev.ambit.api.model.policy.Source;
 import dev.ambit.api.model.route.BackendRef;
 import dev.ambit.api.model.route.HeaderMatch;
 import dev.ambit.api.model.route.HeaderModifier;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.route.MatchType;
 import dev.ambit.api.model.route.PathMatch;
@@ -70,7 +71,7 @@ public final class ModelFixtures {
 
     public static List<ConfigResource> all() {
         return List.of(workload(), service(), authorizationPolicy(), peerAuthentication(), requestAuthentication(),
-                httpRoute(), trafficPolicy());
+                httpRoute(), ingressRoute(), trafficPolicy());
     }
 
     public static Workload workload() {
@@ -191,6 +192,17 @@ public final class ModelFixtures {
                 new RouteTimeouts(Optional.of(Duration.ZERO), Optional.empty()));
         return new HttpRoute(demo("hello-split"), List.of(ServiceRef.of(HELLO, 80), ServiceRef.of(demo("hello-alias"))),
                 List.of(canary, redirect, items));
+    }
+
+    /** A route of an ingress Gateway: one parent for every listener, one for the listener "https" only. */
+    public static HttpRoute ingressRoute() {
+        return new HttpRoute(demo("hello-ingress"), List.of(),
+                List.of(GatewayParentRef.of(NamespacedName.of("edge", "public")),
+                        new GatewayParentRef(NamespacedName.of("edge", "internal"), Optional.of("https"),
+                                OptionalInt.of(443))),
+                List.of("hello.example.com", "*.hello.example.com"),
+                List.of(new RouteRule(List.of(), RouteFilters.NONE,
+                        List.of(new BackendRef(ServiceRef.of(HELLO, 80), 1)), RouteTimeouts.NONE)));
     }
 
     public static TrafficPolicy trafficPolicy() {

@@ -3,6 +3,7 @@ package dev.ambit.control.model;
 import dev.ambit.api.config.ResourceType;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.Workload;
@@ -20,6 +21,7 @@ public final class MeshIndex {
     private final Set<String> endpointWorkloads = new HashSet<>();
     private final Map<String, List<MeshService>> servicesByWaypoint = new HashMap<>();
     private final Map<NamespacedName, List<HttpRoute>> routesByParent = new HashMap<>();
+    private final Map<NamespacedName, List<HttpRoute>> routesByGateway = new HashMap<>();
 
     MeshIndex(ConfigSnapshot snapshot) {
         for (ConfigEntry entry : snapshot.resources(ResourceType.WORKLOAD).values()) {
@@ -37,6 +39,8 @@ public final class MeshIndex {
             for (ServiceRef parent : route.parentRefs()) {
                 routesByParent.computeIfAbsent(parent.service(), any -> new ArrayList<>()).add(route);
             }
+            route.gatewayParentRefs().stream().map(GatewayParentRef::gateway).distinct().forEach(gateway ->
+                    routesByGateway.computeIfAbsent(gateway, any -> new ArrayList<>()).add(route));
         }
     }
 
@@ -56,5 +60,10 @@ public final class MeshIndex {
 
     public List<HttpRoute> routesOf(NamespacedName service) {
         return routesByParent.getOrDefault(service, List.of());
+    }
+
+    /** The routes attached to the ingress Gateway of this name. */
+    public List<HttpRoute> routesOfGateway(NamespacedName gateway) {
+        return routesByGateway.getOrDefault(gateway, List.of());
     }
 }

@@ -8,6 +8,7 @@ import dev.ambit.control.crd.AuthorizationPolicyResource;
 import dev.ambit.control.crd.PeerAuthenticationResource;
 import dev.ambit.control.crd.RequestAuthenticationResource;
 import dev.ambit.control.crd.TrafficPolicyResource;
+import dev.ambit.control.model.convert.GatewayAttachment;
 import dev.ambit.control.model.convert.HttpRouteConverter;
 import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.control.model.convert.SecurityPolicyConverter;
@@ -100,6 +101,15 @@ public final class ModelBuilder {
             String affected = object instanceof Namespace ? object.getMetadata().getName() : namespace;
             store.inNamespace(Pod.class, affected).forEach(pod -> mark(dirty, ResourceType.WORKLOAD, keyOf(pod)));
             store.inNamespace(Service.class, affected).forEach(svc -> mark(dirty, ResourceType.SERVICE, keyOf(svc)));
+            if (object instanceof Gateway) {
+                // Routes attach to an ingress Gateway by its class and listeners.
+                Stream.of(previous, current).filter(Objects::nonNull).map(Gateway.class::cast)
+                        .forEach(gateway -> store.all(HTTPRoute.class).stream()
+                                .filter(route -> route.getSpec() != null && route.getSpec().getParentRefs() != null
+                                        && route.getSpec().getParentRefs().stream().anyMatch(ref ->
+                                                GatewayAttachment.names(ref, ObjectStore.namespaceOf(route), gateway)))
+                                .forEach(route -> mark(dirty, ResourceType.HTTP_ROUTE, keyOf(route))));
+            }
         } else if (object instanceof Node) {
             store.all(Pod.class).stream()
                     .filter(pod -> pod.getSpec() != null && object.getMetadata().getName().equals(pod.getSpec().getNodeName()))
@@ -168,7 +178,9 @@ public final class ModelBuilder {
             case AUTHORIZATION_POLICY -> Optional.of(SecurityPolicyConverter.authorization((AuthorizationPolicyResource) source));
             case PEER_AUTHENTICATION -> Optional.of(SecurityPolicyConverter.peer((PeerAuthenticationResource) source));
             case REQUEST_AUTHENTICATION -> Optional.of(SecurityPolicyConverter.request((RequestAuthenticationResource) source));
-            case HTTP_ROUTE -> HttpRouteConverter.convert((HTTPRoute) source);
+            case HTTP_ROUTE -> HttpRouteConverter.convert((HTTPRoute) source, gateway ->
+                    Optional.ofNullable(store.get(Gateway.class, gateway.namespace(), gateway.name()))
+                            .filter(GatewayAttachment::isIngress));
             case TRAFFIC_POLICY -> Optional.of(TrafficPolicyConverter.convert((TrafficPolicyResource) source));
         };
     }

@@ -9,8 +9,8 @@ import io.grpc.StatusException;
 import java.util.Optional;
 
 /**
- * Who may open which stream: a node agent presents the node agent identity, a waypoint the identity of its
- * Gateway's ServiceAccount, so one waypoint cannot read another's config. Without mTLS (loopback tests only)
+ * Who may open which stream: a node agent presents the node agent identity, a waypoint (or an ingress gateway,
+ * which streams as one) the identity of its Gateway's ServiceAccount, so one cannot read another's config. Without mTLS (loopback tests only)
  * there is no peer identity and every client is taken at its word.
  */
 final class ClientAuthorization {
@@ -36,7 +36,7 @@ final class ClientAuthorization {
                         "a waypoint must send client.namespace and client.name (its Gateway)");
                 NamespacedName gateway = NamespacedName.of(client.getNamespace(), client.getName());
                 expect(peer, settings.waypointIdentity(gateway));
-                yield new WaypointScope(settings.hostname(gateway), settings.rootNamespace());
+                yield new WaypointScope(gateway, settings.hostname(gateway), settings.rootNamespace());
             }
             default -> throw Status.INVALID_ARGUMENT.withDescription("client.kind must be NODE_AGENT or WAYPOINT")
                     .asException();

@@ -18,13 +18,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A waypoint's config: the routes of the services bound to it, the traffic policies of those services and of the
- * backends its routes send to, the authorization and request-authentication policies of their namespaces, and
- * every service and reachable workload, which it needs to forward.
+ * The config of a Gateway's proxy. A waypoint's: the routes of the services bound to it, the traffic policies of
+ * those services and of the backends its routes send to, the authorization and request-authentication policies of
+ * their namespaces, and every service and reachable workload, which it needs to forward. An ingress gateway's: the
+ * routes attached to its Gateway and the traffic policies of their backends, and the same services and workloads
+ * (no service is bound to it, so it gets no policies: its backends' waypoints and tunnels enforce theirs).
  *
- * @param hostname the waypoint service's hostname, as services name their waypoint
+ * @param gateway  the Gateway the proxy serves, as routes name their ingress parent
+ * @param hostname the Gateway service's hostname, as services name their waypoint
  */
-record WaypointScope(String hostname, String rootNamespace) implements ClientScope {
+record WaypointScope(NamespacedName gateway, String hostname, String rootNamespace) implements ClientScope {
 
     @Override
     public Map<String, ConfigEntry> view(ResourceType type, ConfigSnapshot snapshot) {
@@ -39,10 +42,12 @@ record WaypointScope(String hostname, String rootNamespace) implements ClientSco
             case HTTP_ROUTE -> {
                 Set<String> routes = new HashSet<>();
                 bound.forEach(service -> index.routesOf(service.name()).forEach(route -> routes.add(route.resourceName())));
+                index.routesOfGateway(gateway).forEach(route -> routes.add(route.resourceName()));
                 yield ClientScope.filter(all, entry -> routes.contains(entry.name()));
             }
             case TRAFFIC_POLICY -> {
                 Set<NamespacedName> targets = targets(bound, index);
+                index.routesOfGateway(gateway).forEach(route -> addBackends(route, targets));
                 yield ClientScope.filter(all, entry -> targets.contains(((TrafficPolicy) entry.model()).targetRef().service()));
             }
             case AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION -> {
@@ -59,12 +64,14 @@ record WaypointScope(String hostname, String rootNamespace) implements ClientSco
         Set<NamespacedName> targets = new HashSet<>();
         for (MeshService service : bound) {
             targets.add(service.name());
-            for (HttpRoute route : index.routesOf(service.name())) {
-                for (RouteRule rule : route.rules()) {
-                    rule.backendRefs().stream().map(BackendRef::service).map(ServiceRef::service).forEach(targets::add);
-                }
-            }
+            index.routesOf(service.name()).forEach(route -> addBackends(route, targets));
         }
         return targets;
+    }
+
+    private static void addBackends(HttpRoute route, Set<NamespacedName> targets) {
+        for (RouteRule rule : route.rules()) {
+            rule.backendRefs().stream().map(BackendRef::service).map(ServiceRef::service).forEach(targets::add);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.ambit.control.model;
 
+import dev.ambit.api.model.route.GatewayParentRef;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -446,5 +448,46 @@ class ModelBuilderTest {
                         """));
         assertEquals(List.of(NamespacedName.of("demo", "hello")), snapshot().index()
                 .servicesUsing("wp.demo.svc.cluster.local").stream().map(MeshService::name).toList());
+    }
+
+    @Test
+    void anIngressGatewayAppearingOrChangingClassRebuildsTheRoutesNamingIt() {
+        HTTPRoute route = K8sYaml.read(HTTPRoute.class, """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata:
+                  name: hello
+                  namespace: demo
+                spec:
+                  parentRefs:
+                  - name: public
+                  rules:
+                  - backendRefs:
+                    - name: hello
+                      port: 80
+                """);
+        apply(route);
+        assertEquals(Map.of(), of(snapshot(), ResourceType.HTTP_ROUTE), "no Gateway yet: not ours");
+        String gateway = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: public
+                  namespace: demo
+                spec:
+                  gatewayClassName: %s
+                  listeners:
+                  - name: http
+                    port: 80
+                    protocol: HTTP
+                """;
+        apply(K8sYaml.read(Gateway.class, gateway.formatted("ambit-ingress")));
+        ConfigSnapshot attached = snapshot();
+        HttpRoute built = (HttpRoute) of(attached, ResourceType.HTTP_ROUTE).get("demo/hello").model();
+        assertEquals(List.of(GatewayParentRef.of(NamespacedName.of("demo", "public"))), built.gatewayParentRefs());
+        assertEquals(List.of(built), attached.index().routesOfGateway(NamespacedName.of("demo", "public")));
+
+        apply(K8sYaml.read(Gateway.class, gateway.formatted("istio")));
+        assertEquals(Map.of(), of(snapshot(), ResourceType.HTTP_ROUTE), "another class's Gateway");
     }
 }

@@ -67,4 +67,20 @@ class HttpRouteTest {
                         + "'.', at most 253 characters)",
                 () -> new RequestRedirect(null, Optional.of("Example.com"), null, null, 302));
     }
+
+    @Test
+    void aRouteNeedsAParentOfEitherKindAndCheckedHostnames() {
+        RouteRule any = new RouteRule(List.of(), RouteFilters.NONE, List.of(HELLO_V1), RouteTimeouts.NONE);
+        assertInvalid("HttpRoute demo/r: parentRefs: must not be empty",
+                () -> new HttpRoute(demo("r"), List.of(), List.of(), List.of(), List.of(any)));
+        HttpRoute ingress = new HttpRoute(demo("r"), List.of(), List.of(GatewayParentRef.of(demo("edge"))),
+                List.of("*.example.com"), List.of(any));
+        assertEquals(List.of("*.example.com"), ingress.hostnames());
+        assertInvalid("HttpRoute demo/r: hostnames[0]: 'Example.com' is not a DNS subdomain (lower-case letters, digits,"
+                        + " '-' and '.', at most 253 characters)",
+                () -> new HttpRoute(demo("r"), List.of(), List.of(GatewayParentRef.of(demo("edge"))),
+                        List.of("Example.com"), List.of(any)));
+        assertInvalid("GatewayParentRef: port: 0 is not within 1..65535", () -> new GatewayParentRef(demo("edge"),
+                Optional.empty(), java.util.OptionalInt.of(0)));
+    }
 }

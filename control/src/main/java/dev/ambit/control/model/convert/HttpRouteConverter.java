@@ -10,6 +10,7 @@ import dev.ambit.api.model.InvalidConfigException;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
 import dev.ambit.api.model.route.BackendRef;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.HeaderMatch;
 import dev.ambit.api.model.route.HeaderModifier;
 import dev.ambit.api.model.route.HttpRoute;
@@ -23,6 +24,7 @@ import dev.ambit.api.model.route.RouteRule;
 import dev.ambit.api.model.route.RouteTimeouts;
 import dev.ambit.api.model.route.UrlRewrite;
 import dev.ambit.api.model.traffic.Mirror;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
@@ -37,20 +39,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * A Gateway API {@code HTTPRoute} attached to services (GAMMA) into the model. Parent references to anything but a
- * core {@code Service} belong to north-south gateways and are not ours; a route with none of ours is skipped.
+ * A Gateway API {@code HTTPRoute} into the model: its parents that are core {@code Service}s (GAMMA, served by
+ * waypoints) and its parents that are Ambit ingress {@code Gateway}s it attaches to ({@link GatewayAttachment}).
+ * Parents of other gateways are not ours; a route with none of ours is skipped, so another controller's routes
+ * never draw our errors.
  */
 public final class HttpRouteConverter {
 
     private HttpRouteConverter() {
     }
 
+    /** A route with service parents only: no Gateway is an Ambit ingress. */
     public static Optional<HttpRoute> convert(HTTPRoute route) {
+        return convert(route, gateway -> Optional.empty());
+    }
+
+    /** @param gateways the Gateway of a name, if it exists */
+    public static Optional<HttpRoute> convert(HTTPRoute route, Function<NamespacedName, Optional<Gateway>> gateways) {
         NamespacedName name = SecurityPolicyConverter.nameOf(route);
         var spec = SecurityPolicyConverter.spec(route.getSpec());
         List<ServiceRef> parents = new ArrayList<>();
+        List<GatewayParentRef> gatewayParents = new ArrayList<>();
+        List<String> hostnames = list(spec.getHostnames());
         List<ParentReference> refs = list(spec.getParentRefs());
         for (int i = 0; i < refs.size(); i++) {
             ParentReference ref = refs.get(i);
@@ -59,12 +72,25 @@ public final class HttpRouteConverter {
                 parents.add(at(field, () -> new ServiceRef(
                         NamespacedName.of(ref.getNamespace() == null ? name.namespace() : ref.getNamespace(),
                                 ref.getName()), optionalInt(ref.getPort()))));
+            } else if (GatewayAttachment.isGatewayRef(ref) && ref.getName() != null) {
+                NamespacedName gateway = NamespacedName.of(GatewayAttachment.namespaceOf(ref, name.namespace()),
+                        ref.getName());
+                boolean attached = gateways.apply(gateway).filter(found ->
+                        !GatewayAttachment.listeners(found, ref, name.namespace(), hostnames).isEmpty()).isPresent();
+                if (attached) {
+                    String field = "spec.parentRefs[" + i + "]";
+                    gatewayParents.add(at(field, () -> new GatewayParentRef(gateway,
+                            optionalText(ref.getSectionName()), optionalInt(ref.getPort()))));
+                }
             }
         }
-        if (parents.isEmpty()) {
+        if (parents.isEmpty() && gatewayParents.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(at("spec", () -> new HttpRoute(name, parents,
+        // GAMMA ignores hostnames; they only narrow what a route serves on an ingress Gateway.
+        List<String> served = gatewayParents.isEmpty() ? List.of() : hostnames;
+        return Optional.of(at("spec", () -> new HttpRoute(name, parents, gatewayParents,
+                at("hostnames", () -> served),
                 each("rules", list(spec.getRules()), rule -> rule(name.namespace(), rule)))));
     }
 
