@@ -101,7 +101,8 @@ public final class Controller implements AutoCloseable {
             RootCertPublisher roots = own(new RootCertPublisher(client, rootNamespace,
                     Pem.encode(ca.trustBundle().roots())));
             WaypointDeployer deployer = own(new WaypointDeployer(client, new WaypointDeploymentSettings(config.waypointImage(),
-                    config.controllerHost(), config.configPort(), config.caPort(), config.tokenAudience(), config.tracing()),
+                    config.controllerHost(), config.configPort(), config.caPort(), config.tokenAudience(), config.tracing(),
+                    config.ingressServiceType()),
                     config.mesh(), metrics));
             Runnable lead = () -> {
                 metrics.leading(true);

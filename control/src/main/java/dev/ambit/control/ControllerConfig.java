@@ -5,6 +5,7 @@ import dev.ambit.control.ca.MeshCa;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
+import dev.ambit.control.waypoint.WaypointDeploymentSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
  * @param tracing      the mesh's span collector and sampling, handed to every waypoint deployed (docs/tracing.md)
  * @param graphScrapeInterval how often the service graph scrapes the tunnels and waypoints; zero turns it off
+ * @param ingressServiceType the Service type of deployed ingress gateways (docs/ingress.md)
  */
 public record ControllerConfig(
         Optional<Path> configDir,
@@ -46,9 +48,14 @@ public record ControllerConfig(
         Duration answerTimeout,
         int maxClients,
         TracingSettings tracing,
-        Duration graphScrapeInterval) {
+        Duration graphScrapeInterval,
+        String ingressServiceType) {
 
     public ControllerConfig {
+        if (!WaypointDeploymentSettings.SERVICE_TYPES.contains(ingressServiceType)) {
+            throw new IllegalArgumentException("--ingress-service-type " + ingressServiceType
+                    + " is not one of LoadBalancer, NodePort, ClusterIP");
+        }
         if (plaintext && !listenAddress.isLoopbackAddress()) {
             throw new IllegalArgumentException("--plaintext is for loopback tests only; listen address "
                     + listenAddress.getHostAddress() + " is not a loopback address");
@@ -118,6 +125,7 @@ public record ControllerConfig(
         private Duration answerTimeout = Duration.ofSeconds(60);
         private int maxClients = 10_000;
         private Duration graphScrapeInterval = Duration.ofSeconds(5);
+        private String ingressServiceType = "LoadBalancer";
 
         private Builder() {
         }
@@ -244,12 +252,18 @@ public record ControllerConfig(
             return this;
         }
 
+        /** {@code LoadBalancer}, {@code NodePort} or {@code ClusterIP}. */
+        public Builder ingressServiceType(String type) {
+            this.ingressServiceType = type;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
                     caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
-                    maxClients, tracing, graphScrapeInterval);
+                    maxClients, tracing, graphScrapeInterval, ingressServiceType);
         }
     }
 }

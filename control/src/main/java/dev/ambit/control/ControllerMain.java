@@ -153,6 +153,11 @@ public final class ControllerMain implements Callable<Integer> {
                     + " tunnels' and waypoints' metrics, ISO-8601; PT0S turns it off (default: ${DEFAULT-VALUE}).")
     Duration graphScrapeInterval;
 
+    @Option(names = "--ingress-service-type", paramLabel = "TYPE", defaultValue = "LoadBalancer",
+            description = "Service type of deployed ingress gateways: LoadBalancer, NodePort or ClusterIP; a Gateway's"
+                    + " annotation ambit.dev/service-type overrides it (default: ${DEFAULT-VALUE}).")
+    String ingressServiceType;
+
     ControllerConfig config() {
         return ControllerConfig.builder()
                 .configDir(Optional.ofNullable(mode.configDir))
@@ -178,6 +183,7 @@ public final class ControllerMain implements Callable<Integer> {
                 .maxClients(maxClients)
                 .tracing(TracingSettings.parse(tracingEndpoint, tracingSampling))
                 .graphScrapeInterval(graphScrapeInterval)
+                .ingressServiceType(ingressServiceType)
                 .build();
     }
 

@@ -2,14 +2,13 @@ package dev.ambit.cli.waypoint;
 
 import dev.ambit.api.mesh.MeshLabels;
 import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.cli.GatewayApi;
 import dev.ambit.cli.KubernetesCluster;
-import dev.ambit.cli.MeshNames;
 import dev.ambit.cli.Namespaces;
 import dev.ambit.cli.UserException;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.PrintWriter;
 import java.util.List;
@@ -99,17 +98,7 @@ public final class WaypointCommand {
         return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
     }
 
-    /** Runs a Gateway API call; an unknown resource type means the Gateway API CRDs are missing. */
     private static <T> T gatewayApi(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                throw new UserException("the Gateway API CRDs are not installed (" + String.join(", ",
-                        MeshNames.GATEWAY_API_CRDS) + "): waypoints are Gateway API Gateways; install the Gateway API"
-                        + " standard CRDs first");
-            }
-            throw e;
-        }
+        return GatewayApi.call("waypoints", call);
     }
 }

@@ -32,10 +32,11 @@ class ControllerRbacTest {
             // Informers of KubeSource and WaypointDeployer; WaypointStatus reads the Gateway, then patches its status.
             Map.entry("gateways.gateway.networking.k8s.io", Set.of("get", "list", "watch")),
             Map.entry("gateways/status.gateway.networking.k8s.io", Set.of("patch")),
-            // WaypointGatewayClass
+            // AmbitGatewayClass (ambit-waypoint and ambit-ingress)
             Map.entry("gatewayclasses.gateway.networking.k8s.io", Set.of("get", "create")),
             Map.entry("gatewayclasses/status.gateway.networking.k8s.io", Set.of("patch")),
-            // WaypointDeployer: get, create or merge-patch; remove() deletes by label (fabric8: a collection delete).
+            // WaypointDeployer: get, create or merge-patch; remove() deletes by label (fabric8: a collection delete); it
+            // watches its own Services (an ingress load balancer's address) and never reads Secrets.
             Map.entry("services", Set.of("list", "watch", "get", "create", "patch", "deletecollection")),
             Map.entry("serviceaccounts", Set.of("get", "create", "patch", "deletecollection")),
             Map.entry("deployments.apps", Set.of("get", "create", "patch", "deletecollection")),

@@ -71,6 +71,14 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void theIngressServiceTypeBecomesTheControllersFlag() {
+        assertTrue(controller(RenderedChart.render()).getArgs().contains("--ingress-service-type=LoadBalancer"),
+                "a LoadBalancer by default");
+        assertTrue(controller(RenderedChart.render("ingress.serviceType", "NodePort")).getArgs()
+                .contains("--ingress-service-type=NodePort"));
+    }
+
+    @Test
     void imagesComeFromTheConfiguredRegistryAndTags() {
         RenderedChart chart = RenderedChart.render("image.registry", "registry.local:5000/mesh", "image.tag", "dev",
                 "waypoint.image.tag", "wp1", "image.pullPolicy", "Never");

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the mesh's trust bundle (root certificates, PEM) as the ConfigMap {@value #CONFIG_MAP}, key
  * {@value #KEY}, in the controller's namespace, in every ambient namespace and in every namespace with an Ambit
- * waypoint {@code Gateway} (a waypoint need not live in an ambient namespace, and its pod mounts the copy), as Istio
+ * waypoint or ingress {@code Gateway} (neither need live in an ambient namespace, and its pod mounts the copy), as Istio
  * does with {@code istio-ca-root-cert}: waypoints and other clients mount it to verify the controller and the mesh. A copy
  * edited or deleted by someone else is put back. A copy in a namespace that stops being ambient is left in place,
  * as pods there may still mount it. Runs on the leader only: {@link #start} when elected, {@link #stop} when not.
@@ -131,8 +131,10 @@ public final class RootCertPublisher implements AutoCloseable {
         }
     }
 
+    /** A waypoint or an ingress gateway: both run a pod that mounts the copy. */
     private static boolean isWaypoint(Gateway gateway) {
-        return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
+        return gateway.getSpec() != null && (MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName())
+                || MeshLabels.INGRESS_CLASS.equals(gateway.getSpec().getGatewayClassName()));
     }
 
     private boolean hasWaypoint(String namespace) {

@@ -4,6 +4,7 @@ import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.model.workload.Workload;
 import dev.ambit.control.ca.RootCertPublisher;
 import dev.ambit.control.model.MeshSettings;
+import dev.ambit.control.model.convert.GatewayAttachment;
 import dev.ambit.api.mesh.MeshLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -17,19 +18,24 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.ServiceSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayInfrastructure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * What a waypoint {@code Gateway} is deployed as: a ServiceAccount (its identity), a Service (its HBONE address and
  * metrics) and a Deployment, all named after the Gateway and owned by it, so Kubernetes garbage-collects them with
  * it even when the controller is down. The Gateway's {@code spec.infrastructure} labels and annotations are copied
- * onto all three and the pods.
+ * onto all three and the pods. An ingress Gateway is deployed the same way with the same process in its ingress
+ * role: its Service (a LoadBalancer by default) has the listeners' ports instead, and its pod listens on them and
+ * mounts the listeners' certificate Secrets.
  */
 final class WaypointResources {
 
@@ -41,6 +47,7 @@ final class WaypointResources {
     /** The kubelet renews a projected token at 80 % of its life; the waypoint reads it afresh for each request. */
     private static final long TOKEN_SECONDS = 12 * 3600;
     private static final long USER = 1337;
+    private static final String TLS_VOLUME = "tls-";
 
     private final WaypointDeploymentSettings settings;
     private final MeshSettings mesh;
@@ -53,19 +60,40 @@ final class WaypointResources {
     List<HasMetadata> of(Gateway gateway) {
         String name = gateway.getMetadata().getName();
         Map<String, String> selector = Map.of(MeshLabels.GATEWAY_NAME, name);
+        ServiceSpec service;
+        if (GatewayAttachment.isIngress(gateway)) {
+            // Only the listeners: metrics stay off a load balancer; Prometheus scrapes the pods.
+            ServiceSpecBuilder spec = new ServiceSpecBuilder().withType(serviceType(gateway)).withSelector(selector);
+            for (IngressListeners.Served port : IngressListeners.of(gateway).ports()) {
+                spec.addNewPort().withName(port.portName()).withPort(port.port())
+                        .withTargetPort(new IntOrString(port.port()))
+                        .withAppProtocol(port.protocol().toLowerCase(Locale.ROOT)).endPort();
+            }
+            service = spec.build();
+        } else {
+            service = new ServiceSpecBuilder().withSelector(selector)
+                    .addNewPort().withName("mesh").withPort(MeshPorts.HBONE)
+                    .withTargetPort(new IntOrString(MeshPorts.HBONE)).withAppProtocol("hbone").endPort()
+                    .addNewPort().withName("metrics").withPort(MeshPorts.METRICS)
+                    .withTargetPort(new IntOrString(MeshPorts.METRICS)).withAppProtocol("http").endPort()
+                    .build();
+        }
         return List.of(
                 new ServiceAccountBuilder().withMetadata(metadata(gateway)).build(),
-                new ServiceBuilder().withMetadata(metadata(gateway)).withNewSpec().withSelector(selector)
-                        .addNewPort().withName("mesh").withPort(MeshPorts.HBONE)
-                        .withTargetPort(new IntOrString(MeshPorts.HBONE)).withAppProtocol("hbone").endPort()
-                        .addNewPort().withName("metrics").withPort(MeshPorts.METRICS)
-                        .withTargetPort(new IntOrString(MeshPorts.METRICS)).withAppProtocol("http").endPort()
-                        .endSpec().build(),
+                new ServiceBuilder().withMetadata(metadata(gateway)).withSpec(service).build(),
                 new DeploymentBuilder().withMetadata(metadata(gateway)).withNewSpec()
                         .withNewSelector().withMatchLabels(selector).endSelector()
                         .withNewTemplate().withNewMetadata().withLabels(podLabels(gateway))
                         .withAnnotations(podAnnotations(gateway)).endMetadata()
                         .withSpec(podSpec(gateway)).endTemplate().endSpec().build());
+    }
+
+    /** An ingress Gateway's Service type: its annotation's, else the controller's. */
+    String serviceType(Gateway gateway) {
+        Map<String, String> annotations = gateway.getMetadata().getAnnotations();
+        String type = annotations == null ? null
+                : annotations.get(WaypointDeploymentSettings.SERVICE_TYPE_ANNOTATION);
+        return type == null ? settings.ingressServiceType() : type;
     }
 
     /** Whether {@code existing}, found under a waypoint's name, is one this class made (and may be replaced). */
@@ -76,7 +104,7 @@ final class WaypointResources {
 
     private PodSpec podSpec(Gateway gateway) {
         String name = gateway.getMetadata().getName();
-        return new PodSpecBuilder().withServiceAccountName(name)
+        PodSpecBuilder pod = new PodSpecBuilder().withServiceAccountName(name)
                 // The waypoint talks to the controller only; its one token is the projected one below.
                 .withAutomountServiceAccountToken(false)
                 .withTerminationGracePeriodSeconds(30L)
@@ -90,8 +118,23 @@ final class WaypointResources {
                 .addNewVolume().withName("root-cert").withNewConfigMap().withName(RootCertPublisher.CONFIG_MAP)
                 .endConfigMap().endVolume()
                 // A read-only root file system; the JVM and Netty's native libraries need a writable /tmp.
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-                .build();
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume();
+        if (GatewayAttachment.isIngress(gateway)) {
+            IngressListeners listeners = IngressListeners.of(gateway);
+            List<String> secrets = listeners.secrets();
+            for (int i = 0; i < secrets.size(); i++) {
+                // The kubelet updates a Secret volume in place when the Secret changes: certificates rotate there.
+                pod.addNewVolume().withName(TLS_VOLUME + i).withNewSecret().withSecretName(secrets.get(i))
+                        .withDefaultMode(0440).endSecret().endVolume();
+            }
+            if (listeners.served().stream().anyMatch(listener -> listener.port() < 1024)) {
+                // Ports 80 and 443 as uid 1337 without NET_BIND_SERVICE: a namespaced sysctl, "safe" in
+                // Kubernetes and allowed by the restricted Pod Security Standard.
+                pod.editSecurityContext().addNewSysctl().withName("net.ipv4.ip_unprivileged_port_start")
+                        .withValue("0").endSysctl().endSecurityContext();
+            }
+        }
+        return pod.build();
     }
 
     private Container container(Gateway gateway) {
@@ -106,12 +149,30 @@ final class WaypointResources {
                 "--token-file=" + TOKEN_DIRECTORY + "/token"));
         // The mesh's tracing: none when off, so a waypoint's spec (and its rollout) changes only with tracing.
         args.addAll(settings.tracing().toFlags());
-        return new ContainerBuilder().withName("waypoint").withImage(settings.image())
-                .withArgs(args)
+        boolean ingress = GatewayAttachment.isIngress(gateway);
+        IngressListeners listeners = ingress ? IngressListeners.of(gateway) : null;
+        if (ingress) {
+            args.add("--ingress");
+            listeners.served().forEach(listener -> args.add(listener.flag()));
+        }
+        ContainerBuilder container = new ContainerBuilder().withName("waypoint").withImage(settings.image())
+                .withArgs(args);
+        if (ingress) {
+            listeners.ports().forEach(port -> container.addNewPort().withName(port.portName())
+                    .withContainerPort(port.port()).endPort());
+            List<String> secrets = listeners.secrets();
+            for (int i = 0; i < secrets.size(); i++) {
+                container.addNewVolumeMount().withName(TLS_VOLUME + i)
+                        .withMountPath(IngressListeners.TLS_DIRECTORY + "/" + secrets.get(i)).withReadOnly(true)
+                        .endVolumeMount();
+            }
+        } else {
+            container.addNewPort().withName("mesh").withContainerPort(MeshPorts.HBONE).endPort();
+        }
+        return container
                 // Names the waypoint's node in the controller's logs.
                 .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName")
                 .endFieldRef().endValueFrom().endEnv()
-                .addNewPort().withName("mesh").withContainerPort(MeshPorts.HBONE).endPort()
                 .addNewPort().withName("metrics").withContainerPort(MeshPorts.METRICS).endPort()
                 .addNewPort().withName("readiness").withContainerPort(MeshPorts.READINESS).endPort()
                 // Readiness only, no liveness: a draining waypoint is unready on purpose and must not be killed.

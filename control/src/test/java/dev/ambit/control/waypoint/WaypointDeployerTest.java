@@ -85,7 +85,7 @@ class WaypointDeployerTest {
     @Test
     void theLeaderDeclaresTheWaypointGatewayClassAsAccepted() {
         GatewayClass declared = client.resources(GatewayClass.class).withName("ambit-waypoint").get();
-        assertEquals(WaypointGatewayClass.CONTROLLER_NAME, declared.getSpec().getControllerName());
+        assertEquals(AmbitGatewayClass.WAYPOINT_CONTROLLER, declared.getSpec().getControllerName());
         Condition accepted = declared.getStatus().getConditions().get(0);
         assertEquals(List.of("Accepted", "True"), List.of(accepted.getType(), accepted.getStatus()));
 

@@ -14,39 +14,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the {@code GatewayClass} {@value MeshLabels#WAYPOINT_CLASS} exists, names this controller, and says
- * it is {@code Accepted}, as Istio's controller does for {@code istio-waypoint}: users (and tools such as
- * {@code kubectl get gatewayclass}) see which controller serves waypoint Gateways. Done by the leader at start;
- * without the Gateway API CRDs it logs why and does nothing (waypoints cannot be declared there anyway).
+ * Makes sure one of Ambit's {@code GatewayClass}es ({@value MeshLabels#WAYPOINT_CLASS},
+ * {@value MeshLabels#INGRESS_CLASS}) exists, names this controller, and says it is {@code Accepted}, as Istio's
+ * controller does for {@code istio-waypoint}: users (and tools such as {@code kubectl get gatewayclass}) see which
+ * controller serves those Gateways. Done by the leader at start; without the Gateway API CRDs it logs why and does
+ * nothing (Gateways cannot be declared there anyway).
  */
-final class WaypointGatewayClass {
+final class AmbitGatewayClass {
 
-    static final String CONTROLLER_NAME = "ambit.dev/waypoint-controller";
-    private static final Logger log = LoggerFactory.getLogger(WaypointGatewayClass.class);
+    static final String WAYPOINT_CONTROLLER = "ambit.dev/waypoint-controller";
+    static final String INGRESS_CONTROLLER = "ambit.dev/ingress-controller";
+    private static final Logger log = LoggerFactory.getLogger(AmbitGatewayClass.class);
 
     private final KubernetesClient client;
+    private final String name;
+    private final String controllerName;
+    private final String description;
 
-    WaypointGatewayClass(KubernetesClient client) {
+    AmbitGatewayClass(KubernetesClient client, String name, String controllerName, String description) {
         this.client = client;
+        this.name = name;
+        this.controllerName = controllerName;
+        this.description = description;
     }
 
     void ensure() {
         try {
-            GatewayClass current = client.resources(GatewayClass.class).withName(MeshLabels.WAYPOINT_CLASS).get();
+            GatewayClass current = client.resources(GatewayClass.class).withName(name).get();
             if (current == null) {
                 current = client.resource(new GatewayClassBuilder()
-                        .withNewMetadata().withName(MeshLabels.WAYPOINT_CLASS)
+                        .withNewMetadata().withName(name)
                         .addToLabels("app.kubernetes.io/managed-by", "ambit").endMetadata()
-                        .withNewSpec().withControllerName(CONTROLLER_NAME)
-                        .withDescription("Ambit waypoints: per-service L7 proxies of the ambient mesh").endSpec()
+                        .withNewSpec().withControllerName(controllerName)
+                        .withDescription(description).endSpec()
                         .build()).create();
-                log.info("event=gateway_class_created name={} controller={}", MeshLabels.WAYPOINT_CLASS,
-                        CONTROLLER_NAME);
+                log.info("event=gateway_class_created name={} controller={}", name,
+                        controllerName);
             }
-            if (!CONTROLLER_NAME.equals(current.getSpec().getControllerName())) {
+            if (!controllerName.equals(current.getSpec().getControllerName())) {
                 // controllerName is immutable: someone else's class of that name is theirs to keep.
-                log.warn("event=gateway_class_foreign name={} controller={} expected={}", MeshLabels.WAYPOINT_CLASS,
-                        current.getSpec().getControllerName(), CONTROLLER_NAME);
+                log.warn("event=gateway_class_foreign name={} controller={} expected={}", name,
+                        current.getSpec().getControllerName(), controllerName);
                 return;
             }
             accept(current);
@@ -55,7 +63,7 @@ final class WaypointGatewayClass {
                 log.warn("event=gateway_class_skipped reason=\"Gateway API CRDs (gateway.networking.k8s.io/v1) are"
                         + " not installed\"");
             } else {
-                log.warn("event=gateway_class_failed name={} error=\"{}\"", MeshLabels.WAYPOINT_CLASS, e.getMessage());
+                log.warn("event=gateway_class_failed name={} error=\"{}\"", name, e.getMessage());
             }
         }
     }
@@ -71,11 +79,11 @@ final class WaypointGatewayClass {
         }
         current.setStatus(new GatewayClassStatusBuilder().withConditions(new ConditionBuilder()
                 .withType("Accepted").withStatus("True").withReason("Accepted")
-                .withMessage("served by " + CONTROLLER_NAME)
+                .withMessage("served by " + controllerName)
                 .withObservedGeneration(current.getMetadata().getGeneration())
                 .withLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build()).build());
         current.getMetadata().setResourceVersion(null);
         client.resource(current).patchStatus();
-        log.info("event=gateway_class_accepted name={}", MeshLabels.WAYPOINT_CLASS);
+        log.info("event=gateway_class_accepted name={}", name);
     }
 }
