@@ -3,11 +3,14 @@ package dev.ambit.waypoint;
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.api.model.NamespacedName;
+import dev.ambit.waypoint.process.IngressListenerSpec;
 import dev.ambit.waypoint.process.WaypointProcess;
 import dev.ambit.waypoint.process.WaypointProcessSettings;
 import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import dev.ambit.runtime.transport.NettyProcessDefaults;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code waypoint}: the process a waypoint Deployment (or the local mesh) runs. Runs until SIGTERM. */
 @Command(name = "waypoint", mixinStandardHelpOptions = true,
-        description = "Ambit waypoint: L7 routing, resilience and policy for the services bound to a Gateway.")
+        description = "Ambit waypoint: L7 routing, resilience and policy for the services bound to a Gateway; with"
+                + " --ingress, the ingress gateway of an ambit-ingress Gateway.")
 public final class WaypointMain implements Callable<Integer> {
 
     @Option(names = "--gateway", required = true, defaultValue = "${env:GATEWAY_NAMESPACE}/${env:GATEWAY_NAME}",
@@ -48,6 +52,16 @@ public final class WaypointMain implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     private String tracingSampling;
 
+    @Option(names = "--ingress",
+            description = "Run as the ingress gateway of the Gateway (class ambit-ingress): serve its --listener ports"
+                    + " to clients outside the mesh instead of HBONE, routed by the routes attached to the Gateway.")
+    private boolean ingress;
+
+    @Option(names = "--listener", paramLabel = "NAME,PROTOCOL,PORT,HOSTNAME|*[,CERT-DIR...]",
+            description = "An ingress listener (with --ingress; repeat for each): HTTP, or HTTPS with the directories"
+                    + " holding its certificates' tls.crt and tls.key. The controller writes these.")
+    private List<String> listeners = List.of();
+
     public static void main(String[] args) {
         NettyProcessDefaults.apply();
         System.exit(new CommandLine(new WaypointMain())
@@ -60,8 +74,14 @@ public final class WaypointMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!ingress && !listeners.isEmpty()) {
+            throw new IllegalArgumentException("--listener is for an ingress gateway: add --ingress");
+        }
+        Optional<List<IngressListenerSpec>> ingressListeners = ingress
+                ? Optional.of(listeners.stream().map(IngressListenerSpec::parse).toList()) : Optional.empty();
         WaypointProcess process = WaypointProcess.start(new WaypointProcessSettings(NamespacedName.parse(gateway),
-                nodeName, listenAddress, controlPlane.settings(), TracingSettings.parse(tracingEndpoint, tracingSampling)));
+                nodeName, listenAddress, controlPlane.settings(), TracingSettings.parse(tracingEndpoint, tracingSampling),
+                ingressListeners));
         process.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

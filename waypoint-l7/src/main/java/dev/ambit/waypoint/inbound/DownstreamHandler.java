@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.ambit.waypoint.route.GatewayPort;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -267,6 +268,11 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter implements Do
     @Override
     public Optional<InetSocketAddress> destination() {
         return connection == null ? Optional.empty() : connection.destination();
+    }
+
+    @Override
+    public Optional<GatewayPort> gatewayPort() {
+        return connection == null ? Optional.empty() : connection.gatewayPort();
     }
 
     @Override

@@ -14,7 +14,10 @@ import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.observe.SpanRecorder;
+import dev.ambit.waypoint.inbound.GatewayListenerSource;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
+import dev.ambit.waypoint.route.GatewayListener;
+import dev.ambit.waypoint.route.GatewayPort;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
 import dev.ambit.waypoint.upstream.LoopHbonePools;
 import dev.ambit.waypoint.upstream.TcpUpstreamConnector;
@@ -33,7 +36,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -96,11 +102,45 @@ public final class WaypointProcess implements AutoCloseable {
                 .setNamespace(settings.gateway().namespace())
                 .setName(settings.gateway().name())
                 .build(), process.configSubscription());
-        waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
-                new InetSocketAddress(settings.listenAddress(), MeshPorts.HBONE)));
-        log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
-                identity, transport.name(), settings.controlPlane().controller());
+        if (settings.ingress().isPresent()) {
+            listenAsIngress(settings, waypoint, transport, group);
+            log.info("event=ingress_started gateway={} identity={} transport={} controller={} listeners={}",
+                    settings.gateway(), identity, transport.name(), settings.controlPlane().controller(),
+                    settings.ingress().get().size());
+        } else {
+            waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
+                    new InetSocketAddress(settings.listenAddress(), MeshPorts.HBONE)));
+            log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
+                    identity, transport.name(), settings.controlPlane().controller());
+        }
         return process;
+    }
+
+    /**
+     * An ingress gateway takes clients from outside the mesh on its Gateway's listeners, no HBONE inbound; it still
+     * forwards into the mesh over HBONE as its Gateway's identity, so destination policies can name it. The
+     * listeners of one port (one per hostname) share its socket; each request goes to the one for its host.
+     */
+    private static void listenAsIngress(WaypointProcessSettings settings, Waypoint waypoint, Transport transport,
+            EventLoopGroup group) {
+        Map<Integer, List<GatewayListener>> byPort = new TreeMap<>();
+        for (IngressListenerSpec spec : settings.ingress().get()) {
+            if (spec.protocol().equals("HTTPS")) {
+                // TLS termination is the next slice (docs/ingress.md): an HTTPS listener is not served yet.
+                log.warn("event=listener_not_served gateway={} listener={} port={} reason=\"HTTPS is not served yet\"",
+                        settings.gateway(), spec.name(), spec.port());
+                continue;
+            }
+            byPort.computeIfAbsent(spec.port(), port -> new ArrayList<>()).add(spec.listenerOf(settings.gateway()));
+        }
+        byPort.forEach((port, listeners) -> {
+            waypoint.listen(new GatewayListenerSource(transport, group,
+                    new InetSocketAddress(settings.listenAddress(), port),
+                    new GatewayPort(settings.gateway(), port, listeners),
+                    WaypointSettings.defaults().limits().maxConnections()));
+            log.info("event=listener_started gateway={} protocol=HTTP port={} listeners={}", settings.gateway(), port,
+                    listeners.stream().map(GatewayListener::name).toList());
+        });
     }
 
     /** Closes on SIGTERM: listeners stop and HBONE peers get GOAWAY. */

@@ -1,6 +1,7 @@
 package dev.ambit.waypoint.proxy;
 
 import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.waypoint.route.GatewayPort;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
@@ -19,6 +20,9 @@ public interface Downstream {
 
     /** Where the client connected to (the HBONE CONNECT target), when known. */
     Optional<InetSocketAddress> destination();
+
+    /** The ingress Gateway port the connection arrived on; empty at a waypoint. */
+    Optional<GatewayPort> gatewayPort();
 
     String sourceAddress();
 

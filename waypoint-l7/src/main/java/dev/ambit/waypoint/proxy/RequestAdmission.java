@@ -80,8 +80,10 @@ final class RequestAdmission {
         entry.put(AccessLogField.REQUEST_ID, headers.get(REQUEST_ID))
                 .put(AccessLogField.TRACE_ID, trace.traceId())
                 .put(AccessLogField.SPAN_ID, trace.spanId());
-        Optional<ServiceKey> destination = config.directory().resolve(downstream.destination(),
-                headers.get(HttpHeaderNames.HOST));
+        // At an ingress gateway the Gateway's routes pick the service; the listener stands in for the destination.
+        Optional<ServiceKey> destination = downstream.gatewayPort().isPresent()
+                ? downstream.gatewayPort().map(port -> new ServiceKey(port.gateway(), port.port()))
+                : config.directory().resolve(downstream.destination(), headers.get(HttpHeaderNames.HOST));
         if (destination.isEmpty()) {
             exchange.localReply(HttpResponseStatus.NOT_FOUND, "no service for host " + headers.get(HttpHeaderNames.HOST),
                     "NR");

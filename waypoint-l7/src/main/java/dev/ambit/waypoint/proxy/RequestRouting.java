@@ -9,6 +9,7 @@ import dev.ambit.api.model.traffic.Mirror;
 import dev.ambit.waypoint.http.LocalReply;
 import dev.ambit.waypoint.observe.AccessLogEntry;
 import dev.ambit.waypoint.observe.AccessLogField;
+import dev.ambit.waypoint.route.GatewayListener;
 import dev.ambit.waypoint.route.HeaderEdits;
 import dev.ambit.waypoint.route.PathRewrite;
 import dev.ambit.waypoint.route.Redirects;
@@ -63,7 +64,20 @@ final class RequestRouting {
     Optional<Routed> route(ServiceKey serviceKey) {
         RouteSelection route;
         RouteRule rule;
-        if (config.routes().hasRoutes(serviceKey)) {
+        if (downstream.gatewayPort().isPresent()) {
+            // An ingress gateway: only routes lead anywhere; without one that matches there is no service to try.
+            String host = GatewayListener.hostOf(request.headers().get(HttpHeaderNames.HOST));
+            Optional<RouteSelection> selection = downstream.gatewayPort().get().listenerFor(host).flatMap(listener ->
+                    config.routes().route(listener, host,
+                            RouteRequest.of(request.method().name(), request.uri(), request.headers())));
+            if (selection.isEmpty()) {
+                exchange.localReply(HttpResponseStatus.NOT_FOUND, "no route matched", "NR");
+                return Optional.empty();
+            }
+            route = selection.get();
+            rule = route.rule();
+            entry.put(AccessLogField.ROUTE, route.route());
+        } else if (config.routes().hasRoutes(serviceKey)) {
             Optional<RouteSelection> selection = config.routes().route(serviceKey,
                     RouteRequest.of(request.method().name(), request.uri(), request.headers()));
             if (selection.isEmpty()) {

@@ -25,9 +25,15 @@ public final class Http1Client {
 
     public HttpResponse<String> send(String service, String method, String path, Map<String, String> headers,
             String body) {
+        return sendToHost(Mesh.host(service), method, path, headers, body);
+    }
+
+    /** A request with {@code Host: host} as given (an ingress gateway routes by it). */
+    public HttpResponse<String> sendToHost(String host, String method, String path, Map<String, String> headers,
+            String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(20))
-                .header("Host", Mesh.host(service))
+                .header("Host", host)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);

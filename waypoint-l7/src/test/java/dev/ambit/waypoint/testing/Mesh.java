@@ -4,6 +4,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.ServiceRef;
 import dev.ambit.api.model.route.BackendRef;
+import dev.ambit.api.model.route.GatewayParentRef;
 import dev.ambit.api.model.route.HttpRoute;
 import dev.ambit.api.model.route.RouteFilters;
 import dev.ambit.api.model.route.RouteMatch;
@@ -73,6 +74,13 @@ public final class Mesh {
 
     public Mesh route(String parent, RouteRule... rules) {
         routes.add(new HttpRoute(name(parent + "-route-" + routes.size()), List.of(ServiceRef.of(name(parent), 80)),
+                List.of(rules)));
+        return this;
+    }
+
+    /** A route attached to the ingress Gateway {@code gateway} for {@code hostnames} (any host when empty). */
+    public Mesh ingressRoute(GatewayParentRef gateway, List<String> hostnames, RouteRule... rules) {
+        routes.add(new HttpRoute(name("ingress-route-" + routes.size()), List.of(), List.of(gateway), hostnames,
                 List.of(rules)));
         return this;
     }
