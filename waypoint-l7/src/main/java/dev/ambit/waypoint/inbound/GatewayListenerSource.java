@@ -1,36 +1,85 @@
 package dev.ambit.waypoint.inbound;
 
 import dev.ambit.runtime.transport.ConnectionFailures;
+import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
 import dev.ambit.waypoint.route.GatewayPort;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A plain HTTP port of an ingress Gateway: clients from outside the mesh, no peer identity, each request routed by
- * the Gateway's routes for the port's listener of its host. At most {@code maxConnections} are open at once; beyond that new ones are
+ * An HTTP or HTTPS port of an ingress Gateway: clients from outside the mesh, no peer identity, each request routed
+ * by the Gateway's routes for the port's listener of its host. HTTPS terminates TLS 1.3 with the certificate the
+ * client's SNI name picks. At most {@code maxConnections} are open at once; beyond that new ones are
  * reset and counted as {@code LISTENER_FULL}.
  */
 public final class GatewayListenerSource extends ListenerSource {
 
     private final GatewayPort port;
     private final int maxConnections;
+    private final Optional<ListenerCertificates> tls;
 
+    /** A plain HTTP port. */
     public GatewayListenerSource(Transport transport, EventLoopGroup group, InetSocketAddress address,
             GatewayPort port, int maxConnections) {
+        this(transport, group, address, port, maxConnections, Optional.empty());
+    }
+
+    /** @param tls for an HTTPS port: the listeners' certificates, picked by SNI */
+    public GatewayListenerSource(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            GatewayPort port, int maxConnections, Optional<ListenerCertificates> tls) {
         super(transport, group, address);
         this.port = port;
         this.maxConnections = maxConnections;
+        this.tls = tls;
     }
 
     @Override
     protected Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
             Consumer<InboundConnection> sink, ConnectionFailures failures) {
         return Listener.bind("ingress-" + port.port(), transport.serverBootstrap(group), address, maxConnections,
-                failures, channel -> sink.accept(new InboundConnection(channel, Optional.empty(), Optional.empty(),
-                        Optional.of(port))));
+                failures, channel -> {
+                    InboundConnection connection = new InboundConnection(channel, Optional.empty(), Optional.empty(),
+                            Optional.of(port));
+                    if (tls.isEmpty()) {
+                        sink.accept(connection);
+                        return;
+                    }
+                    // Reading freely until the handshake is done (the SNI handler needs the whole ClientHello, then the
+                    // SslHandler its flights), then handed over with autoRead off as every inbound connection is; a
+                    // client that never finishes costs no HTTP state, and the SslHandler's timeout closes it.
+                    channel.config().setAutoRead(true);
+                    channel.pipeline().addLast(new SniHandler(tls.get()), new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+                            if (event instanceof SslHandshakeCompletionEvent handshake) {
+                                if (handshake.isSuccess()) {
+                                    ctx.pipeline().remove(this);
+                                    ctx.channel().config().setAutoRead(false);
+                                    sink.accept(connection);
+                                } else {
+                                    // Stays in place to take the exception the refused handshake fires next.
+                                    failures.record(FailureReason.TLS_HANDSHAKE);
+                                    ctx.close();
+                                }
+                                return;
+                            }
+                            super.userEventTriggered(ctx, event);
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            // Not TLS, or a handshake the SslHandler refused: the completion event follows.
+                            ctx.close();
+                        }
+                    });
+                });
     }
 }

@@ -16,6 +16,7 @@ import dev.ambit.waypoint.WaypointSettings;
 import dev.ambit.waypoint.observe.SpanRecorder;
 import dev.ambit.waypoint.inbound.GatewayListenerSource;
 import dev.ambit.waypoint.inbound.HboneInboundSource;
+import dev.ambit.waypoint.inbound.ListenerCertificates;
 import dev.ambit.waypoint.route.GatewayListener;
 import dev.ambit.waypoint.route.GatewayPort;
 import dev.ambit.waypoint.upstream.HboneUpstreamConnector;
@@ -39,8 +40,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,8 @@ public final class WaypointProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WaypointProcess.class);
     private static final Duration UPSTREAM_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How often an ingress gateway re-reads its listeners' certificate files. */
+    private static final Duration CERTIFICATE_RELOAD = Duration.ofSeconds(10);
 
     private final ResourceStack opened;
     private final Waypoint waypoint;
@@ -103,7 +109,7 @@ public final class WaypointProcess implements AutoCloseable {
                 .setName(settings.gateway().name())
                 .build(), process.configSubscription());
         if (settings.ingress().isPresent()) {
-            listenAsIngress(settings, waypoint, transport, group);
+            listenAsIngress(settings, waypoint, transport, group, opened);
             log.info("event=ingress_started gateway={} identity={} transport={} controller={} listeners={}",
                     settings.gateway(), identity, transport.name(), settings.controlPlane().controller(),
                     settings.ingress().get().size());
@@ -122,25 +128,38 @@ public final class WaypointProcess implements AutoCloseable {
      * listeners of one port (one per hostname) share its socket; each request goes to the one for its host.
      */
     private static void listenAsIngress(WaypointProcessSettings settings, Waypoint waypoint, Transport transport,
-            EventLoopGroup group) {
-        Map<Integer, List<GatewayListener>> byPort = new TreeMap<>();
-        for (IngressListenerSpec spec : settings.ingress().get()) {
-            if (spec.protocol().equals("HTTPS")) {
-                // TLS termination is the next slice (docs/ingress.md): an HTTPS listener is not served yet.
-                log.warn("event=listener_not_served gateway={} listener={} port={} reason=\"HTTPS is not served yet\"",
-                        settings.gateway(), spec.name(), spec.port());
-                continue;
-            }
-            byPort.computeIfAbsent(spec.port(), port -> new ArrayList<>()).add(spec.listenerOf(settings.gateway()));
-        }
-        byPort.forEach((port, listeners) -> {
+            EventLoopGroup group, ResourceStack opened) {
+        Map<Integer, List<IngressListenerSpec>> byPort = new TreeMap<>();
+        settings.ingress().get().forEach(spec -> byPort.computeIfAbsent(spec.port(), port -> new ArrayList<>())
+                .add(spec));
+        List<ListenerCertificates> certificates = new ArrayList<>();
+        byPort.forEach((port, specs) -> {
+            List<GatewayListener> listeners = specs.stream().map(spec -> spec.listenerOf(settings.gateway())).toList();
+            // The controller never puts HTTP and HTTPS on one port (ProtocolConflict): the first one's decides.
+            boolean https = specs.get(0).protocol().equals("HTTPS");
+            Optional<ListenerCertificates> tls = https ? Optional.of(new ListenerCertificates(specs.stream()
+                    .map(spec -> new ListenerCertificates.Entry(spec.name(), spec.hostname(),
+                            spec.certificates().get(0)))
+                    .toList())) : Optional.empty();
+            tls.ifPresent(certificates::add);
             waypoint.listen(new GatewayListenerSource(transport, group,
                     new InetSocketAddress(settings.listenAddress(), port),
                     new GatewayPort(settings.gateway(), port, listeners),
-                    WaypointSettings.defaults().limits().maxConnections()));
-            log.info("event=listener_started gateway={} protocol=HTTP port={} listeners={}", settings.gateway(), port,
-                    listeners.stream().map(GatewayListener::name).toList());
+                    WaypointSettings.defaults().limits().maxConnections(), tls));
+            log.info("event=listener_started gateway={} protocol={} port={} listeners={}", settings.gateway(),
+                    https ? "HTTPS" : "HTTP", port, listeners.stream().map(GatewayListener::name).toList());
         });
+        if (!certificates.isEmpty()) {
+            // File reads off the event loops; the kubelet updates a mounted Secret within about a minute anyway.
+            ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ambit-ingress-certificates");
+                thread.setDaemon(true);
+                return thread;
+            });
+            reloader.scheduleWithFixedDelay(() -> certificates.forEach(ListenerCertificates::reload),
+                    CERTIFICATE_RELOAD.toSeconds(), CERTIFICATE_RELOAD.toSeconds(), TimeUnit.SECONDS);
+            opened.push(reloader::shutdownNow);
+        }
     }
 
     /** Closes on SIGTERM: listeners stop and HBONE peers get GOAWAY. */
