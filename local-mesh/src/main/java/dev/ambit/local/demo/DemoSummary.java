@@ -53,7 +53,7 @@ public final class DemoSummary {
             case "podStart" -> r.get("succeeded") + "/" + r.get("pods") + " new pods answered at once, "
                     + r.get("mtlsVerifiedAtDestination") + " verified over mTLS as " + r.get("sourcePrincipal")
                     + ", waits for the pod's config " + r.get("connectionsThatWaitedForTheirPod")
-                    + ", a pod without its CNI ADD enrolled after " + r.get("withoutCniEnrolledAfterMillis") + " ms"
+                    + ", pods without their CNI ADD enrolled after " + r.get("withoutCniEnrolledAfterMillis") + " ms"
                     + "; agent down: " + (((String) r.get("refusedWhileAgentDown")).isEmpty() ? "a pod started!"
                     : "pod not started") + ", agent back: " + ((Boolean) r.get("startedAndTunnelledOnceAgentBack")
                     ? "started and tunnelled" : "not started");
