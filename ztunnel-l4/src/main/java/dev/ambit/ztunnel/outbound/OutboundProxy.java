@@ -87,10 +87,10 @@ public final class OutboundProxy {
          */
         private void route(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress original,
                 boolean mayWait) {
+            Channel downstream = ctx.channel();
             TunnelConfig current = config.current();
             OutboundRoute route = resolver.resolve(client, original, current);
             if (mayWait && needsSource(route) && !sources.ready(client.getAddress(), current)) {
-                Channel downstream = ctx.channel();
                 long start = System.nanoTime();
                 sources.await(client.getAddress(), downstream.eventLoop(), downstream.closeFuture()).addListener(f -> {
                     PendingSources.Outcome outcome = (PendingSources.Outcome) f.getNow();
@@ -105,14 +105,13 @@ public final class OutboundProxy {
                 return;
             }
             if (route instanceof OutboundRoute.Tunnel tunnel) {
-                Channel downstream = ctx.channel();
                 Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
                 join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
                         Optional.of(tunnel.source()), Optional.empty(), tunnel.destination())
                         .towardsPeer(tunnel.key().expectedIdentity()), tunnel.target());
             } else if (route instanceof OutboundRoute.Passthrough passthrough) {
-                Future<? extends Channel> upstream = transport.connect(ctx.channel().eventLoop(),
-                        passthrough.address(), connectTimeout);
+                Future<? extends Channel> upstream = transport.connect(downstream.eventLoop(), passthrough.address(),
+                        connectTimeout);
                 join(ctx, upstream, LiveConnection.Protocol.TCP, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
                         passthrough.source(), Optional.empty(), passthrough.destination()), passthrough.address());
             } else if (route instanceof OutboundRoute.Refused refused) {
