@@ -177,8 +177,9 @@ public final class DemoRunner {
         try (PinnedSteeringView steering = mesh.steering(pod.node())) {
             int before = steering.enrolledPods().orElseThrow(() -> new IllegalStateException(
                     "the enrolled map of " + pod.node() + " cannot be read: " + steering.problem().orElse("")));
+            mesh.createPodNetworkWithoutCni(pod);
             long start = System.nanoTime();
-            mesh.startPodWithoutCni(pod);
+            mesh.createPodCgroup(pod);
             long deadline = start + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 if (steering.enrolledPods().orElse(before) > before) {

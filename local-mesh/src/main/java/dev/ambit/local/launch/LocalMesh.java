@@ -235,11 +235,16 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     /**
-     * Creates a pod's network namespace, link and cgroup with no CNI ADD, as for a pod whose sandbox was created
-     * before the plugin was installed or with it off: only the agent's periodic pass can enroll it.
+     * Creates a pod's network namespace and link with no CNI ADD, as for a pod whose sandbox was created before the
+     * plugin was installed or with it off: only the agent's asynchronous pass can enroll it, once
+     * {@link #createPodCgroup} made its cgroup.
      */
-    public void startPodWithoutCni(LocalPod pod) {
+    public void createPodNetworkWithoutCni(LocalPod pod) {
         LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+    }
+
+    /** Creates a pod's cgroup, as the kubelet does before the pod's containers. */
+    public void createPodCgroup(LocalPod pod) {
         createDirectories(podCgroup(pod));
     }
 
@@ -248,7 +253,7 @@ public final class LocalMesh implements AutoCloseable {
         return PinnedSteeringView.follow(pinRoot(nodeName), Duration.ofSeconds(1));
     }
 
-    /** Removes a pod {@link #startPodNow} or {@link #startPodWithoutCni} started: CNI DEL, namespace, cgroup. */
+    /** Removes a pod {@link #startPodNow} or {@link #createPodNetworkWithoutCni} started: CNI DEL, netns, cgroup. */
     public void removePodNow(LocalPod pod) {
         new PodSandboxes(workDir.resolve("run")).delete(pod, netnsOf(pod), cniSocket(pod.node()),
                 ambientNamespacesFile(pod.node()));
