@@ -29,6 +29,7 @@ public final class TunnelMetrics implements ConnectionFailures {
     private final Counter closed;
     private final Counter sent;
     private final Counter received;
+    private final RefusalMetrics refusals;
     private final ConnectionFailureMetrics failures;
     private final ConcurrentMap<ConnectionLabels, Series> series = new ConcurrentHashMap<>();
 
@@ -38,6 +39,7 @@ public final class TunnelMetrics implements ConnectionFailures {
         this.closed = counter("ambit_tcp_connections_closed", "Tunnelled TCP connections closed");
         this.sent = counter("ambit_tcp_sent_bytes", "Bytes sent from the source to the destination");
         this.received = counter("ambit_tcp_received_bytes", "Bytes received by the source from the destination");
+        this.refusals = new RefusalMetrics(registry);
         this.failures = new ConnectionFailureMetrics(registry);
     }
 
@@ -55,6 +57,14 @@ public final class TunnelMetrics implements ConnectionFailures {
 
     public long failures(FailureReason reason) {
         return failures.count(reason);
+    }
+
+    /**
+     * Counts a connection refused by its destination's policy, under the labels it would have been opened with (so
+     * the graph draws it on the edge it hit). {@link #record} still counts it by reason alone.
+     */
+    public void connectionRefused(ConnectionLabels labels, FailureReason reason) {
+        refusals.record(labels, reason);
     }
 
     /** {@code ambit_cert_expiry_seconds}: seconds until each held identity's certificate expires, read at scrape. */
