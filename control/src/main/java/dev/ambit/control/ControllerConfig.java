@@ -6,6 +6,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
  * @param tracing      the mesh's span collector and sampling, handed to every waypoint deployed (docs/tracing.md)
  * @param graphScrapeInterval how often the service graph scrapes the tunnels and waypoints; zero turns it off
+ * @param graphPrometheusUrl a Prometheus the graph queries instead of scraping (docs/graph.md); empty: scrape
  */
 public record ControllerConfig(
         Optional<Path> configDir,
@@ -46,7 +48,8 @@ public record ControllerConfig(
         Duration answerTimeout,
         int maxClients,
         TracingSettings tracing,
-        Duration graphScrapeInterval) {
+        Duration graphScrapeInterval,
+        Optional<URI> graphPrometheusUrl) {
 
     public ControllerConfig {
         if (plaintext && !listenAddress.isLoopbackAddress()) {
@@ -65,6 +68,13 @@ public record ControllerConfig(
             throw new IllegalArgumentException("--graph-scrape-interval " + graphScrapeInterval
                     + " must be zero (no graph) or at least " + MIN_GRAPH_SCRAPE_INTERVAL);
         }
+        graphPrometheusUrl.ifPresent(url -> {
+            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                    || url.getQuery() != null) {
+                throw new IllegalArgumentException("--graph-prometheus-url " + url
+                        + " must be an http(s) URL of Prometheus, e.g. http://prometheus.monitoring:9090");
+            }
+        });
         if (maxWorkloadCertTtl.compareTo(MeshCa.MIN_LEAF_TTL) < 0) {
             throw new IllegalArgumentException("--max-workload-cert-ttl " + maxWorkloadCertTtl
                     + " is shorter than the shortest certificate the CA issues, " + MeshCa.MIN_LEAF_TTL);
@@ -118,6 +128,7 @@ public record ControllerConfig(
         private Duration answerTimeout = Duration.ofSeconds(60);
         private int maxClients = 10_000;
         private Duration graphScrapeInterval = Duration.ofSeconds(5);
+        private Optional<URI> graphPrometheusUrl = Optional.empty();
 
         private Builder() {
         }
@@ -244,12 +255,18 @@ public record ControllerConfig(
             return this;
         }
 
+        /** A Prometheus the graph queries instead of scraping the endpoints; empty: scrape them. */
+        public Builder graphPrometheusUrl(Optional<URI> url) {
+            this.graphPrometheusUrl = url;
+            return this;
+        }
+
         public ControllerConfig build() {
             return new ControllerConfig(configDir, listenAddress, configPort, caPort, metricsPort, mesh,
                     caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
-                    maxClients, tracing, graphScrapeInterval);
+                    maxClients, tracing, graphScrapeInterval, graphPrometheusUrl);
         }
     }
 }

@@ -23,6 +23,7 @@ class SchemaTest {
         "nodeAgent.socketFastPath, sometimes, /nodeAgent/socketFastPath",
         "tracing.sampling, 1.5, /tracing/sampling",
         "tracing.endpoint, collector:4318, /tracing/endpoint",
+        "graph.prometheusUrl, prometheus:9090, /graph/prometheusUrl",
     })
     void invalidValuesAreRejectedWithTheirName(String key, String value, String named) {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> RenderedChart.render(key, value));

@@ -33,6 +33,7 @@ public final class TunnelMetrics implements ConnectionFailures {
     private final Counter closed;
     private final Counter sent;
     private final Counter received;
+    private final RefusalMetrics refusals;
     private final ConnectionFailureMetrics failures;
     private final Histogram sourceWaits;
     private final ConcurrentMap<ConnectionLabels, Series> series = new ConcurrentHashMap<>();
@@ -43,6 +44,7 @@ public final class TunnelMetrics implements ConnectionFailures {
         this.closed = counter("ambit_tcp_connections_closed", "Tunnelled TCP connections closed");
         this.sent = counter("ambit_tcp_sent_bytes", "Bytes sent from the source to the destination");
         this.received = counter("ambit_tcp_received_bytes", "Bytes received by the source from the destination");
+        this.refusals = new RefusalMetrics(registry);
         this.failures = new ConnectionFailureMetrics(registry);
         this.sourceWaits = Histogram.builder().name("ambit_outbound_source_wait_seconds")
                 .help("How long redirected connections from a source not yet in the config, or without its"
@@ -75,6 +77,14 @@ public final class TunnelMetrics implements ConnectionFailures {
 
     public long failures(FailureReason reason) {
         return failures.count(reason);
+    }
+
+    /**
+     * Counts a connection refused by its destination's policy, under the labels it would have been opened with (so
+     * the graph draws it on the edge it hit). {@link #record} still counts it by reason alone.
+     */
+    public void connectionRefused(ConnectionLabels labels, FailureReason reason) {
+        refusals.record(labels, reason);
     }
 
     /** {@code ambit_cert_expiry_seconds}: seconds until each held identity's certificate expires, read at scrape. */
