@@ -28,6 +28,10 @@
       { selector: 'edge[security != "mTLS"]', style: {
           'line-color': '#ef6c00', 'target-arrow-color': '#ef6c00', 'line-style': 'dashed' } },
       { selector: 'edge[?failing]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828', 'width': 3 } },
+      // Connections the destination's policy refused: red; dotted when nothing got through at all.
+      { selector: 'edge[?refused]', style: { 'line-color': '#c62828', 'target-arrow-color': '#c62828', 'width': 3,
+          'target-arrow-shape': 'tee' } },
+      { selector: 'edge[?onlyRefused]', style: { 'line-style': 'dotted' } },
       { selector: 'edge:selected', style: { 'width': 4 } }
     ]
   });
@@ -43,12 +47,20 @@
       if (e.http.errorShare != null && e.http.errorShare > 0) parts.push(fixed(100 * e.http.errorShare, 0) + '% err');
       if (e.http.p99Seconds != null) parts.push('p99 ' + fixed(1000 * e.http.p99Seconds, 0) + ' ms');
       if (e.http.forbidden > 0) parts.push(e.http.forbidden + '\u00D7403');
-    } else if (e.tcp) {
+    } else if (e.tcp && (e.tcp.connectionsOpened > 0 || !(e.tcp.connectionsRefused > 0))) {
       parts.push(e.tcp.connectionsPerSecond != null ? fixed(e.tcp.connectionsPerSecond, 1) + ' conn/s'
         : e.tcp.connectionsOpened + ' conn');
       if (e.tcp.bytesPerSecond != null) parts.push(humanBytes(e.tcp.bytesPerSecond) + '/s');
     }
+    if (e.tcp && e.tcp.connectionsRefused > 0) parts.push(refusedBadge(e.tcp));
     return (e.security === 'mTLS' ? LOCK + ' ' : e.security + ' ') + parts.join(' \u00B7 ');
+  }
+
+  // "⛔ 12 refused 0.4/s (policy_denied)": the total, and the rate once there is one.
+  function refusedBadge(tcp) {
+    return '\u26D4 ' + tcp.connectionsRefused + ' refused'
+      + (tcp.refusedPerSecond != null ? ' ' + fixed(tcp.refusedPerSecond, 1) + '/s' : '')
+      + ' (' + Object.keys(tcp.refusedByReason).join(', ') + ')';
   }
 
   function humanBytes(n) {
@@ -74,8 +86,10 @@
     elements = elements.concat(children);
     graph.edges.forEach(function (e) {
       var failing = !!(e.http && (e.http.forbidden > 0 || (e.http.errorShare || 0) > 0));
+      var refused = !!(e.tcp && e.tcp.connectionsRefused > 0);
+      var onlyRefused = refused && e.tcp.connectionsOpened === 0 && !e.http;
       elements.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
-        security: e.security, failing: failing } });
+        security: e.security, failing: failing, refused: refused, onlyRefused: onlyRefused } });
     });
     return elements;
   }
@@ -179,6 +193,8 @@
         ['TCP', edge.tcp ? edge.tcp.connectionsOpened + ' connections (' + edge.tcp.mtlsConnections + ' mTLS, '
           + edge.tcp.plaintextConnections + ' plaintext), ' + humanBytes(edge.tcp.sentBytes) + ' sent, '
           + humanBytes(edge.tcp.receivedBytes) + ' received' : null],
+        ['refused by policy', edge.tcp && edge.tcp.refusedByReason ? Object.keys(edge.tcp.refusedByReason)
+          .map(function (k) { return k + ': ' + edge.tcp.refusedByReason[k].connections; }).join(', ') : null],
         ['HTTP', edge.http ? edge.http.requests + ' requests, ' + edge.http.errors + ' errors, '
           + edge.http.forbidden + ' \u00D7 403; codes ' + JSON.stringify(edge.http.responseCodes) : null]]));
     } else {

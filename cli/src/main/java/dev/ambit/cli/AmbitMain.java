@@ -6,6 +6,7 @@ import dev.ambit.cli.ambient.AmbientCommand;
 import dev.ambit.cli.chart.InstallCommand;
 import dev.ambit.cli.chart.UninstallCommand;
 import dev.ambit.cli.check.CheckCommand;
+import dev.ambit.cli.dashboard.DashboardCommand;
 import dev.ambit.cli.ingress.IngressCommand;
 import dev.ambit.cli.waypoint.WaypointCommand;
 import java.nio.file.Path;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
 /** {@code ambit}: install Ambit on a Kubernetes cluster and operate it. See README.md, "Install on Kubernetes". */
 @Command(name = "ambit", mixinStandardHelpOptions = true, version = "ambit 0.1.0", usageHelpAutoWidth = true,
         description = "Install and operate the Ambit mesh on a Kubernetes cluster.",
-        subcommands = {InstallCommand.class, CheckCommand.class, AmbientCommand.class, WaypointCommand.class, IngressCommand.class,
-                StatusCommand.class, MetricsCommand.class, UninstallCommand.class})
+        subcommands = {InstallCommand.class, CheckCommand.class, AmbientCommand.class, WaypointCommand.class,
+                IngressCommand.class, StatusCommand.class, MetricsCommand.class, DashboardCommand.class,
+                UninstallCommand.class})
 public final class AmbitMain {
 
     private final KubernetesCluster cluster;

@@ -152,7 +152,7 @@ public final class Controller implements AutoCloseable {
         List<MetricsServer.Pages> pages = List.of();
         if (!config.graphScrapeInterval().isZero()) {
             GraphScraper graph = own(GraphScraper.start(model::current, config.mesh().rootNamespace(),
-                    config.graphScrapeInterval()));
+                    config.graphScrapeInterval(), config.graphPrometheusUrl()));
             pages = List.of(new GraphPages(graph::graphJson).pages());
         }
         health = own(HealthServer.start(new InetSocketAddress(config.listenAddress(), config.metricsPort()),

@@ -7,6 +7,7 @@ import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
 import dev.ambit.control.waypoint.WaypointDeploymentSettings;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param controllerHost where deployed waypoints reach the controller (its Service's DNS name)
  * @param tracing      the mesh's span collector and sampling, handed to every waypoint deployed (docs/tracing.md)
  * @param graphScrapeInterval how often the service graph scrapes the tunnels and waypoints; zero turns it off
+ * @param graphPrometheusUrl a Prometheus the graph queries instead of scraping (docs/graph.md); empty: scrape
  * @param ingressServiceType the Service type of deployed ingress gateways (docs/ingress.md)
  */
 public record ControllerConfig(
@@ -49,6 +51,7 @@ public record ControllerConfig(
         int maxClients,
         TracingSettings tracing,
         Duration graphScrapeInterval,
+        Optional<URI> graphPrometheusUrl,
         String ingressServiceType) {
 
     public ControllerConfig {
@@ -72,6 +75,13 @@ public record ControllerConfig(
             throw new IllegalArgumentException("--graph-scrape-interval " + graphScrapeInterval
                     + " must be zero (no graph) or at least " + MIN_GRAPH_SCRAPE_INTERVAL);
         }
+        graphPrometheusUrl.ifPresent(url -> {
+            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                    || url.getQuery() != null) {
+                throw new IllegalArgumentException("--graph-prometheus-url " + url
+                        + " must be an http(s) URL of Prometheus, e.g. http://prometheus.monitoring:9090");
+            }
+        });
         if (maxWorkloadCertTtl.compareTo(MeshCa.MIN_LEAF_TTL) < 0) {
             throw new IllegalArgumentException("--max-workload-cert-ttl " + maxWorkloadCertTtl
                     + " is shorter than the shortest certificate the CA issues, " + MeshCa.MIN_LEAF_TTL);
@@ -125,6 +135,7 @@ public record ControllerConfig(
         private Duration answerTimeout = Duration.ofSeconds(60);
         private int maxClients = 10_000;
         private Duration graphScrapeInterval = Duration.ofSeconds(5);
+        private Optional<URI> graphPrometheusUrl = Optional.empty();
         private String ingressServiceType = "LoadBalancer";
 
         private Builder() {
@@ -252,6 +263,12 @@ public record ControllerConfig(
             return this;
         }
 
+        /** A Prometheus the graph queries instead of scraping the endpoints; empty: scrape them. */
+        public Builder graphPrometheusUrl(Optional<URI> url) {
+            this.graphPrometheusUrl = url;
+            return this;
+        }
+
         /** {@code LoadBalancer}, {@code NodePort} or {@code ClusterIP}. */
         public Builder ingressServiceType(String type) {
             this.ingressServiceType = type;
@@ -263,7 +280,7 @@ public record ControllerConfig(
                     caCertificate, caKey, caDirectory, maxWorkloadCertTtl, rootCertificateOut, bootstrapTokens, tokenAudience, plaintext,
                     leaderElection, leaseName, leaseDuration, podName, waypointImage,
                     controllerHost.orElse("ambit-controller." + mesh.rootNamespace() + ".svc"), answerTimeout,
-                    maxClients, tracing, graphScrapeInterval, ingressServiceType);
+                    maxClients, tracing, graphScrapeInterval, graphPrometheusUrl, ingressServiceType);
         }
     }
 }

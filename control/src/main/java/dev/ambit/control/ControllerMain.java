@@ -4,6 +4,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -158,6 +159,11 @@ public final class ControllerMain implements Callable<Integer> {
                     + " annotation ambit.dev/service-type overrides it (default: ${DEFAULT-VALUE}).")
     String ingressServiceType;
 
+    @Option(names = "--graph-prometheus-url", paramLabel = "URL",
+            description = "A Prometheus that scrapes the mesh (e.g. http://prometheus.monitoring:9090): the service"
+                    + " graph queries its /api/v1/query every interval instead of scraping the nodes and waypoints.")
+    URI graphPrometheusUrl;
+
     ControllerConfig config() {
         return ControllerConfig.builder()
                 .configDir(Optional.ofNullable(mode.configDir))
@@ -184,6 +190,7 @@ public final class ControllerMain implements Callable<Integer> {
                 .tracing(TracingSettings.parse(tracingEndpoint, tracingSampling))
                 .graphScrapeInterval(graphScrapeInterval)
                 .ingressServiceType(ingressServiceType)
+                .graphPrometheusUrl(Optional.ofNullable(graphPrometheusUrl))
                 .build();
     }
 

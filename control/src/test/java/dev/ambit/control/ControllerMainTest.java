@@ -54,14 +54,16 @@ class ControllerMainTest {
                 "--no-leader-election", "--lease-name", "lease", "--lease-duration", "PT5S", "--pod-name", "pod",
                 "--waypoint-image", "image", "--controller-host", "host", "--answer-timeout", "PT7S", "--max-clients",
                 "9", "--tracing-endpoint", "http://collector:4318", "--tracing-sampling", "0.5",
-                "--graph-scrape-interval", "PT2S", "--ingress-service-type", "NodePort");
+                "--graph-scrape-interval", "PT2S", "--graph-prometheus-url", "http://prometheus:9090",
+                "--ingress-service-type", "NodePort");
         ControllerMain main = command.getCommand();
 
         assertEquals(new ControllerConfig(Optional.of(Path.of("/etc/mesh")), InetAddress.getLoopbackAddress(), 1, 2, 3,
                 new MeshSettings("example.org", "c.local", "mesh-root"), Optional.of(Path.of("/ca.pem")),
                 Optional.of(Path.of("/ca.key")), Optional.empty(), Duration.ofMinutes(10), Optional.of(Path.of("/roots.pem")), Optional.of(Path.of("/tokens")),
                 "aud", true, false, "lease", Duration.ofSeconds(5), "pod", "image", "host", Duration.ofSeconds(7), 9,
-                TracingSettings.parse("http://collector:4318/v1/traces", "0.5"), Duration.ofSeconds(2), "NodePort"),
+                TracingSettings.parse("http://collector:4318/v1/traces", "0.5"), Duration.ofSeconds(2),
+                Optional.of(java.net.URI.create("http://prometheus:9090")), "NodePort"),
                 main.config());
     }
 

@@ -24,6 +24,7 @@ import dev.ambit.ztunnel.outbound.EndpointPicker;
 import dev.ambit.ztunnel.outbound.GuardedLookup;
 import dev.ambit.ztunnel.outbound.OriginalDestinationLookup;
 import dev.ambit.ztunnel.outbound.OutboundProxy;
+import dev.ambit.ztunnel.outbound.PendingSources;
 import dev.ambit.runtime.tls.CertManager;
 import dev.ambit.runtime.tls.CertificateAuthorityClient;
 import dev.ambit.runtime.tls.TlsContextFactory;
@@ -74,6 +75,7 @@ public final class Ztunnel implements AutoCloseable {
     private final LiveConnections connections;
     private final ConfigDump configDump;
     private final Optional<AdminServer> admin;
+    private final PendingSources sources;
     private final OutboundProxy outbound;
     private final HboneInbound inbound;
     private final PlaintextInbound plaintext;
@@ -124,7 +126,10 @@ public final class Ztunnel implements AutoCloseable {
                         new AdminServer.Page("/connections", "the connections it relays now",
                                 new ConnectionsJson(connections, clock)))));
         OriginalDestinationLookup guarded = new GuardedLookup(lookup);
-        this.outbound = new OutboundProxy(transport, guarded, new EndpointPicker(), config, pool, metrics,
+        // After reconcileIdentities' listener: a config's new identities are held when the pending sources look.
+        this.sources = new PendingSources(config, options.node(), certificates::firstCertificate,
+                options.sourceWait());
+        this.outbound = new OutboundProxy(transport, guarded, new EndpointPicker(), config, sources, pool, metrics,
                 connections, options.connectTimeout());
         this.inbound = new HboneInbound(transport, config, options.node(), metrics, connections,
                 options.connectTimeout());
@@ -195,6 +200,11 @@ public final class Ztunnel implements AutoCloseable {
             return listening;
         }));
         log.info("event=tunnel_listening node={} local_identities={}", options.node(), localIdentities.size());
+    }
+
+    /** Outbound connections waiting for their source's config or certificate now. */
+    int sourcesWaiting() {
+        return sources.waiting();
     }
 
     /** Installs a new config; identities of workloads new on this node get certificates, departed ones are dropped. */

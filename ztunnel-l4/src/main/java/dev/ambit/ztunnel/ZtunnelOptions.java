@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param connectTimeout    TCP connect deadline to pods and passthrough destinations
  * @param certificateTtl    lifetime asked of the CA; renewal happens at half of it
  * @param drainDeadline     how long a drain lets connections finish before closing them
+ * @param sourceWait        how long a redirected connection from a source the tunnel cannot carry yet (a pod just
+ *                          enrolled: not in the config, or its certificate not in) waits for it; zero refuses it
  * @param ioThreads         event loop threads
  * @param tlsProvider       BoringSSL or the JDK; empty picks BoringSSL when it loads
  * @param maxConnections    open connections each of the outbound and plaintext listeners takes (two sockets each)
@@ -40,12 +42,19 @@ public record ZtunnelOptions(
         Duration connectTimeout,
         Duration certificateTtl,
         Duration drainDeadline,
+        Duration sourceWait,
         int ioThreads,
         Optional<SslProvider> tlsProvider,
         int maxConnections,
         Optional<DnsProxySettings> dns) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 16_384;
+    /**
+     * A new pod's config reaches the tunnel after the pod's IP reaches the API server and the controller pushes it
+     * (typically well under a second), and its certificate after one signing; seconds of margin for a loaded node,
+     * well inside the connect timeouts applications use.
+     */
+    public static final Duration DEFAULT_SOURCE_WAIT = Duration.ofSeconds(5);
 
     /** The standard ports on {@code address}; the admin endpoint on 127.0.0.1. */
     public static ZtunnelOptions defaults(String node, InetAddress address) {
@@ -76,6 +85,7 @@ public record ZtunnelOptions(
                 .connectTimeout(connectTimeout)
                 .certificateTtl(certificateTtl)
                 .drainDeadline(drainDeadline)
+                .sourceWait(sourceWait)
                 .ioThreads(ioThreads)
                 .tlsProvider(tlsProvider)
                 .maxConnections(maxConnections)
@@ -102,6 +112,7 @@ public record ZtunnelOptions(
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration certificateTtl = Duration.ofHours(24);
         private Duration drainDeadline = Duration.ofSeconds(30);
+        private Duration sourceWait = DEFAULT_SOURCE_WAIT;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private Optional<SslProvider> tlsProvider = Optional.empty();
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -173,6 +184,11 @@ public record ZtunnelOptions(
             return this;
         }
 
+        public Builder sourceWait(Duration wait) {
+            this.sourceWait = wait;
+            return this;
+        }
+
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
             return this;
@@ -201,7 +217,7 @@ public record ZtunnelOptions(
 
         public ZtunnelOptions build() {
             return new ZtunnelOptions(node, outbound, hbone, plaintextInbound, metrics, readiness, admin,
-                    hboneSettings, connectTimeout, certificateTtl, drainDeadline, ioThreads, tlsProvider,
+                    hboneSettings, connectTimeout, certificateTtl, drainDeadline, sourceWait, ioThreads, tlsProvider,
                     maxConnections, dns);
         }
     }

@@ -42,6 +42,9 @@ class TunnelPolicyTest {
     private static final String POLICY_DENIED_SERIES =
             "ambit_tcp_connection_failures_total{reason=\"policy_denied\"}";
 
+    private static final String ECHO_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/echo";
+    private static final String CLIENT_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/client";
+
     private static TwoNodeMesh mesh;
 
     @BeforeAll
@@ -77,6 +80,9 @@ class TunnelPolicyTest {
         mesh.configure(List.of(denyClient), List.of());
         long deniedBefore = mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED);
         double scrapedBefore = value(scrape(mesh.nodeB()), POLICY_DENIED_SERIES);
+        // Over HBONE node B names the source by the principal its certificate proved, and no workload.
+        String refusedSeries = refused("unknown", "demo", CLIENT_PRINCIPAL, "policy_denied");
+        double refusedBefore = value(scrape(mesh.nodeB()), refusedSeries);
         try (Socket socket = mesh.connectFromClient()) {
             socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             Sockets.assertRefused(socket);
@@ -84,6 +90,7 @@ class TunnelPolicyTest {
         assertEquals(deniedBefore + 1, mesh.nodeB().metrics().failures(FailureReason.POLICY_DENIED));
         // The series exists from the start (every reason is registered at zero): the scrape must show the count.
         assertEquals(scrapedBefore + 1, value(scrape(mesh.nodeB()), POLICY_DENIED_SERIES), POLICY_DENIED_SERIES);
+        assertEquals(refusedBefore + 1, value(scrape(mesh.nodeB()), refusedSeries), refusedSeries);
         assertTrue(mesh.nodeA().metrics().failures(FailureReason.CONNECT_REFUSED) >= 1);
     }
 
@@ -93,9 +100,19 @@ class TunnelPolicyTest {
         mesh.configure(List.of(), List.of(new PeerAuthentication(NamespacedName.of("demo", "strict"), Map.of(),
                 PeerAuthentication.Mode.STRICT, Map.of())));
         long before = mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED);
+        // From an address no workload has: every source label is unknown, as on the opened counter.
+        String fromOutsider = refused("unknown", "unknown", "unknown", "plaintext_rejected");
+        // From the client pod, bypassing its tunnel: named by its address, with its (unproved) identity.
+        String fromClient = refused("client", "demo", CLIENT_PRINCIPAL, "plaintext_rejected");
+        String scrapedBefore = scrape(mesh.nodeB());
         Sockets.assertConnectionRefused(
                 () -> TwoNodeMesh.connect(OUTSIDER, mesh.nodeB().plaintextInboundAddress()), "hello");
-        assertEquals(before + 1, mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED));
+        Sockets.assertConnectionRefused(
+                () -> TwoNodeMesh.connect(TwoNodeMesh.CLIENT_POD, mesh.nodeB().plaintextInboundAddress()), "hello");
+        assertEquals(before + 2, mesh.nodeB().metrics().failures(FailureReason.PLAINTEXT_REJECTED));
+        String scraped = scrape(mesh.nodeB());
+        assertEquals(value(scrapedBefore, fromOutsider) + 1, value(scraped, fromOutsider), fromOutsider);
+        assertEquals(value(scrapedBefore, fromClient) + 1, value(scraped, fromClient), fromClient);
     }
 
     @Test
@@ -148,6 +165,15 @@ class TunnelPolicyTest {
                 "ambit_cert_expiry_seconds{identity=\"spiffe://cluster.local/ns/demo/sa/client\"}");
         assertTrue(expiry > 0, "seconds until the client's certificate expires: " + expiry);
         assertTrue(scrape(mesh.nodeB()).contains("direction=\"inbound\""));
+    }
+
+    /** A series of node B's refusals of connections to the echo pod. */
+    private static String refused(String sourceWorkload, String sourceNamespace, String sourcePrincipal,
+            String reason) {
+        return "ambit_tcp_connections_refused_total{destination_namespace=\"demo\",destination_principal=\""
+                + ECHO_PRINCIPAL + "\",destination_workload=\"echo\",direction=\"inbound\",reason=\"" + reason
+                + "\",source_namespace=\"" + sourceNamespace + "\",source_principal=\"" + sourcePrincipal
+                + "\",source_workload=\"" + sourceWorkload + "\"}";
     }
 
     private static String scrape(Ztunnel tunnel) {

@@ -44,6 +44,7 @@ class ZtunnelOptionsTest {
                 .connectTimeout(Duration.ofSeconds(1))
                 .certificateTtl(Duration.ofHours(2))
                 .drainDeadline(Duration.ofSeconds(3))
+                .sourceWait(Duration.ofMillis(700))
                 .ioThreads(4)
                 .tlsProvider(SslProvider.JDK)
                 .maxConnections(5)
@@ -54,7 +55,8 @@ class ZtunnelOptionsTest {
         assertEquals(new ZtunnelOptions("node-a", new InetSocketAddress(NODE_IP, 1), new InetSocketAddress(NODE_IP, 2),
                 new InetSocketAddress(NODE_IP, 3), new InetSocketAddress(NODE_IP, 4), new InetSocketAddress(NODE_IP, 5),
                 Optional.empty(), HboneSettings.defaults(), Duration.ofSeconds(1), Duration.ofHours(2),
-                Duration.ofSeconds(3), 4, Optional.of(SslProvider.JDK), 5, Optional.of(DNS)), changed);
+                Duration.ofSeconds(3), Duration.ofMillis(700), 4, Optional.of(SslProvider.JDK), 5, Optional.of(DNS)),
+                changed);
     }
 
     private static final DnsProxySettings DNS = DnsProxySettings.defaults(address("10.0.0.1"),

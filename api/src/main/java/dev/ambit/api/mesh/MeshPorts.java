@@ -23,6 +23,8 @@ public final class MeshPorts {
     public static final int METRICS = 15020;
     /** Readiness ({@code GET /healthz/ready}) of every mesh process. */
     public static final int READINESS = 15021;
+    /** The controller's monitoring port: its {@code /metrics} and the service graph ({@code /graph/}). */
+    public static final int CONTROLLER_MONITORING = 15014;
 
     private MeshPorts() {
     }

@@ -79,6 +79,15 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void theGraphsPrometheusBecomesTheControllersFlag() {
+        assertTrue(controller(RenderedChart.render()).getArgs().stream()
+                .noneMatch(arg -> arg.startsWith("--graph-prometheus-url")), "the controller scrapes by default");
+        RenderedChart chart = RenderedChart.render("graph.prometheusUrl", "http://prometheus.monitoring:9090");
+        assertTrue(controller(chart).getArgs().contains("--graph-prometheus-url=http://prometheus.monitoring:9090"),
+                controller(chart).getArgs().toString());
+    }
+
+    @Test
     void imagesComeFromTheConfiguredRegistryAndTags() {
         RenderedChart chart = RenderedChart.render("image.registry", "registry.local:5000/mesh", "image.tag", "dev",
                 "waypoint.image.tag", "wp1", "image.pullPolicy", "Never");

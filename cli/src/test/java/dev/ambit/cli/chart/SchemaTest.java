@@ -24,6 +24,7 @@ class SchemaTest {
         "tracing.sampling, 1.5, /tracing/sampling",
         "tracing.endpoint, collector:4318, /tracing/endpoint",
         "ingress.serviceType, External, /ingress/serviceType",
+        "graph.prometheusUrl, prometheus:9090, /graph/prometheusUrl",
     })
     void invalidValuesAreRejectedWithTheirName(String key, String value, String named) {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> RenderedChart.render(key, value));

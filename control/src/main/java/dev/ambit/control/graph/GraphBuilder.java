@@ -148,6 +148,8 @@ public final class GraphBuilder {
             case "ambit_tcp_connections_closed_total" -> "closed";
             case "ambit_tcp_sent_bytes_total" -> "sent";
             case "ambit_tcp_received_bytes_total" -> "received";
+            // Counted by the destination's tunnel only: its workload's policy refused the connection.
+            case "ambit_tcp_connections_refused_total" -> "refused";
             default -> null;
         };
         if (field == null) {
@@ -175,6 +177,14 @@ public final class GraphBuilder {
                     counts.mtlsOpened += value;
                 } else {
                     counts.plaintextOpened += value;
+                }
+            }
+            case "refused" -> {
+                counts.refused.merge(sample.label("reason"), value, Long::sum);
+                if (mtls) {
+                    counts.mtlsRefused += value;
+                } else {
+                    counts.plaintextRefused += value;
                 }
             }
             case "closed" -> counts.closed += value;
@@ -259,12 +269,16 @@ public final class GraphBuilder {
         final Set<String> waypoints = new TreeSet<>();
         final Map<String, Long> codes = new TreeMap<>();
         final Map<Double, Double> buckets = new TreeMap<>();
+        /** Refused connections by reason. */
+        final Map<String, Long> refused = new TreeMap<>();
         boolean tcp;
         boolean http;
         long opened;
         long closed;
         long mtlsOpened;
         long plaintextOpened;
+        long mtlsRefused;
+        long plaintextRefused;
         long sent;
         long received;
         long requests;
@@ -308,13 +322,22 @@ public final class GraphBuilder {
         Edge edge(Counts before, boolean rates, double seconds) {
             long secured = mtlsOpened + mtlsRequests;
             long plain = plaintextOpened + plaintextRequests;
+            if (secured + plain == 0) {
+                // Nothing got through: the edge is what was attempted, e.g. plaintext a STRICT workload refused.
+                secured = mtlsRefused;
+                plain = plaintextRefused;
+            }
             String security = plain == 0 ? "mTLS" : secured == 0 ? "plaintext" : "mixed";
             MeshGraph.Tcp tcpView = null;
             if (tcp) {
                 tcpView = new MeshGraph.Tcp(opened, closed, mtlsOpened, plaintextOpened, sent, received,
                         rates ? rate(opened, before == null ? 0 : before.opened, seconds) : null,
                         rates ? rate(sent + received, before == null ? 0 : before.sent + before.received, seconds)
-                                : null);
+                                : null,
+                        refused.isEmpty() ? null : total(refused),
+                        refused.isEmpty() || !rates ? null
+                                : rate(total(refused), before == null ? 0 : total(before.refused), seconds),
+                        refused.isEmpty() ? null : refusals(before, rates, seconds));
             }
             MeshGraph.Http httpView = null;
             if (http) {
@@ -331,6 +354,17 @@ public final class GraphBuilder {
             return new Edge(id(), source, target, security, List.copyOf(sourcePrincipals),
                     List.copyOf(destinationPrincipals), waypoints.isEmpty() ? null : String.join(",", waypoints),
                     tcpView, httpView);
+        }
+
+        private static long total(Map<String, Long> byReason) {
+            return byReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        private Map<String, MeshGraph.Refusals> refusals(Counts before, boolean rates, double seconds) {
+            Map<String, MeshGraph.Refusals> byReason = new TreeMap<>();
+            refused.forEach((reason, n) -> byReason.put(reason, new MeshGraph.Refusals(n,
+                    rates ? rate(n, before == null ? 0 : before.refused.getOrDefault(reason, 0L), seconds) : null)));
+            return byReason;
         }
 
         /** Per second; a counter that went down (its process restarted) counts from zero. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,9 @@ public final class GraphScraper implements AutoCloseable {
     private final Duration deadline;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService httpThreads;
+    /** When set, the figures come from this Prometheus instead of from the endpoints. */
+    private PrometheusSource prometheus;
+    private String prometheusError;
     private volatile byte[] graphJson;
     private Map<String, List<Sample>> previous = Map.of();
     private long previousNanos;
@@ -74,6 +78,15 @@ public final class GraphScraper implements AutoCloseable {
 
     /** Scrapes over HTTP every {@code interval}, starting now. */
     public static GraphScraper start(Supplier<ConfigSnapshot> model, String rootNamespace, Duration interval) {
+        return start(model, rootNamespace, interval, Optional.empty());
+    }
+
+    /**
+     * Every {@code interval}, starting now: queries {@code prometheus} if given (docs/graph.md, "Prometheus as the
+     * source"), else scrapes the endpoints over HTTP.
+     */
+    public static GraphScraper start(Supplier<ConfigSnapshot> model, String rootNamespace, Duration interval,
+            Optional<URI> prometheus) {
         ExecutorService httpThreads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "ambit-graph-http");
             thread.setDaemon(true);
@@ -92,6 +105,7 @@ public final class GraphScraper implements AutoCloseable {
                     }
                     return response.body();
                 }), httpThreads, Clock.systemUTC(), CONNECT_TIMEOUT.plus(ANSWER_TIMEOUT));
+        prometheus.ifPresent(url -> scraper.prometheus = PrometheusSource.over(client, url));
         scraper.scheduler.scheduleWithFixedDelay(scraper::scrapeSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return scraper;
     }
@@ -100,6 +114,15 @@ public final class GraphScraper implements AutoCloseable {
     static GraphScraper manual(Supplier<ConfigSnapshot> model, String rootNamespace,
             Function<ScrapeTarget, CompletableFuture<String>> fetch, Clock clock, Duration deadline) {
         return new GraphScraper(model, rootNamespace, fetch, null, clock, deadline);
+    }
+
+    /** For tests: queries {@code prometheus} only when {@link #scrapeNow()} is called. */
+    static GraphScraper manual(Supplier<ConfigSnapshot> model, String rootNamespace, PrometheusSource prometheus,
+            Clock clock) {
+        GraphScraper scraper = new GraphScraper(model, rootNamespace, target -> CompletableFuture.failedFuture(
+                new IllegalStateException("reads Prometheus")), null, clock, Duration.ZERO);
+        scraper.prometheus = prometheus;
+        return scraper;
     }
 
     /** The latest graph as JSON (UTF-8): what {@code GET /graph/api/graph} answers. */
@@ -118,6 +141,9 @@ public final class GraphScraper implements AutoCloseable {
     /** One round: every target at once, each within its timeouts; then the graph. On the scraper's thread. */
     synchronized MeshGraph scrapeNow() {
         ConfigSnapshot snapshot = model.get();
+        if (prometheus != null) {
+            return fromPrometheus(snapshot);
+        }
         List<ScrapeTarget> targets = ScrapeTarget.of(snapshot);
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (ScrapeTarget target : targets) {
@@ -142,6 +168,23 @@ public final class GraphScraper implements AutoCloseable {
         scrapes.stream().filter(TargetScrape::ok).forEach(s -> kept.put(s.target().uri().toString(), s.samples()));
         previous = kept;
         previousNanos = nanos;
+        graphJson = json(graph);
+        return graph;
+    }
+
+    private MeshGraph fromPrometheus(ConfigSnapshot snapshot) {
+        PrometheusSource.Round round = prometheus.round(snapshot);
+        String error = round.scrapes().stream().map(TargetScrape::error).filter(e -> e != null).findFirst()
+                .orElse(null);
+        // One line when Prometheus starts failing (or fails differently) and one when it answers again, not one a round.
+        if (error != null && !error.equals(prometheusError)) {
+            log.warn("event=graph_prometheus_failed url={} error=\"{}\"", prometheus.queryUri(), error);
+        } else if (error == null && prometheusError != null) {
+            log.info("event=graph_prometheus_answering url={}", prometheus.queryUri());
+        }
+        prometheusError = error;
+        MeshGraph graph = new GraphBuilder(snapshot, rootNamespace).build(round.scrapes(), round.before(),
+                round.elapsedSeconds(), clock.instant());
         graphJson = json(graph);
         return graph;
     }

@@ -56,10 +56,20 @@ public record MeshGraph(
             List<String> destinationPrincipals, String waypoint, Tcp tcp, Http http) {
     }
 
-    /** L4: what the tunnels counted for the edge. */
+    /**
+     * L4: what the tunnels counted for the edge. {@code connectionsRefused} (absent when none): connections the
+     * destination's tunnel refused on its workload's policy ({@code ambit_tcp_connections_refused_total}), by reason
+     * in {@code refusedByReason}; refused connections are not among the opened ones.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Tcp(long connectionsOpened, long connectionsClosed, long mtlsConnections, long plaintextConnections,
-            long sentBytes, long receivedBytes, Double connectionsPerSecond, Double bytesPerSecond) {
+            long sentBytes, long receivedBytes, Double connectionsPerSecond, Double bytesPerSecond,
+            Long connectionsRefused, Double refusedPerSecond, Map<String, Refusals> refusedByReason) {
+    }
+
+    /** Refused connections of one reason ({@code plaintext_rejected}, {@code policy_denied}): total and rate. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Refusals(long connections, Double perSecond) {
     }
 
     /**

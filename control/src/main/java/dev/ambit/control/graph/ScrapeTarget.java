@@ -24,7 +24,9 @@ public record ScrapeTarget(Kind kind, String name, URI uri) {
 
     public enum Kind {
         NODE,
-        WAYPOINT
+        WAYPOINT,
+        /** The Prometheus the graph reads instead (--graph-prometheus-url): listed only when it failed. */
+        PROMETHEUS
     }
 
     /**

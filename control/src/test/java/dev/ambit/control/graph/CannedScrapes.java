@@ -76,6 +76,17 @@ final class CannedScrapes {
                 + "ambit_cert_expiry_seconds{identity=\"" + HELLO + "\"} 84000.0\n";
     }
 
+    /**
+     * Node 2's tunnel refused {@code value} connections to hello on hello's policy ({@code policy_denied} over HBONE
+     * names the proved principal, {@code plaintext_rejected} the source's address's workload or nothing).
+     */
+    static String refused(String srcWl, String srcNs, String srcP, String reason, long value) {
+        return "ambit_tcp_connections_refused_total{destination_namespace=\"demo\",destination_principal=\"" + HELLO
+                + "\",destination_workload=\"hello\",direction=\"inbound\",reason=\"" + reason
+                + "\",source_namespace=\"" + srcNs + "\",source_principal=\"" + srcP + "\",source_workload=\""
+                + srcWl + "\"} " + value + "\n";
+    }
+
     static String request(String series, String code, String dstWl, String dstNs, String extra, double value) {
         return series + "{destination_service=\"" + HELLO_SVC + "\",destination_workload=\"" + dstWl
                 + "\",destination_workload_namespace=\"" + dstNs + "\"," + extra + "method=\"GET\",response_code=\""

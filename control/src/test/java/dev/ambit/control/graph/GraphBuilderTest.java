@@ -158,6 +158,56 @@ class GraphBuilderTest {
     }
 
     @Test
+    void refusedConnectionsAreOnTheEdgeTheyHitByReason() {
+        String node2 = CannedScrapes.node2(30, 0, 0)
+                + CannedScrapes.refused("unknown", "demo", CLIENT, "policy_denied", 5)
+                + CannedScrapes.refused("unknown", "unknown", "unknown", "plaintext_rejected", 3)
+                + CannedScrapes.refused("outsider", "legacy", CannedScrapes.OUTSIDER, "plaintext_rejected", 2);
+
+        MeshGraph graph = once(CannedScrapes.round(CannedScrapes.node1(30, 0), node2, ""));
+
+        Edge denied = edge(graph, "demo/client->demo/hello");
+        assertEquals(5L, denied.tcp().connectionsRefused());
+        assertEquals(Map.of("policy_denied", new MeshGraph.Refusals(5, null)), denied.tcp().refusedByReason());
+        assertEquals(30, denied.tcp().connectionsOpened(), "refused connections are not among the opened ones");
+        assertEquals("mTLS", denied.security());
+        assertNull(denied.tcp().refusedPerSecond(), "no rates from a single round");
+
+        Edge strict = edge(graph, "outside->demo/hello");
+        assertEquals(3L, strict.tcp().connectionsRefused(), "an address no workload has: from outside the mesh");
+        assertEquals(0, strict.tcp().connectionsOpened());
+        assertEquals("plaintext", strict.security(), "nothing got through: the edge is what was attempted");
+        Edge fromOutsider = edge(graph, "legacy/outsider->demo/hello");
+        assertEquals(Map.of("plaintext_rejected", new MeshGraph.Refusals(2, null)),
+                fromOutsider.tcp().refusedByReason());
+        assertTrue(fromOutsider.sourcePrincipals().isEmpty(), "an identity nothing proved is not shown as one");
+
+        assertNull(edge(graph, "demo/client->outside").tcp().connectionsRefused(), "absent where none was refused");
+    }
+
+    @Test
+    void refusalRatesComeFromTheDifferenceBetweenTwoRounds() {
+        List<TargetScrape> first = CannedScrapes.round(CannedScrapes.node1(0, 0),
+                CannedScrapes.node2(0, 0, 0) + CannedScrapes.refused("unknown", "demo", CLIENT, "policy_denied", 5),
+                "");
+        List<TargetScrape> second = CannedScrapes.round(CannedScrapes.node1(0, 0),
+                CannedScrapes.node2(0, 0, 0) + CannedScrapes.refused("unknown", "demo", CLIENT, "policy_denied", 15)
+                        + CannedScrapes.refused("client", "demo", CLIENT, "plaintext_rejected", 4),
+                "");
+        Map<String, List<Sample>> previous = new HashMap<>();
+        first.forEach(s -> previous.put(s.target().uri().toString(), s.samples()));
+
+        MeshGraph graph = new GraphBuilder(snapshot, ROOT_NAMESPACE).build(second, previous, 5, NOW);
+
+        Edge edge = edge(graph, "demo/client->demo/hello");
+        assertEquals(19L, edge.tcp().connectionsRefused());
+        assertEquals(2.8, edge.tcp().refusedPerSecond(), "14 more refusals in 5 s");
+        assertEquals(Map.of("policy_denied", new MeshGraph.Refusals(15, 2.0),
+                "plaintext_rejected", new MeshGraph.Refusals(4, 0.8)), edge.tcp().refusedByReason());
+        assertEquals("mixed", edge.security(), "mTLS denied by policy, plaintext refused under STRICT");
+    }
+
+    @Test
     void aTargetThatDidNotAnswerIsReportedAndTheOthersStillCount() {
         List<TargetScrape> round = List.of(TargetScrape.failed(CannedScrapes.NODE1, "connect timed out"),
                 TargetScrape.ok(CannedScrapes.NODE2, PrometheusText.parse(CannedScrapes.node2(30, 0, 0))));

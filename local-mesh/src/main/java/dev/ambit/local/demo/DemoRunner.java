@@ -4,15 +4,24 @@ import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
+import dev.ambit.local.launch.Manifests.LocalPod;
+import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.testbed.RequestSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code metrics}, {@code tracing}, {@code graph}), with {@code pass} saying whether it showed what it should.
+ * {@code metrics}, {@code tracing}, {@code graph}, {@code podStart}), with {@code pass} saying whether it showed what it should.
  */
 public final class DemoRunner {
 
@@ -60,7 +69,242 @@ public final class DemoRunner {
         report.put("metrics", metrics());
         report.put("tracing", tracing());
         report.put("graph", graph());
+        report.put("podStart", podStart());
         return report;
+    }
+
+    static final int POD_STARTS = 20;
+    /**
+     * How late half the pod-start pods' IPs reach config after their process starts: later than the request's JVM
+     * takes to connect, well inside the tunnel's default wait for a new source (5 s).
+     */
+    private static final Duration LATE_ADDRESS_REPORT = Duration.ofMillis(1500);
+    /** Pods started without their CNI ADD, one after another, to measure the asynchronous path's window. */
+    private static final int WITHOUT_CNI = 5;
+    static final String POD_START_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/podstart";
+    private static final String WAYPOINT = "waypoint";
+    /** The demo waypoint's identity (examples/demo/30-waypoint.yaml), which verifies the pods' own when it terminates their tunnel. */
+    private static final String WAYPOINT_PRINCIPAL = "spiffe://cluster.local/ns/demo/sa/waypoint";
+    private static final String POD_START_FILE = "50-pod-start.yaml";
+    private static final String POD_START_NODE = "node1";
+
+    /**
+     * New pods of the ambient namespace, started one after another as a kubelet starts them (network, cgroup, CNI
+     * ADD through the plugin, then the container), each asking hello-svc once the moment its process starts: every
+     * request must succeed through the mesh (a connection that was not steered finds no route to the VIP) and every
+     * connection arrive at the destination tunnel as mTLS from the pods' own identity. As in a cluster, a pod's IP
+     * reaches config only as its process starts (the kubelet reports it after the sandbox exists), so its first
+     * connection may reach the tunnel before config names it: the tunnel holds it until then (docs/cni.md). Then the
+     * node's agent is stopped: a new pod's ADD is refused (it does not start), and once the agent is back the pod
+     * starts and is tunnelled.
+     */
+    public Map<String, Object> podStart() {
+        List<LocalPod> pods = new ArrayList<>();
+        for (int i = 1; i <= POD_STARTS + 1 + WITHOUT_CNI; i++) {
+            pods.add(new LocalPod("podstart-" + i, DEMO, "demo-podstart-" + i, POD_START_NODE, "10.244.1." + (100 + i),
+                    "ambit.dev/samples/sleep", Map.of(), 0));
+        }
+        Set<LocalPod> reported = new HashSet<>();
+        writePodStartManifests(pods, reported);
+        Set<String> peers = new TreeSet<>();
+        double before = podStartConnections(new TreeSet<>());
+        Map<String, Long> waitsBefore = sourceWaits(POD_START_NODE);
+        List<LocalPod> started = new ArrayList<>();
+        int ok = 0;
+        String refusedWhileAgentDown = "";
+        boolean startedAfterAgentBack = false;
+        try {
+            for (int i = 0; i < POD_STARTS; i++) {
+                LocalPod pod = pods.get(i);
+                mesh.startPodNow(pod, Duration.ofSeconds(30));
+                started.add(pod);
+                // Every other pod's IP reaches config late, as on a busy node: its first connection then waits.
+                ok += runReportingAddress(pod, pods, reported, i % 2 == 0 ? Duration.ZERO : LATE_ADDRESS_REPORT);
+            }
+            long tunnelled = Math.round(podStartConnections(peers) - before);
+
+            List<Long> withoutCniMillis = new ArrayList<>();
+            for (LocalPod unplugged : pods.subList(POD_STARTS + 1, pods.size())) {
+                started.add(unplugged);
+                long millis = asyncEnrollment(unplugged, pods, reported);
+                log.info("event=demo_pod_without_cni_enrolled pod={}/{} after_ms={}", unplugged.namespace(),
+                        unplugged.name(), millis);
+                withoutCniMillis.add(millis);
+            }
+
+            LocalPod late = pods.get(POD_STARTS);
+            mesh.stopAgent(POD_START_NODE);
+            try {
+                mesh.startPodNow(late, Duration.ofSeconds(3));
+                started.add(late);
+            } catch (IllegalStateException refused) {
+                refusedWhileAgentDown = refused.getMessage();
+                mesh.removePodNow(late);
+            }
+            mesh.startAgent(POD_START_NODE);
+            mesh.awaitAgentReady(POD_START_NODE);
+            if (!refusedWhileAgentDown.isEmpty()) {
+                mesh.startPodNow(late, Duration.ofSeconds(60));
+                started.add(late);
+                startedAfterAgentBack = runReportingAddress(late, pods, reported, Duration.ZERO) == 1;
+            }
+            long tunnelledInAll = Math.round(podStartConnections(peers) - before);
+            Map<String, Long> waits = sourceWaits(POD_START_NODE);
+            waits.replaceAll((outcome, count) -> count - waitsBefore.getOrDefault(outcome, 0L));
+            boolean pass = ok == POD_STARTS && tunnelled >= POD_STARTS && !refusedWhileAgentDown.isEmpty()
+                    && startedAfterAgentBack && tunnelledInAll >= POD_STARTS + 1
+                    && withoutCniMillis.stream().allMatch(millis -> millis >= 0);
+            return ordered("pass", pass, "pods", POD_STARTS, "succeeded", ok, "mtlsVerifiedAtDestination", tunnelled,
+                    "sourcePrincipal", POD_START_PRINCIPAL, "peerPrincipals", List.copyOf(peers), "refusedWhileAgentDown", refusedWhileAgentDown,
+                    "startedAndTunnelledOnceAgentBack", startedAfterAgentBack,
+                    "connectionsThatWaitedForTheirPod", waits,
+                    "withoutCniEnrolledAfterMillis", withoutCniMillis);
+        } finally {
+            started.forEach(mesh::removePodNow);
+            mesh.delete(POD_START_FILE);
+        }
+    }
+
+    /**
+     * The asynchronous path's window, measured: a pod whose sandbox skipped the plugin (as one created before the
+     * install, or with the plugin off) and whose config names it is enrolled only by the agent's periodic pass. The
+     * milliseconds from its cgroup's creation until its node's enrolled map holds one more pod; -1 when that does not
+     * happen within 10 s.
+     */
+    private long asyncEnrollment(LocalPod pod, List<LocalPod> pods, Set<LocalPod> reported) {
+        reported.add(pod);
+        writePodStartManifests(pods, reported);
+        try (PinnedSteeringView steering = mesh.steering(pod.node())) {
+            int before = steering.enrolledPods().orElseThrow(() -> new IllegalStateException(
+                    "the enrolled map of " + pod.node() + " cannot be read: " + steering.problem().orElse("")));
+            mesh.createPodNetworkWithoutCni(pod);
+            long start = System.nanoTime();
+            mesh.createPodCgroup(pod);
+            long deadline = start + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                if (steering.enrolledPods().orElse(before) > before) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }
+                sleep(Duration.ofMillis(5));
+            }
+            return -1;
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Runs one request from a just-started pod while its IP is reported to config {@code reportAfter} the process
+     * started (the file rewritten with it, as the kubelet's status update): whichever comes first, the request must
+     * be tunnelled. Returns how many requests were answered 200 (0 or 1).
+     */
+    private int runReportingAddress(LocalPod pod, List<LocalPod> pods, Set<LocalPod> reported, Duration reportAfter) {
+        reported.add(pod);
+        CompletableFuture<Void> report = CompletableFuture.runAsync(() -> writePodStartManifests(pods, reported),
+                CompletableFuture.delayedExecutor(reportAfter.toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            return RequestSummary.parse(mesh.runInPod(pod, RequestClient.class, List.of(HELLO_SVC, "1"), RUN_TIMEOUT))
+                    .status(200);
+        } finally {
+            report.join();
+        }
+    }
+
+    /** The tunnel's {@code ambit_outbound_source_wait_seconds} counts on {@code node}, by outcome. */
+    private Map<String, Long> sourceWaits(String node) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (MetricSample sample : scrape(node)) {
+            if (sample.name().equals("ambit_outbound_source_wait_seconds_count")) {
+                counts.merge(sample.labels().getOrDefault("outcome", "?"), Math.round(sample.value()), Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Connections and requests from the pod-start pods' identity as their destination verified it in the mTLS
+     * handshake: the destination tunnels' inbound connections and, for a service behind a waypoint (hello-svc is,
+     * from {@link #headerRoute} on), the waypoint's requests, labelled with the HBONE peer's SPIFFE ID. A connection
+     * that was not tunnelled carries no peer identity and is not counted; {@code peers} gets who verified it.
+     */
+    private double podStartConnections(Set<String> peers) {
+        double total = 0;
+        for (LocalNode node : mesh.manifests().nodes()) {
+            for (MetricSample sample : scrape(node.name())) {
+                if (sample.name().equals("ambit_tcp_connections_opened_total")
+                        && "inbound".equals(sample.labels().get("direction"))
+                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                    total += sample.value();
+                    peers.add(sample.labels().getOrDefault("destination_principal", "unknown"));
+                }
+            }
+        }
+        if (mesh.manifests().pods().stream().anyMatch(pod -> pod.namespace().equals(DEMO)
+                && pod.name().equals(WAYPOINT))) {
+            for (MetricSample sample : MetricSample.parse(mesh.fetchFromPod(DEMO, WAYPOINT,
+                    ":" + MeshPorts.METRICS + "/metrics"))) {
+                if (sample.name().equals("ambit_requests_total")
+                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                    total += sample.value();
+                    peers.add(WAYPOINT_PRINCIPAL);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** The pods' objects; those in {@code reported} with their IP in status, the others scheduled only. */
+    private synchronized void writePodStartManifests(List<LocalPod> pods, Set<LocalPod> reported) {
+        StringBuilder yaml = new StringBuilder();
+        for (LocalPod pod : pods) {
+            // Documents separated, none empty: the controller refuses an empty document.
+            yaml.append(yaml.isEmpty() ? "" : "---\n").append("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: %s
+                      namespace: %s
+                      uid: %s
+                      labels: {app: podstart}
+                    spec:
+                      nodeName: %s
+                      serviceAccountName: podstart
+                      containers:
+                        - name: client
+                          image: %s
+                    """.formatted(pod.name(), pod.namespace(), pod.uid(), pod.node(), pod.image()));
+            if (reported.contains(pod)) {
+                yaml.append("status:\n  podIP: ").append(pod.ip()).append('\n');
+            }
+        }
+        Path file = null;
+        try {
+            file = Files.createTempDirectory("ambit-pod-start").resolve(POD_START_FILE);
+            Files.writeString(file, yaml);
+            mesh.apply(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                deleteQuietly(file);
+                deleteQuietly(file.getParent());
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.debug("event=demo_temp_file_left path={} error=\"{}\"", path, e.getMessage());
+        }
     }
 
     /** Waits until the freshly started mesh carries client → hello-svc. */

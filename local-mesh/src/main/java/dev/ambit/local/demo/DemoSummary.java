@@ -50,6 +50,13 @@ public final class DemoSummary {
                     ? "client -> hello " + edge.get("security") + " via " + edge.get("waypoint") + ", 403s: "
                             + (edge.get("http") instanceof Map<?, ?> http ? http.get("forbidden") : 0)
                     : "no client -> hello edge in the graph";
+            case "podStart" -> r.get("succeeded") + "/" + r.get("pods") + " new pods answered at once, "
+                    + r.get("mtlsVerifiedAtDestination") + " verified over mTLS as " + r.get("sourcePrincipal")
+                    + ", waits for the pod's config " + r.get("connectionsThatWaitedForTheirPod")
+                    + ", pods without their CNI ADD enrolled after " + r.get("withoutCniEnrolledAfterMillis") + " ms"
+                    + "; agent down: " + (((String) r.get("refusedWhileAgentDown")).isEmpty() ? "a pod started!"
+                    : "pod not started") + ", agent back: " + ((Boolean) r.get("startedAndTunnelledOnceAgentBack")
+                    ? "started and tunnelled" : "not started");
             default -> String.valueOf(r);
         };
     }

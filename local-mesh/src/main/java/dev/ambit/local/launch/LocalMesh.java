@@ -1,6 +1,7 @@
 package dev.ambit.local.launch;
 
 import dev.ambit.api.mesh.TracingSettings;
+import dev.ambit.host.Cgroup2;
 import dev.ambit.local.apps.Fetch;
 import dev.ambit.local.apps.HelloServer;
 import dev.ambit.local.apps.SocketForward;
@@ -11,7 +12,9 @@ import dev.ambit.local.topology.LocalCgroups;
 import dev.ambit.local.topology.LocalNetwork;
 import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.redirect.BpfRedirector;
+import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.runtime.logging.EventLogConfigurator;
+import dev.ambit.testbed.Netns;
 import dev.ambit.testbed.otlp.OtlpTestCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -218,6 +221,53 @@ public final class LocalMesh implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a pod that was not in the manifests at {@link #up}, as a kubelet would: its network namespace and link
+     * (the "network plugin"), its cgroup, then its sandbox's CNI ADD through the plugin binary, retried until
+     * {@code addDeadline} (then this throws with the plugin's error). Its Pod object must be in the config directory
+     * already. The pod runs nothing until {@link #runInPod(LocalPod, Class, List, Duration)}.
+     */
+    public void startPodNow(LocalPod pod, Duration addDeadline) {
+        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        createDirectories(podCgroup(pod));
+        new PodSandboxes(workDir.resolve("run")).add(pod, netnsOf(pod), cniSocket(pod.node()),
+                ambientNamespacesFile(pod.node()), addDeadline);
+    }
+
+    /**
+     * Creates a pod's network namespace and link with no CNI ADD, as for a pod whose sandbox was created before the
+     * plugin was installed or with it off: only the agent's asynchronous pass can enroll it, once
+     * {@link #createPodCgroup} made its cgroup.
+     */
+    public void createPodNetworkWithoutCni(LocalPod pod) {
+        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+    }
+
+    /** Creates a pod's cgroup, as the kubelet does before the pod's containers. */
+    public void createPodCgroup(LocalPod pod) {
+        createDirectories(podCgroup(pod));
+    }
+
+    /** The node's steering as its agent pinned it, read from this process (root); close it after use. */
+    public PinnedSteeringView steering(String nodeName) {
+        return PinnedSteeringView.follow(pinRoot(nodeName), Duration.ofSeconds(1));
+    }
+
+    /** Removes a pod {@link #startPodNow} or {@link #createPodNetworkWithoutCni} started: CNI DEL, netns, cgroup. */
+    public void removePodNow(LocalPod pod) {
+        new PodSandboxes(workDir.resolve("run")).delete(pod, netnsOf(pod), cniSocket(pod.node()),
+                ambientNamespacesFile(pod.node()));
+        new Netns(netnsOf(pod)).delete();
+        Cgroup2.removeTree(podCgroup(pod));
+    }
+
+    /** Runs a Java main in a pod {@link #startPodNow} started; returns its last line. */
+    public String runInPod(LocalPod pod, Class<?> main, List<String> args, Duration timeout) {
+        return MeshProcess.run(pod.name() + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                logs().resolve("runs").resolve(pod.name() + "-" + System.nanoTime() + ".log"), timeout);
+    }
+
     /** Runs a Java main of the local mesh inside {@code namespace/name}'s netns and cgroup; returns its last line. */
     public String runInPod(String namespace, String name, Class<?> main, List<String> args, Duration timeout) {
         LocalPod pod = manifests.pod(namespace, name);
@@ -238,6 +288,12 @@ public final class LocalMesh implements AutoCloseable {
     public String fetchFromNode(String nodeName, String path) {
         int number = manifests.node(nodeName).number();
         return fetch(AddressPlan.nodeNetns(number), "http://" + AddressPlan.nodeIp(number) + path, Duration.ofSeconds(10));
+    }
+
+    /** GET {@code http://<pod ip><path>} inside the pod's network namespace (e.g. a waypoint's metrics). */
+    public String fetchFromPod(String namespace, String name, String path) {
+        LocalPod pod = manifests.pod(namespace, name);
+        return fetch(netnsOf(pod), "http://" + pod.ip() + path, Duration.ofSeconds(10));
     }
 
     /** SIGTERM, as the kubelet stops a container; the steering stays pinned, the tunnel carries on. */

@@ -66,6 +66,11 @@ final class PodSandboxes {
                 + deadline.toSeconds() + " s: " + lastError.strip());
     }
 
+    /** DEL, which never fails. */
+    void delete(LocalPod pod, String netns, Path socket, Path ambientNamespaces) {
+        run("DEL", pod, netns, socket, ambientNamespaces);
+    }
+
     record Result(int exit, String stdout) {
     }
 

@@ -251,8 +251,15 @@ class LocalMeshEndToEndTest {
         }
     }
 
+    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
     @Test
     @Order(12)
+    void newAmbientPodsAreTunnelledFromTheirFirstRequestAndNoneStartsWhileTheAgentIsDown() {
+        assertPassed(demo.podStart());
+    }
+
+    @Test
+    @Order(13)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());

@@ -97,6 +97,15 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
         return next;
     }
 
+    /**
+     * The first certificate of a held {@code identity}, complete once it is in (and from then on); empty when the
+     * identity is not held. Unlike {@link #add}, it never starts holding one.
+     */
+    public Optional<CompletableFuture<WorkloadCertificate>> firstCertificate(SpiffeId identity) {
+        Holder holder = holders.get(identity);
+        return holder == null ? Optional.empty() : Optional.of(holder.first);
+    }
+
     public Optional<WorkloadCertificate> certificate(SpiffeId identity) {
         Holder holder = holders.get(identity);
         return holder == null || holder.current == null ? Optional.empty() : Optional.of(holder.current.certificate());

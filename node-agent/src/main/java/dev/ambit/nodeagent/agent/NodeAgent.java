@@ -8,6 +8,7 @@ import dev.ambit.nodeagent.cni.CniServer;
 import dev.ambit.nodeagent.cni.PodAdmission;
 import dev.ambit.nodeagent.config.MeshConfigView;
 import dev.ambit.nodeagent.enroll.PodCgroupLocator;
+import dev.ambit.nodeagent.enroll.PodCgroupWatch;
 import dev.ambit.nodeagent.enroll.PodReconciler;
 import dev.ambit.host.Bpffs;
 import dev.ambit.host.Cgroup2;
@@ -23,6 +24,7 @@ import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +35,7 @@ import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +112,8 @@ public final class NodeAgent implements AutoCloseable {
                 .setKind(ClientInfo.Kind.NODE_AGENT)
                 .setNodeName(settings.nodeName())
                 .build(), MeshConfigView.steering(settings.controlPlane().rootNamespace(), agent::apply));
-        scheduler.scheduleWithFixedDelay(agent::reconcilePods, RECONCILE_PERIOD.toMillis(),
+        watchPodCgroups(podsCgroup, agent, scheduler, opened);
+        scheduler.scheduleWithFixedDelay(agent::reconcileOnceConfigured, RECONCILE_PERIOD.toMillis(),
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
                 settings.nodeName(), settings.nodeIp().getHostAddress(), podsCgroup, settings.pinRoot(),
@@ -126,6 +130,28 @@ public final class NodeAgent implements AutoCloseable {
         EventLoopGroup group = transport.newEventLoopGroup(1, "ambit-agent-health");
         opened.push(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         return ReadinessServer.bind(transport, group, address, agent::ready);
+    }
+
+    /**
+     * A pass as soon as a cgroup appears under the pods cgroup (one queued at a time), so a pod that skipped the CNI
+     * plugin waits for no tick; without the watch, the periodic pass alone finds it.
+     */
+    private static void watchPodCgroups(Path podsCgroup, NodeAgent agent, ScheduledExecutorService scheduler,
+            ResourceStack opened) {
+        AtomicBoolean passQueued = new AtomicBoolean();
+        try {
+            opened.push(PodCgroupWatch.start(podsCgroup, () -> {
+                if (passQueued.compareAndSet(false, true)) {
+                    scheduler.execute(() -> {
+                        passQueued.set(false);
+                        agent.reconcileOnceConfigured();
+                    });
+                }
+            }));
+        } catch (UncheckedIOException e) {
+            log.warn("event=pod_cgroup_watch_unavailable pods_cgroup={} error=\"{}\" fallback=periodic_pass",
+                    podsCgroup, e.getMessage());
+        }
     }
 
     /** Closes on SIGTERM, leaving the steering pinned. */
@@ -156,6 +182,16 @@ public final class NodeAgent implements AutoCloseable {
             reconcilePods();
             configured = true;
         });
+    }
+
+    /**
+     * A pass outside a config change (the tick, a new cgroup). Before the first config there is nothing to compare
+     * with: an empty config would take out every enrollment a predecessor pinned.
+     */
+    private void reconcileOnceConfigured() {
+        if (configured) {
+            reconcilePods();
+        }
     }
 
     private void reconcilePods() {

@@ -56,6 +56,8 @@ public final class TunnelCommand implements Callable<Integer> {
             description = "On SIGTERM, how long open connections may finish, ISO-8601 (default: ${DEFAULT-VALUE}).")
     private Duration drainDeadline;
 
+    private Duration sourceWait;
+
     @Option(names = "--ready-file",
             description = "A file that exists exactly while the tunnel is ready: what a probe checks when a"
                     + " predecessor may still answer on the shared :" + MeshPorts.READINESS + " (default: none).")
@@ -95,6 +97,21 @@ public final class TunnelCommand implements Callable<Integer> {
                     + ", not " + port);
         }
         admin = port == 0 ? Optional.empty() : Optional.of(ZtunnelOptions.adminOnLoopback(port));
+    }
+
+    @Option(names = "--source-wait", defaultValue = "PT5S",
+            description = "How long a redirected connection from a pod the tunnel has no config or certificate for"
+                    + " yet (just enrolled by the CNI plugin) waits for them before it is refused, ISO-8601; PT0S"
+                    + " refuses at once (default: ${DEFAULT-VALUE}).")
+    void sourceWait(Duration wait) {
+        if (wait.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--source-wait must not be negative, not " + wait);
+        }
+        sourceWait = wait;
+    }
+
+    Duration sourceWait() {
+        return sourceWait;
     }
 
     /** Where the admin endpoint will listen, as the flags say; empty when it is off. */
@@ -153,7 +170,7 @@ public final class TunnelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NodeTunnel tunnel = NodeTunnel.start(new NodeTunnelSettings(nodeName, listenAddress, controlPlane.settings(),
-                pinRoot, drainDeadline, Optional.ofNullable(readyFile), admin, socketFastPath, dns()));
+                pinRoot, drainDeadline, sourceWait, Optional.ofNullable(readyFile), admin, socketFastPath, dns()));
         tunnel.closeOnShutdown();
         new CountDownLatch(1).await();
         return 0;

@@ -20,7 +20,8 @@ public final class PodCgroupLocator {
 
     /** "pod" + a UID (hyphens or, from the systemd driver, underscores), optionally ".slice", ending the name. */
     private static final Pattern POD_CGROUP = Pattern.compile("pod([0-9a-zA-Z_-]+?)(?:\\.slice)?");
-    private static final int MAX_DEPTH = 4;
+    /** How deep below the pods cgroup pods are looked for (the kubelet nests them two levels at most). */
+    static final int MAX_DEPTH = 4;
 
     private final Path podsCgroup;
 

@@ -70,6 +70,7 @@ public final class NodeTunnel implements AutoCloseable {
         Ztunnel tunnel = opened.push(Ztunnel.prepare(
                 ZtunnelOptions.builder(settings.nodeName(), settings.listenAddress())
                         .drainDeadline(settings.drainDeadline())
+                        .sourceWait(settings.sourceWait())
                         .admin(settings.admin())
                         .dns(settings.dns())
                         .build(),

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param controlPlane  how to reach the controller
  * @param pinRoot       the bpffs directory where {@code node-agent run} pins the steering maps
  * @param drainDeadline how long connections may finish after SIGTERM
+ * @param sourceWait    how long a connection from a pod the tunnel cannot carry yet waits for its config and
+ *                      certificate (docs/cni.md)
  * @param readyFile     a file that exists exactly while the tunnel is ready, for probes that must not reach a
  *                      predecessor sharing the ports; empty for none
  * @param admin         where the admin endpoint listens, a loopback address; empty for none
@@ -29,6 +31,7 @@ public record NodeTunnelSettings(
         ControlPlaneSettings controlPlane,
         Path pinRoot,
         Duration drainDeadline,
+        Duration sourceWait,
         Optional<Path> readyFile,
         Optional<InetSocketAddress> admin,
         boolean socketFastPath,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ambit.ztunnel.dns.DnsProxySettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -33,6 +34,15 @@ class TunnelCommandTest {
                 () -> parse("--admin-port", "70000"));
         assertTrue(refused.getMessage().contains("--admin-port must be 0 (off) to 65535, not 70000"),
                 refused.getMessage());
+    }
+
+    @Test
+    void newSourcesWaitFiveSecondsByDefaultAndNeverANegativeTime() {
+        assertEquals(Duration.ofSeconds(5), parse().sourceWait());
+        assertEquals(Duration.ZERO, parse("--source-wait", "PT0S").sourceWait());
+        CommandLine.ParameterException refused = assertThrows(CommandLine.ParameterException.class,
+                () -> parse("--source-wait", "-PT1S"));
+        assertTrue(refused.getMessage().contains("--source-wait must not be negative"), refused.getMessage());
     }
 
     @Test

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sets up a client connection: idle timeout, protocol detection, then either the HTTP/1.1 codec with one
- * {@link DownstreamHandler} for the connection, or the HTTP/2 codec with one per stream. Messages reach the
- * handlers one per {@code read()} ({@link FlowControlHandler}), which is how backpressure works.
+ * {@link Http1Downstream} for the connection, or the HTTP/2 codec with an {@link Http2StreamDownstream} per stream.
+ * Messages reach the handlers one per {@code read()} ({@link FlowControlHandler}), which is how backpressure works.
  */
 public final class InboundPipeline implements ProtocolDetector.Installer {
 
@@ -57,7 +57,7 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                 .addAfter("h1-decoder", "h1-encoder", new HttpResponseEncoder())
                 .addAfter("h1-encoder", "h1-expect", new ExpectContinue(limits))
                 .addAfter("h1-expect", "h1-flow", new FlowControlHandler())
-                .addAfter("h1-flow", "h1-downstream", new DownstreamHandler(env, false));
+                .addAfter("h1-flow", "h1-downstream", new Http1Downstream(env));
     }
 
     /**
@@ -78,7 +78,7 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
                             protected void initChannel(Http2StreamChannel stream) {
                                 stream.config().setAutoRead(false);
                                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                        new FlowControlHandler(), new DownstreamHandler(env, true));
+                                        new FlowControlHandler(), new Http2StreamDownstream(env));
                             }
                         })
                         .initialSettings(Http2Settings.defaultSettings()

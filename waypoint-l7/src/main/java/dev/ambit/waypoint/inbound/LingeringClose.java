@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * (RST_STREAM, which the client's tunnel turns into a TCP RST that discards the response bytes the client has not read
  * yet), and a socket with unread input. A client that has not ended its side after {@code linger} is closed anyway.
  *
- * <p>Takes the place of the connection's {@link DownstreamHandler}: whatever the client still sends is dropped.
+ * <p>Takes the place of the connection's {@link Http1Downstream}: whatever the client still sends is dropped.
  */
 final class LingeringClose extends ChannelInboundHandlerAdapter {
 

@@ -47,8 +47,13 @@ public final class HboneInbound implements HboneStreamAcceptor {
     @Override
     public void accept(HboneStream stream) {
         Admission admission = Admission.decide(config.current(), node, stream.target(), Optional.of(stream.peer()));
+        ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND, Optional.empty(),
+                Optional.of(stream.peer()), admission.destination());
         if (!admission.admitted()) {
             FailureReason reason = admission.refusal().orElseThrow();
+            if (admission.destination().isPresent()) {
+                metrics.connectionRefused(labels, reason);
+            }
             refuse(stream, reason, reason == FailureReason.POLICY_DENIED ? HttpResponseStatus.FORBIDDEN
                     : HttpResponseStatus.NOT_FOUND, admission.detail());
             return;
@@ -65,8 +70,6 @@ public final class HboneInbound implements HboneStreamAcceptor {
                 return;
             }
             stream.accept();
-            ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND, Optional.empty(),
-                    Optional.of(stream.peer()), admission.destination());
             connections.track(stream.channel(), pod, LiveConnection.Protocol.HBONE,
                     (InetSocketAddress) stream.channel().parent().remoteAddress(), stream.target(), labels);
             Bridge.join(stream.channel(), pod, metrics.connectionOpened(labels));

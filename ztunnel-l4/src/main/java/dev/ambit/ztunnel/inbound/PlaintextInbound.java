@@ -66,7 +66,13 @@ public final class PlaintextInbound {
                 return;
             }
             Admission admission = Admission.decide(config.current(), node, target.get(), Optional.empty());
+            InetSocketAddress source = (InetSocketAddress) client.remoteAddress();
+            ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND,
+                    config.current().workload(source.getAddress()), Optional.empty(), admission.destination());
             if (!admission.admitted()) {
+                if (admission.destination().isPresent()) {
+                    metrics.connectionRefused(labels, admission.refusal().orElseThrow());
+                }
                 refuse(ctx, admission.refusal().orElseThrow(), admission.detail());
                 return;
             }
@@ -81,9 +87,6 @@ public final class PlaintextInbound {
                     return;
                 }
                 ctx.pipeline().remove(this);
-                InetSocketAddress source = (InetSocketAddress) client.remoteAddress();
-                ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND,
-                        config.current().workload(source.getAddress()), Optional.empty(), admission.destination());
                 connections.track(client, pod, LiveConnection.Protocol.TCP, source, target.get(), labels);
                 Bridge.join(client, pod, metrics.connectionOpened(labels));
             });

@@ -8,6 +8,7 @@ import dev.ambit.runtime.bridge.TrafficObserver;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -24,12 +25,17 @@ import java.util.function.Supplier;
  */
 public final class TunnelMetrics implements ConnectionFailures {
 
+    /** Waits of a just-enrolled pod: a config push and a certificate signing, milliseconds to seconds. */
+    private static final double[] SOURCE_WAIT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
     private final PrometheusRegistry registry;
     private final Counter opened;
     private final Counter closed;
     private final Counter sent;
     private final Counter received;
+    private final RefusalMetrics refusals;
     private final ConnectionFailureMetrics failures;
+    private final Histogram sourceWaits;
     private final ConcurrentMap<ConnectionLabels, Series> series = new ConcurrentHashMap<>();
 
     public TunnelMetrics(PrometheusRegistry registry) {
@@ -38,7 +44,23 @@ public final class TunnelMetrics implements ConnectionFailures {
         this.closed = counter("ambit_tcp_connections_closed", "Tunnelled TCP connections closed");
         this.sent = counter("ambit_tcp_sent_bytes", "Bytes sent from the source to the destination");
         this.received = counter("ambit_tcp_received_bytes", "Bytes received by the source from the destination");
+        this.refusals = new RefusalMetrics(registry);
         this.failures = new ConnectionFailureMetrics(registry);
+        this.sourceWaits = Histogram.builder().name("ambit_outbound_source_wait_seconds")
+                .help("How long redirected connections from a source not yet in the config, or without its"
+                        + " certificate yet (a pod just enrolled), waited; outcome ready, timed_out or client_closed")
+                .classicOnly().classicUpperBounds(SOURCE_WAIT_BUCKETS)
+                .labelNames("outcome").register(registry);
+    }
+
+    /** How many waits ended with {@code outcome}. */
+    public long sourceWaits(String outcome) {
+        return sourceWaits.labelValues(outcome).getCount();
+    }
+
+    /** A redirected connection waited for its source's config and certificate (docs/cni.md, "First packets"). */
+    public void sourceWaited(String outcome, long nanos) {
+        sourceWaits.labelValues(outcome).observe(nanos / 1e9);
     }
 
     /** Counts a new connection and returns the observer that counts its bytes and its end. */
@@ -55,6 +77,14 @@ public final class TunnelMetrics implements ConnectionFailures {
 
     public long failures(FailureReason reason) {
         return failures.count(reason);
+    }
+
+    /**
+     * Counts a connection refused by its destination's policy, under the labels it would have been opened with (so
+     * the graph draws it on the edge it hit). {@link #record} still counts it by reason alone.
+     */
+    public void connectionRefused(ConnectionLabels labels, FailureReason reason) {
+        refusals.record(labels, reason);
     }
 
     /** {@code ambit_cert_expiry_seconds}: seconds until each held identity's certificate expires, read at scrape. */

@@ -3,6 +3,7 @@ package dev.ambit.ztunnel.outbound;
 import dev.ambit.runtime.bridge.Bridge;
 import dev.ambit.runtime.bridge.ChannelEnds;
 import dev.ambit.runtime.bridge.EarlyInput;
+import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
@@ -21,6 +22,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,19 +39,21 @@ public final class OutboundProxy {
     private final OutboundResolver resolver;
     private final EndpointPicker picker;
     private final TunnelConfigStore config;
+    private final PendingSources sources;
     private final HbonePool pool;
     private final TunnelMetrics metrics;
     private final LiveConnections connections;
     private final Duration connectTimeout;
 
     public OutboundProxy(Transport transport, OriginalDestinationLookup lookup, EndpointPicker picker,
-            TunnelConfigStore config, HbonePool pool, TunnelMetrics metrics, LiveConnections connections,
-            Duration connectTimeout) {
+            TunnelConfigStore config, PendingSources sources, HbonePool pool, TunnelMetrics metrics,
+            LiveConnections connections, Duration connectTimeout) {
         this.transport = transport;
         this.lookup = lookup;
         this.picker = picker;
         this.resolver = new OutboundResolver(picker);
         this.config = config;
+        this.sources = sources;
         this.pool = pool;
         this.metrics = metrics;
         this.connections = connections;
@@ -74,7 +78,32 @@ public final class OutboundProxy {
                 refuse(ctx, FailureReason.NO_ORIGINAL_DESTINATION, "no original destination for " + client);
                 return;
             }
-            OutboundRoute route = resolver.resolve(client, original.get(), config.current());
+            route(ctx, client, original.get(), true);
+        }
+
+        /**
+         * Carries the connection as the current config says. A route that needs the source's identity while the
+         * source is not known yet, or its certificate not in yet (a pod just enrolled), waits for them first, once.
+         */
+        private void route(ChannelHandlerContext ctx, InetSocketAddress client, InetSocketAddress original,
+                boolean mayWait) {
+            Channel downstream = ctx.channel();
+            TunnelConfig current = config.current();
+            OutboundRoute route = resolver.resolve(client, original, current);
+            if (mayWait && needsSource(route) && !sources.ready(client.getAddress(), current)) {
+                long start = System.nanoTime();
+                sources.await(client.getAddress(), downstream.eventLoop(), downstream.closeFuture()).addListener(f -> {
+                    PendingSources.Outcome outcome = (PendingSources.Outcome) f.getNow();
+                    long waited = System.nanoTime() - start;
+                    metrics.sourceWaited(outcome.label, waited);
+                    log.info("event=outbound_source_waited client={} outcome={} waited_ms={}", client, outcome.label,
+                            TimeUnit.NANOSECONDS.toMillis(waited));
+                    if (downstream.isActive()) {
+                        route(ctx, client, original, false);
+                    }
+                });
+                return;
+            }
             if (route instanceof OutboundRoute.Tunnel tunnel) {
                 Future<? extends Channel> stream = pool.connect(tunnel.key(), tunnel.target(), downstream.eventLoop());
                 join(ctx, stream, LiveConnection.Protocol.HBONE, ConnectionLabels.of(ConnectionLabels.OUTBOUND,
@@ -88,6 +117,13 @@ public final class OutboundProxy {
             } else if (route instanceof OutboundRoute.Refused refused) {
                 refuse(ctx, refused.reason(), refused.detail());
             }
+        }
+
+        /** Routes that carry the source's identity; passthrough needs none, so it never waits. */
+        private static boolean needsSource(OutboundRoute route) {
+            return route instanceof OutboundRoute.Tunnel
+                    || route instanceof OutboundRoute.Refused refused
+                            && refused.reason() == FailureReason.UNKNOWN_SOURCE;
         }
 
         private void join(ChannelHandlerContext ctx, Future<? extends Channel> upstream,

@@ -76,7 +76,15 @@ public final class TwoNodeMesh implements AutoCloseable {
      */
     public static TwoNodeMesh withConnectionLimit(HboneSettings settings, int maxConnections) {
         return new TwoNodeMesh(settings, Transport.best(), OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
-                Runtime.getRuntime().availableProcessors(), null, maxConnections);
+                Runtime.getRuntime().availableProcessors(), null, maxConnections, ZtunnelOptions.DEFAULT_SOURCE_WAIT);
+    }
+
+    /** Tunnels that hold a connection from a source they cannot carry yet for {@code sourceWait}. */
+    public static TwoNodeMesh withSourceWait(Duration sourceWait) {
+        return new TwoNodeMesh(DEFAULT_SETTINGS, Transport.best(),
+                OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+                Runtime.getRuntime().availableProcessors(), null,
+                ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).maxConnections(), sourceWait);
     }
 
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads) {
@@ -86,17 +94,20 @@ public final class TwoNodeMesh implements AutoCloseable {
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads,
             Duration certificateLifetime) {
         this(settings, transport, tls, ioThreads, certificateLifetime,
-                ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).maxConnections());
+                ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).maxConnections(),
+                ZtunnelOptions.DEFAULT_SOURCE_WAIT);
     }
 
     private TwoNodeMesh(HboneSettings settings, Transport transport, SslProvider tls, int ioThreads,
-            Duration certificateLifetime, int maxConnections) {
+            Duration certificateLifetime, int maxConnections, Duration sourceWait) {
         if (certificateLifetime != null) {
             Duration ttl = ZtunnelOptions.ephemeral("node-a", Workloads.loopback(1)).certificateTtl();
             ca.clock().shift(certificateLifetime.minus(ttl));
         }
-        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads, maxConnections);
-        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads, maxConnections);
+        nodeA = start("node-a", Workloads.loopback(1), settings, transport, tls, ioThreads, maxConnections,
+                sourceWait);
+        nodeB = start("node-b", Workloads.loopback(2), settings, transport, tls, ioThreads, maxConnections,
+                sourceWait);
         client = Workloads.ambient(NAMESPACE, "client", "node-a", CLIENT_POD, nodeA.hboneAddress());
         server = Workloads.ambient(NAMESPACE, "echo", "node-b", ECHO_POD, nodeB.hboneAddress());
         lookup.put(CLIENT_POD, echo.address());
@@ -108,10 +119,10 @@ public final class TwoNodeMesh implements AutoCloseable {
     }
 
     private Ztunnel start(String node, InetAddress address, HboneSettings settings, Transport transport,
-            SslProvider tls, int ioThreads, int maxConnections) {
+            SslProvider tls, int ioThreads, int maxConnections, Duration sourceWait) {
         return Ztunnel.start(ZtunnelOptions.ephemeral(node, address).toBuilder().hboneSettings(settings)
                         .drainDeadline(Duration.ofSeconds(5)).tlsProvider(tls).ioThreads(ioThreads)
-                        .maxConnections(maxConnections).build(),
+                        .maxConnections(maxConnections).sourceWait(sourceWait).build(),
                 transport, ca.client(), ca.trustBundle(), lookup, new PrometheusRegistry(), Clock.systemUTC());
     }
 
