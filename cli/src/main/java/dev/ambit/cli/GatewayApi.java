@@ -1,6 +1,8 @@
 package dev.ambit.cli;
 
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Gateway API calls of the {@code waypoint} and {@code ingress} commands: missing CRDs are named, with the fix. */
@@ -21,5 +23,36 @@ public final class GatewayApi {
             }
             throw e;
         }
+    }
+
+    /** The Gateways of {@code namespace}, or of every namespace when it is null or {@code all}. */
+    public static List<Gateway> list(KubernetesCluster cluster, String what, String namespace, boolean all) {
+        return call(what, () -> namespace == null || all
+                ? cluster.client().resources(Gateway.class).inAnyNamespace().list().getItems()
+                : cluster.client().resources(Gateway.class).inNamespace(namespace).list().getItems());
+    }
+
+    /**
+     * The Gateway {@code namespace/name} to delete, which must be of {@code gatewayClass}: another controller's
+     * Gateway of the same name is never touched.
+     *
+     * @param kind what the command calls it ("waypoint", "ingress gateway")
+     */
+    public static Gateway ownGateway(KubernetesCluster cluster, String what, String kind, String gatewayClass,
+            String namespace, String name) {
+        Gateway gateway = call(what, () -> cluster.client().resources(Gateway.class).inNamespace(namespace)
+                .withName(name).get());
+        if (gateway == null) {
+            throw new UserException("no " + kind + " " + name + " in namespace " + namespace);
+        }
+        if (!isOfClass(gateway, gatewayClass)) {
+            throw new UserException("Gateway " + namespace + "/" + name + " is not an Ambit " + kind + " (class "
+                    + gateway.getSpec().getGatewayClassName() + "); not deleting it");
+        }
+        return gateway;
+    }
+
+    public static boolean isOfClass(Gateway gateway, String gatewayClass) {
+        return gateway.getSpec() != null && gatewayClass.equals(gateway.getSpec().getGatewayClassName());
     }
 }

@@ -96,9 +96,7 @@ public final class IngressCommand {
     int list(@Option(names = {"-n", "--namespace"}, description = "Only this namespace.") String namespace,
             @Option(names = {"-A", "--all-namespaces"}, description = "All namespaces (the default without -n).")
             boolean all) {
-        List<Gateway> gateways = gatewayApi(() -> namespace == null || all
-                ? cluster.client().resources(Gateway.class).inAnyNamespace().list().getItems()
-                : cluster.client().resources(Gateway.class).inNamespace(namespace).list().getItems());
+        List<Gateway> gateways = GatewayApi.list(cluster, "ingress gateways", namespace, all);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-20s %-20s %-11s %-30s %s%n", "NAMESPACE", "NAME", "PROGRAMMED", "ADDRESS", "LISTENERS (ROUTES)");
         gateways.stream().filter(IngressCommand::isIngress).map(IngressView::of)
@@ -112,15 +110,7 @@ public final class IngressCommand {
     int delete(@Parameters(paramLabel = "NAME") String name,
             @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace (default:"
                     + " ${DEFAULT-VALUE}).") String namespace) {
-        Gateway gateway = gatewayApi(() -> cluster.client().resources(Gateway.class).inNamespace(namespace)
-                .withName(name).get());
-        if (gateway == null) {
-            throw new UserException("no ingress gateway " + name + " in namespace " + namespace);
-        }
-        if (!isIngress(gateway)) {
-            throw new UserException("Gateway " + namespace + "/" + name + " is not an Ambit ingress gateway (class "
-                    + gateway.getSpec().getGatewayClassName() + "); not deleting it");
-        }
+        Gateway gateway = GatewayApi.ownGateway(cluster, "ingress gateways", "ingress gateway", MeshLabels.INGRESS_CLASS, namespace, name);
         cluster.client().resource(gateway).delete();
         PrintWriter out = spec.commandLine().getOut();
         out.println("ingress gateway " + namespace + "/" + name + " deleted; its load balancer goes with it");
@@ -129,7 +119,7 @@ public final class IngressCommand {
     }
 
     private static boolean isIngress(Gateway gateway) {
-        return gateway.getSpec() != null && MeshLabels.INGRESS_CLASS.equals(gateway.getSpec().getGatewayClassName());
+        return GatewayApi.isOfClass(gateway, MeshLabels.INGRESS_CLASS);
     }
 
     private static <T> T gatewayApi(Supplier<T> call) {

@@ -5,7 +5,6 @@ import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.cli.GatewayApi;
 import dev.ambit.cli.KubernetesCluster;
 import dev.ambit.cli.Namespaces;
-import dev.ambit.cli.UserException;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -61,9 +60,7 @@ public final class WaypointCommand {
     int list(@Option(names = {"-n", "--namespace"}, description = "Only this namespace.") String namespace,
             @Option(names = {"-A", "--all-namespaces"}, description = "All namespaces (the default without -n).")
             boolean all) {
-        List<Gateway> gateways = gatewayApi(() -> namespace == null || all
-                ? cluster.client().resources(Gateway.class).inAnyNamespace().list().getItems()
-                : cluster.client().resources(Gateway.class).inNamespace(namespace).list().getItems());
+        List<Gateway> gateways = GatewayApi.list(cluster, "waypoints", namespace, all);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-20s %-20s %-11s %s%n", "NAMESPACE", "NAME", "PROGRAMMED", "ADDRESS");
         gateways.stream().filter(WaypointCommand::isWaypoint).map(WaypointView::of)
@@ -77,15 +74,7 @@ public final class WaypointCommand {
     int delete(@Parameters(paramLabel = "NAME") String name,
             @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace (default:"
                     + " ${DEFAULT-VALUE}).") String namespace) {
-        Gateway gateway = gatewayApi(() -> cluster.client().resources(Gateway.class).inNamespace(namespace)
-                .withName(name).get());
-        if (gateway == null) {
-            throw new UserException("no waypoint " + name + " in namespace " + namespace);
-        }
-        if (!isWaypoint(gateway)) {
-            throw new UserException("Gateway " + namespace + "/" + name + " is not an Ambit waypoint (class "
-                    + gateway.getSpec().getGatewayClassName() + "); not deleting it");
-        }
+        Gateway gateway = GatewayApi.ownGateway(cluster, "waypoints", "waypoint", MeshLabels.WAYPOINT_CLASS, namespace, name);
         cluster.client().resource(gateway).delete();
         PrintWriter out = spec.commandLine().getOut();
         out.println("waypoint " + namespace + "/" + name + " deleted; traffic labelled " + MeshLabels.USE_WAYPOINT + "="
@@ -95,7 +84,7 @@ public final class WaypointCommand {
     }
 
     private static boolean isWaypoint(Gateway gateway) {
-        return gateway.getSpec() != null && MeshLabels.WAYPOINT_CLASS.equals(gateway.getSpec().getGatewayClassName());
+        return GatewayApi.isOfClass(gateway, MeshLabels.WAYPOINT_CLASS);
     }
 
     private static <T> T gatewayApi(Supplier<T> call) {

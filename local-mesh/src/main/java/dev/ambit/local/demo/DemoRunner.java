@@ -94,7 +94,8 @@ public final class DemoRunner {
      * request must succeed through the mesh (a connection that was not steered finds no route to the VIP) and every
      * connection arrive at the destination tunnel as mTLS from the pods' own identity. As in a cluster, a pod's IP
      * reaches config only as its process starts (the kubelet reports it after the sandbox exists), so its first
-     * connection may reach the tunnel before config names it: the tunnel holds it until then (docs/cni.md). Then the
+     * connection may reach the tunnel before config names it: the tunnel holds it until then (docs/cni.md). Then a
+     * few pods are created without their ADD, to measure how soon the asynchronous path enrolls them. Last, the
      * node's agent is stopped: a new pod's ADD is refused (it does not start), and once the agent is back the pod
      * starts and is tunnelled.
      */
@@ -155,7 +156,8 @@ public final class DemoRunner {
                     && startedAfterAgentBack && tunnelledInAll >= POD_STARTS + 1
                     && withoutCniMillis.stream().allMatch(millis -> millis >= 0);
             return ordered("pass", pass, "pods", POD_STARTS, "succeeded", ok, "mtlsVerifiedAtDestination", tunnelled,
-                    "sourcePrincipal", POD_START_PRINCIPAL, "peerPrincipals", List.copyOf(peers), "refusedWhileAgentDown", refusedWhileAgentDown,
+                    "sourcePrincipal", POD_START_PRINCIPAL, "peerPrincipals", List.copyOf(peers),
+                    "refusedWhileAgentDown", refusedWhileAgentDown,
                     "startedAndTunnelledOnceAgentBack", startedAfterAgentBack,
                     "connectionsThatWaitedForTheirPod", waits,
                     "withoutCniEnrolledAfterMillis", withoutCniMillis);
@@ -167,7 +169,8 @@ public final class DemoRunner {
 
     /**
      * The asynchronous path's window, measured: a pod whose sandbox skipped the plugin (as one created before the
-     * install, or with the plugin off) and whose config names it is enrolled only by the agent's periodic pass. The
+     * install, or with the plugin off) and whose config names it is enrolled only by the agent's asynchronous pass
+     * (on its cgroup appearing, else on the 2 s tick). The
      * milliseconds from its cgroup's creation until its node's enrolled map holds one more pod; -1 when that does not
      * happen within 10 s.
      */

@@ -62,35 +62,18 @@ final class RequestRouting {
 
     /** @return where the request goes, or empty when it was answered here */
     Optional<Routed> route(ServiceKey serviceKey) {
-        RouteSelection route;
-        RouteRule rule;
-        if (downstream.gatewayPort().isPresent()) {
-            // An ingress gateway: only routes lead anywhere; without one that matches there is no service to try.
-            String host = GatewayListener.hostOf(request.headers().get(HttpHeaderNames.HOST));
-            Optional<RouteSelection> selection = downstream.gatewayPort().get().listenerFor(host).flatMap(listener ->
-                    config.routes().route(listener, host,
-                            RouteRequest.of(request.method().name(), request.uri(), request.headers())));
-            if (selection.isEmpty()) {
-                exchange.localReply(HttpResponseStatus.NOT_FOUND, "no route matched", "NR");
-                return Optional.empty();
-            }
-            route = selection.get();
-            rule = route.rule();
-            entry.put(AccessLogField.ROUTE, route.route());
-        } else if (config.routes().hasRoutes(serviceKey)) {
-            Optional<RouteSelection> selection = config.routes().route(serviceKey,
-                    RouteRequest.of(request.method().name(), request.uri(), request.headers()));
-            if (selection.isEmpty()) {
-                exchange.localReply(HttpResponseStatus.NOT_FOUND, "no route matched", "NR");
-                return Optional.empty();
-            }
-            route = selection.get();
-            rule = route.rule();
-            entry.put(AccessLogField.ROUTE, route.route());
-        } else {
-            route = null;
-            rule = null;
+        // At an ingress gateway only routes lead anywhere; a service without routes goes straight to its endpoints.
+        boolean byRoutes = downstream.gatewayPort().isPresent() || config.routes().hasRoutes(serviceKey);
+        Optional<RouteSelection> selection = byRoutes ? selectRoute(serviceKey) : Optional.empty();
+        if (byRoutes && selection.isEmpty()) {
+            exchange.localReply(HttpResponseStatus.NOT_FOUND, "no route matched", "NR");
+            return Optional.empty();
         }
+        RouteSelection route = selection.orElse(null);
+        if (route != null) {
+            entry.put(AccessLogField.ROUTE, route.route());
+        }
+        RouteRule rule = route == null ? null : route.rule();
         RouteFilters filters = rule == null ? RouteFilters.NONE : rule.filters();
         if (filters.redirect().isPresent()) {
             redirect(filters.redirect().get(), route);
@@ -131,6 +114,20 @@ final class RequestRouting {
             mirrors.add(cluster.mirror().get());
         }
         return Optional.of(new Routed(route, cluster, mirrors, rule == null ? RouteTimeouts.NONE : rule.timeouts()));
+    }
+
+    /**
+     * The route that matches the request: at an ingress gateway among those of the listener its port and host pick,
+     * else among the service's.
+     */
+    private Optional<RouteSelection> selectRoute(ServiceKey serviceKey) {
+        RouteRequest routeRequest = RouteRequest.of(request.method().name(), request.uri(), request.headers());
+        if (downstream.gatewayPort().isPresent()) {
+            String host = GatewayListener.hostOf(request.headers().get(HttpHeaderNames.HOST));
+            return downstream.gatewayPort().get().listenerFor(host)
+                    .flatMap(listener -> config.routes().route(listener, host, routeRequest));
+        }
+        return config.routes().route(serviceKey, routeRequest);
     }
 
     private void redirect(RequestRedirect redirect, RouteSelection route) {
