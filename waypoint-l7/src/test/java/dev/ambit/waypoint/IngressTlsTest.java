@@ -164,6 +164,22 @@ class IngressTlsTest {
     }
 
     @Test
+    void anUnreadableCertificateKeepsTheLastGoodOnesAndLaterReloadsStillWork() throws Exception {
+        Path key = certificates.resolve("shop").resolve("tls.key");
+        String good = Files.readString(key);
+        Files.delete(key);
+        try {
+            assertFalse(tls.reload(), "a missing key: the last good certificates stay");
+            assertEquals("shop", get("shop.example.com", "TLSv1.3").get(0));
+            Files.writeString(key, "not a key");
+            assertFalse(tls.reload(), "an invalid key: the last good certificates stay");
+        } finally {
+            Files.writeString(key, good);
+        }
+        assertEquals("shop", get("shop.example.com", "TLSv1.3").get(0));
+    }
+
+    @Test
     void aChangedCertificateIsServedToNewConnections() throws Exception {
         assertFalse(tls.reload(), "unchanged files: nothing to do");
         write("wild", "wild-renewed");

@@ -52,17 +52,21 @@ public final class ListenerCertificates implements Mapping<String, SslContext> {
         reload();
     }
 
-    /** Re-reads the certificate files; returns whether they changed. A failed read keeps the last good ones. */
+    /**
+     * Re-reads the certificate files; returns whether they changed. A file that cannot be read or parsed (a Secret
+     * removed, or caught mid-swap) keeps the last good certificates, and never throws once they are loaded: this
+     * runs on a schedule, which one exception would end for good.
+     */
     public synchronized boolean reload() {
-        List<Pems> contents = new ArrayList<>();
-        for (Entry entry : entries) {
-            contents.add(new Pems(read(entry.directory().resolve("tls.crt")),
-                    read(entry.directory().resolve("tls.key"))));
-        }
-        if (contents.equals(loaded)) {
-            return false;
-        }
         try {
+            List<Pems> contents = new ArrayList<>();
+            for (Entry entry : entries) {
+                contents.add(new Pems(read(entry.directory().resolve("tls.crt")),
+                        read(entry.directory().resolve("tls.key"))));
+            }
+            if (contents.equals(loaded)) {
+                return false;
+            }
             Entry fallback = entries.stream().filter(entry -> entry.hostname().isEmpty()).findFirst()
                     .orElse(entries.get(0));
             DomainWildcardMappingBuilder<SslContext> builder = new DomainWildcardMappingBuilder<>(
