@@ -159,6 +159,17 @@ class IngressTlsTest {
     }
 
     @Test
+    void aClientThatNeverSendsItsClientHelloIsClosedAfterTheHandshakeTimeout() throws Exception {
+        try (java.net.Socket idle = new java.net.Socket("127.0.0.1", port)) {
+            idle.setSoTimeout((int) GatewayListenerSource.HANDSHAKE_TIMEOUT.plusSeconds(10).toMillis());
+            long start = System.nanoTime();
+            assertEquals(-1, idle.getInputStream().read(), "closed without a byte");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(
+                    GatewayListenerSource.HANDSHAKE_TIMEOUT.minusSeconds(1)) >= 0, "closed by the timeout, not before");
+        }
+    }
+
+    @Test
     void onlyTls13IsServed() {
         assertThrows(IOException.class, () -> get("shop.example.com", "TLSv1.2"));
     }

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -21,6 +22,13 @@ import java.util.function.Consumer;
  * reset and counted as {@code LISTENER_FULL}.
  */
 public final class GatewayListenerSource extends ListenerSource {
+
+    /**
+     * How long a client has from connecting to the end of its TLS handshake, ClientHello included: one that sends
+     * nothing must not hold a connection slot for as long as it likes. Netty 4.2's SNI handler has the same default;
+     * it is set here so that the bound is ours, and {@code IngressTlsTest} checks it.
+     */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final GatewayPort port;
     private final int maxConnections;
@@ -54,32 +62,48 @@ public final class GatewayListenerSource extends ListenerSource {
                     }
                     // Reading freely until the handshake is done (the SNI handler needs the whole ClientHello, then the
                     // SslHandler its flights), then handed over with autoRead off as every inbound connection is; a
-                    // client that never finishes costs no HTTP state, and the SslHandler's timeout closes it.
+                    // client that never finishes costs no HTTP state, and HANDSHAKE_TIMEOUT closes it.
                     channel.config().setAutoRead(true);
-                    channel.pipeline().addLast(new SniHandler(tls.get()), new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-                            if (event instanceof SslHandshakeCompletionEvent handshake) {
-                                if (handshake.isSuccess()) {
-                                    ctx.pipeline().remove(this);
-                                    ctx.channel().config().setAutoRead(false);
-                                    sink.accept(connection);
-                                } else {
-                                    // Stays in place to take the exception the refused handshake fires next.
-                                    failures.record(FailureReason.TLS_HANDSHAKE);
-                                    ctx.close();
-                                }
-                                return;
-                            }
-                            super.userEventTriggered(ctx, event);
-                        }
-
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                            // Not TLS, or a handshake the SslHandler refused: the completion event follows.
-                            ctx.close();
-                        }
-                    });
+                    channel.pipeline().addLast(new SniHandler(tls.get(), HANDSHAKE_TIMEOUT.toMillis()),
+                            new HandOverAfterHandshake(connection, sink, failures));
                 });
+    }
+
+    /** Hands the connection over once its TLS handshake succeeded; closes it when the handshake failed. */
+    private static final class HandOverAfterHandshake extends ChannelInboundHandlerAdapter {
+
+        private final InboundConnection connection;
+        private final Consumer<InboundConnection> sink;
+        private final ConnectionFailures failures;
+
+        HandOverAfterHandshake(InboundConnection connection, Consumer<InboundConnection> sink,
+                ConnectionFailures failures) {
+            this.connection = connection;
+            this.sink = sink;
+            this.failures = failures;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent handshake) {
+                if (handshake.isSuccess()) {
+                    ctx.pipeline().remove(this);
+                    ctx.channel().config().setAutoRead(false);
+                    sink.accept(connection);
+                } else {
+                    // Stays in place to take the exception the refused handshake fires next.
+                    failures.record(FailureReason.TLS_HANDSHAKE);
+                    ctx.close();
+                }
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Not TLS, or a handshake the SslHandler refused: the completion event follows.
+            ctx.close();
+        }
     }
 }
