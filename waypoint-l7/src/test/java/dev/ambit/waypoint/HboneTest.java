@@ -245,6 +245,47 @@ class HboneTest {
         assertEquals(3, backend.requests());
     }
 
+    /**
+     * The backend's node tunnel refuses the waypoint's identity (its policy: CONNECT answered 403): the client gets a
+     * 403 naming the destination's refusal, not a 503 connect error, and the refusal is not retried.
+     */
+    @Test
+    void aConnectTheDestinationsPolicyRefusesIsAnsweredForbidden() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        Listener refusingTunnel = HboneServer.bind(transport, group, new InetSocketAddress("127.0.0.1", 0), certs,
+                settings, stream -> {
+                    refusals.incrementAndGet();
+                    stream.reject(io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN);
+                }, ConnectionFailures.IGNORE);
+        try {
+            // A service of its own (a new cluster, new endpoints) behind the refusing tunnel; the address is never
+            // dialed: the CONNECT names it.
+            InetAddress guardedIp = InetAddress.getByName("127.0.0.2");
+            Workload guarded = new Workload("guarded-0", Mesh.name("guarded-0"), BACKEND, "node-3",
+                    List.of(guardedIp), DataplaneMode.AMBIENT, Optional.of(refusingTunnel.address()),
+                    Optional.empty(), Map.of(), "guarded", "v1", List.of(Mesh.name("guarded")));
+            MeshService service = new MeshService(Mesh.name("guarded"), Mesh.host("guarded"),
+                    List.of(InetAddress.getByName("127.0.0.78")), List.of(new ServicePort("", 80, 80, Optional.empty())),
+                    List.of(new Endpoint("guarded-0", guardedIp, Map.of(80, 8080))), Optional.empty(), Map.of());
+            waypoint.update(new WaypointConfig(List.of(service), List.of(backendWorkload, guarded), List.of(),
+                    List.of(), List.of(), List.of(), "ambit-system"));
+            TcpInboundSource plain = new TcpInboundSource(transport, group, new InetSocketAddress("127.0.0.1", 0),
+                    Optional.of(CLIENT), 100);
+            waypoint.listen(plain);
+            try (RawClient client = new RawClient(plain.address().getPort())) {
+                String response = client.write("GET / HTTP/1.1\r\nHost: " + Mesh.host("guarded")
+                        + "\r\nConnection: close\r\n\r\n").readAll();
+                assertTrue(response.startsWith("HTTP/1.1 403 Forbidden\r\n"), response);
+                assertTrue(response.endsWith("\r\n\r\nRBAC: access denied: refused by the destination's policy\n"), response);
+            }
+            assertEquals(1, refusals.get(), "a policy refusal is not retried");
+            assertEquals(0, backend.requests());
+        } finally {
+            HboneServer.goAway(refusingTunnel, Duration.ofMillis(100)).syncUninterruptibly();
+            refusingTunnel.stopAccepting();
+        }
+    }
+
     /** The {@code UpstreamConnector} contract the upstream pools rely on: the stream is on the asking loop. */
     @Test
     void hboneStreamsLiveOnTheLoopThatAskedForThem() throws Exception {

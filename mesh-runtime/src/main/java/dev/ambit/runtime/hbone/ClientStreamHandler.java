@@ -61,10 +61,24 @@ final class ClientStreamHandler extends ChannelInboundHandlerAdapter {
             established.trySuccess((Http2StreamChannel) ctx.channel());
             return;
         }
-        String what = msg instanceof Http2HeadersFrame response ? "status " + response.headers().status()
-                : msg.getClass().getSimpleName();
+        HboneConnectException refused = msg instanceof Http2HeadersFrame response ? refusal(response)
+                : new HboneConnectException(authority, msg.getClass().getSimpleName());
         ReferenceCountUtil.release(msg);
-        fail(ctx, new HboneConnectException(authority, what));
+        fail(ctx, refused);
+    }
+
+    /** The peer's answer other than 200 (or a 200 that ends the stream at once), its status kept when it is one. */
+    private HboneConnectException refusal(Http2HeadersFrame response) {
+        CharSequence status = response.headers().status();
+        try {
+            int code = Integer.parseInt(String.valueOf(status));
+            if (code != HttpResponseStatus.OK.code()) {
+                return new HboneConnectException(authority, code);
+            }
+        } catch (NumberFormatException notANumber) {
+            // Not a status at all: named as it came.
+        }
+        return new HboneConnectException(authority, "status " + status);
     }
 
     @Override

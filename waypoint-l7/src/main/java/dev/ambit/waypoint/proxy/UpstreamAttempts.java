@@ -2,6 +2,7 @@ package dev.ambit.waypoint.proxy;
 
 import dev.ambit.api.model.route.RouteTimeouts;
 import dev.ambit.api.model.traffic.RetryPolicy;
+import dev.ambit.runtime.hbone.HboneConnectException;
 import dev.ambit.waypoint.http.LocalReply;
 import dev.ambit.waypoint.observe.AccessLogField;
 import dev.ambit.waypoint.resilience.RetryConditions;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamAttempts {
 
     private static final String OVERLOADED = "x-ambit-overloaded";
+    /** The body of the 403 for a CONNECT the destination's policy refused (docs/waypoint.md). */
+    static final String DESTINATION_DENIAL = "RBAC: access denied: refused by the destination's policy";
 
     private final RequestExchange exchange;
     private final ExchangeEnvironment env;
@@ -148,12 +151,29 @@ final class UpstreamAttempts {
             overflow(cause.getMessage());
             return;
         }
+        if (refusedByDestinationPolicy(cause)) {
+            // The endpoint's node tunnel refused this proxy's identity (its L4 authorization): an answer about the
+            // caller, not the endpoint's health, which no retry changes. A gateway's client learns it as the 403 a
+            // waypoint's own policy gives, not as an outage.
+            exchange.localReply(HttpResponseStatus.FORBIDDEN, DESTINATION_DENIAL, "RBAC");
+            return;
+        }
         cluster.serverError(failed.host());
         if (retriable(RetryConditions.Failure.CONNECT_FAILURE) && retry()) {
             return;
         }
         exchange.localReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream connect error: " + cause.getMessage(),
                 "UF");
+    }
+
+    /** Whether the HBONE CONNECT was answered 403, which a node tunnel answers when its policy denies the caller. */
+    static boolean refusedByDestinationPolicy(Throwable cause) {
+        for (Throwable next = cause; next != null; next = next.getCause()) {
+            if (next instanceof HboneConnectException refused) {
+                return refused.status().orElse(-1) == HttpResponseStatus.FORBIDDEN.code();
+            }
+        }
+        return false;
     }
 
     void attemptTimedOut(UpstreamAttempt timedOut) {
