@@ -1,6 +1,7 @@
 package dev.ambit.local.apps;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -11,12 +12,24 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends {@code count} sequential requests from inside a simulated pod and prints one summary line: how many answers
@@ -24,7 +37,10 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code RequestClient <url> <count> [timeout_ms=N] [stop_file=PATH] [header:value ...]} (default timeout
  * 10 s). With {@code stop_file}, it stops early once that file exists (a test's "enough"), and prints
- * {@code event=requests_started} first.
+ * {@code event=requests_started} first. An {@code https} URL needs {@code tls_trust=PEM} (the only certificates
+ * trusted) and takes {@code tls_name=NAME}, sent as SNI and {@code Host} and checked against the served certificate
+ * (default: the URL's host); the summary then counts the served certificates by the first 16 hex digits of their
+ * SHA-256 fingerprint, {@code certificates=9f2c...:10} (a failed handshake is a failure of kind {@code tls}).
  *
  * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12
  * failure_kinds=- rbac=-}, then {@code last_failure="..."} if a request failed. {@code failure_kinds} says why
@@ -43,6 +59,8 @@ public final class RequestClient {
     private static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
     private static final String TIMEOUT_OPTION = "timeout_ms=";
     private static final String STOP_FILE_OPTION = "stop_file=";
+    private static final String TLS_NAME_OPTION = "tls_name=";
+    private static final String TLS_TRUST_OPTION = "tls_trust=";
 
     private RequestClient() {
     }
@@ -57,8 +75,14 @@ public final class RequestClient {
         List<String> headers = new ArrayList<>();
         int timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
         Path stopFile = null;
+        String tlsName = url.getHost();
+        Path tlsTrust = null;
         for (String arg : List.of(args).subList(2, args.length)) {
-            if (arg.startsWith(TIMEOUT_OPTION)) {
+            if (arg.startsWith(TLS_NAME_OPTION)) {
+                tlsName = arg.substring(TLS_NAME_OPTION.length());
+            } else if (arg.startsWith(TLS_TRUST_OPTION)) {
+                tlsTrust = Path.of(arg.substring(TLS_TRUST_OPTION.length()));
+            } else if (arg.startsWith(TIMEOUT_OPTION)) {
                 timeoutMillis = Integer.parseInt(arg.substring(TIMEOUT_OPTION.length()));
             } else if (arg.startsWith(STOP_FILE_OPTION)) {
                 stopFile = Path.of(arg.substring(STOP_FILE_OPTION.length()));
@@ -67,7 +91,9 @@ public final class RequestClient {
                 headers.add(arg);
             }
         }
-        String request = request(url, headers);
+        Tls tls = "https".equals(url.getScheme()) ? Tls.trusting(tlsTrust, tlsName) : null;
+        String request = request(url, tls == null ? url.getHost() : tlsName, headers);
+        Map<String, Integer> certificates = new TreeMap<>();
         Map<String, Integer> versions = new TreeMap<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
         Map<String, Integer> failureKinds = new TreeMap<>();
@@ -78,7 +104,7 @@ public final class RequestClient {
         for (int i = 0; i < count && (stopFile == null || !Files.exists(stopFile)); i++) {
             long start = System.nanoTime();
             try {
-                String response = exchange(url, request, timeoutMillis);
+                String response = exchange(url, request, timeoutMillis, tls, certificates);
                 latencies.add((System.nanoTime() - start) / 1_000_000);
                 statuses.merge(Integer.parseInt(response.substring(9, 12)), 1, Integer::sum);
                 Matcher version = VERSION.matcher(response);
@@ -100,13 +126,14 @@ public final class RequestClient {
                 + " p50_ms=" + percentile(latencies, 50) + " p99_ms=" + percentile(latencies, 99)
                 + " max_ms=" + percentile(latencies, 100)
                 + " failure_kinds=" + join(failureKinds) + " rbac=" + join(rbac)
+                + (tls != null ? " certificates=" + join(certificates) : "")
                 + (failures > 0 ? " last_failure=\"" + lastFailure.replace('"', '\'') + "\"" : ""));
     }
 
     /** One HTTP/1.1 request on a new connection, closed after the response: each request crosses the mesh anew. */
-    private static String request(URI url, List<String> headers) {
+    private static String request(URI url, String host, List<String> headers) {
         StringBuilder request = new StringBuilder("GET ").append(url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                .append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append("\r\nConnection: close\r\n");
+                .append(" HTTP/1.1\r\nHost: ").append(host).append("\r\nConnection: close\r\n");
         for (String header : headers) {
             int colon = header.indexOf(':');
             request.append(header, 0, colon).append(": ").append(header.substring(colon + 1)).append("\r\n");
@@ -114,14 +141,27 @@ public final class RequestClient {
         return request.append("\r\n").toString();
     }
 
-    private static String exchange(URI url, String request, int timeoutMillis) throws Failure {
-        try (Socket socket = new Socket()) {
+    private static String exchange(URI url, String request, int timeoutMillis, Tls tls,
+            Map<String, Integer> certificates) throws Failure {
+        int port = url.getPort() > 0 ? url.getPort() : tls != null ? 443 : 80;
+        try (Socket plain = new Socket()) {
             try {
-                socket.connect(new InetSocketAddress(url.getHost(), url.getPort()), timeoutMillis);
+                plain.connect(new InetSocketAddress(url.getHost(), port), timeoutMillis);
             } catch (IOException | RuntimeException e) {
                 throw new Failure(connectFailure(e), e);
             }
-            socket.setSoTimeout(timeoutMillis);
+            plain.setSoTimeout(timeoutMillis);
+            Socket socket = plain;
+            if (tls != null) {
+                SSLSocket secure = tls.wrap(plain, port);
+                try {
+                    secure.startHandshake();
+                } catch (IOException e) {
+                    throw new Failure("tls", e);
+                }
+                certificates.merge(tls.fingerprint(secure), 1, Integer::sum);
+                socket = secure;
+            }
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!STATUS_LINE.matcher(response).lookingAt()) {
@@ -135,6 +175,53 @@ public final class RequestClient {
             throw new Failure(e.getMessage() != null && e.getMessage().contains("reset") ? "reset" : "other", e);
         } catch (IOException | RuntimeException e) {
             throw new Failure("other", e);
+        }
+    }
+
+    /** TLS to a server trusting only the certificates of one PEM file, with an SNI name checked as HTTPS does. */
+    private record Tls(SSLSocketFactory factory, String name) {
+
+        static Tls trusting(Path pem, String name) {
+            if (pem == null) {
+                throw new IllegalArgumentException("an https URL needs " + TLS_TRUST_OPTION + "PEM");
+            }
+            try (InputStream in = Files.newInputStream(pem)) {
+                KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+                trusted.load(null, null);
+                int i = 0;
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("trusted-" + i++, certificate);
+                }
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(trusted);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                return new Tls(context.getSocketFactory(), name);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot trust " + pem + ": " + e.getMessage(), e);
+            }
+        }
+
+        SSLSocket wrap(Socket plain, int port) throws Failure {
+            try {
+                SSLSocket secure = (SSLSocket) factory.createSocket(plain, name, port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(name)));
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                return secure;
+            } catch (IOException e) {
+                throw new Failure("tls", e);
+            }
+        }
+
+        String fingerprint(SSLSocket secure) throws Failure {
+            try {
+                byte[] leaf = secure.getSession().getPeerCertificates()[0].getEncoded();
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf)).substring(0, 16);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new Failure("tls", e);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
+import dev.ambit.local.topology.AddressPlan;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.testbed.RequestSummary;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code metrics}, {@code tracing}, {@code graph}, {@code podStart}), with {@code pass} saying whether it showed what it should.
+ * {@code ingress}, {@code metrics}, {@code tracing}, {@code graph}, {@code podStart}), with {@code pass} saying whether
+ * it showed what it should.
  */
 public final class DemoRunner {
 
@@ -66,6 +68,7 @@ public final class DemoRunner {
         report.put("headerRoute", headerRoute());
         report.put("fault", fault());
         report.put("policy", policy());
+        report.put("ingress", ingress());
         report.put("metrics", metrics());
         report.put("tracing", tracing());
         report.put("graph", graph());
@@ -434,6 +437,106 @@ public final class DemoRunner {
         return (long) drops;
     }
 
+    static final String INGRESS_HTTP = "http://" + AddressPlan.INGRESS_IP + "/hello";
+    static final String INGRESS_HTTPS = "https://" + AddressPlan.INGRESS_IP + "/hello";
+    static final String INGRESS_PRINCIPAL = "spiffe://cluster.local/ns/edge/sa/public";
+    static final String INGRESS_ROUTE = "demo/ingress-hello";
+    static final String INGRESS_SERVICE = "public.edge";
+    static final String WAYPOINT_SERVICE = "waypoint.demo";
+    static final int INGRESS_SPREAD_REQUESTS = 150;
+    static final int INGRESS_ROUTED_REQUESTS = 50;
+    static final int INGRESS_TLS_REQUESTS = 10;
+    static final int INGRESS_DENIED_REQUESTS = 20;
+    /** The ingress gateway's HTTPS listeners (examples/demo/61-ingress.yaml): SNI name → the Secret of its certificate. */
+    static final Map<String, String> INGRESS_TLS = new java.util.TreeMap<>(Map.of("hello.example.com", "hello-tls",
+            "shop.example.com", "shop-tls"));
+
+    /**
+     * From outside the mesh (a client on the underlay) to the ingress gateway's load balancer address, path /hello,
+     * through nginx (an ambient pod) to hello-svc: spread over every version without the header, all v1 with
+     * {@code version-app: v1} (hello-svc's waypoint routes on it, {@link #headerRoute} first). Over HTTPS on both
+     * listeners, each SNI name is served its own listener's certificate (the only one the client trusts, its name
+     * checked). Then a DENY policy naming the gateway's identity at nginx: nginx's tunnel refuses the gateway's
+     * CONNECTs and the gateway answers 403, until the policy is removed.
+     */
+    public Map<String, Object> ingress() {
+        awaitUntil("the ingress gateway", () -> fromOutside(INGRESS_HTTP, 3), result -> result.status(200) == 3);
+        RequestSummary spread = fromOutside(INGRESS_HTTP, INGRESS_SPREAD_REQUESTS);
+        RequestSummary routed = fromOutside(INGRESS_HTTP, INGRESS_ROUTED_REQUESTS, VERSION_HEADER + ":v1");
+        Map<String, Object> https = new LinkedHashMap<>();
+        boolean tlsPass = true;
+        for (Map.Entry<String, String> listener : INGRESS_TLS.entrySet()) {
+            Path certificate = mesh.mountedSecret("edge", listener.getValue()).resolve("tls.crt");
+            String expected = fingerprint(certificate);
+            String line = fromOutsideLine(INGRESS_HTTPS, INGRESS_TLS_REQUESTS, "tls_name=" + listener.getKey(),
+                    "tls_trust=" + certificate);
+            RequestSummary result = RequestSummary.parse(line);
+            Map<String, Integer> served = servedCertificates(line);
+            tlsPass &= result.status(200) == INGRESS_TLS_REQUESTS
+                    && served.equals(Map.of(expected, INGRESS_TLS_REQUESTS));
+            https.put(listener.getKey(), ordered("secret", "edge/" + listener.getValue(), "statuses",
+                    result.statuses(), "versions", result.versions(), "servedCertificates", served,
+                    "secretCertificate", expected, "failures", result.failureKinds()));
+        }
+        apply(INGRESS_DENY);
+        RequestSummary denied;
+        try {
+            awaitUntil("the DENY policy for the ingress", () -> fromOutside(INGRESS_HTTP, 3, QUICK_TIMEOUT),
+                    result -> result.status(403) == 3);
+            denied = fromOutside(INGRESS_HTTP, INGRESS_DENIED_REQUESTS, QUICK_TIMEOUT);
+        } finally {
+            undo(INGRESS_DENY);
+        }
+        awaitUntil("the ingress DENY policy to go", () -> fromOutside(INGRESS_HTTP, 3),
+                result -> result.status(200) == 3);
+        boolean pass = spreadOverEveryVersion(spread) && routed.versions().equals(Map.of("v1", INGRESS_ROUTED_REQUESTS))
+                && routed.status(200) == INGRESS_ROUTED_REQUESTS && tlsPass
+                && denied.status(403) == INGRESS_DENIED_REQUESTS;
+        return ordered("pass", pass, "address", AddressPlan.INGRESS_IP, "identity", INGRESS_PRINCIPAL,
+                "withoutHeader", ordered("statuses", spread.statuses(), "versions", spread.versions()),
+                "withHeader", ordered("statuses", routed.statuses(), "versions", routed.versions()),
+                "https", https,
+                "deny", ordered("policy", "demo/deny-ingress", "requests", denied.total(), "statuses",
+                        denied.statuses(), "failures", denied.failureKinds()));
+    }
+
+    private static final String INGRESS_DENY = "62-deny-ingress.yaml";
+
+    /** Every request answered 200, by each of v1, v2 and v3 for a fair share (a third, give or take 20 %). */
+    static boolean spreadOverEveryVersion(RequestSummary spread) {
+        int total = INGRESS_SPREAD_REQUESTS;
+        return spread.status(200) == total && spread.versions().keySet().equals(Set.of("v1", "v2", "v3"))
+                && spread.versions().values().stream().allMatch(count -> count >= total / 5 && count <= total / 2);
+    }
+
+    /** The request client's {@code certificates=} counts: served certificates by fingerprint. */
+    static Map<String, Integer> servedCertificates(String summaryLine) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String field : summaryLine.strip().split(" ")) {
+            if (field.startsWith("certificates=") && !field.equals("certificates=-")) {
+                for (String entry : field.substring("certificates=".length()).split(",")) {
+                    int colon = entry.lastIndexOf(':');
+                    counts.put(entry.substring(0, colon), Integer.parseInt(entry.substring(colon + 1)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** The first 16 hex digits of the SHA-256 of a PEM file's first certificate, as the request client prints them. */
+    static String fingerprint(Path pem) {
+        try (java.io.InputStream in = Files.newInputStream(pem)) {
+            byte[] der = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in)
+                    .getEncoded();
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der))
+                    .substring(0, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("not a certificate: " + pem, e);
+        }
+    }
+
     /**
      * One request with a caller's {@code traceparent}, through hello-svc's waypoint (the header route is in place):
      * the collector gets spans that all share the caller's trace id and chain parent → child in hop order, from the
@@ -461,7 +564,56 @@ public final class DemoRunner {
                 && "demo/hello".equals(attributes(hops.get(0)).get("ambit.route.name"))
                 && hops.stream().allMatch(span -> attributes(span).get("http.response.status_code") instanceof Number
                         code && code.longValue() == 200);
-        return ordered("pass", pass, "traceId", trace, "callerSpanId", caller, "spans", shown);
+        Map<String, Object> throughIngress = tracingThroughIngress();
+        return ordered("pass", pass && Boolean.TRUE.equals(throughIngress.get("pass")), "traceId", trace,
+                "callerSpanId", caller, "spans", shown, "throughIngress", throughIngress);
+    }
+
+    /** The hops of a request from outside: the ingress gateway's spans, then (nginx adds none) the waypoint's. */
+    static final List<String> INGRESS_TRACE_HOPS = List.of("SERVER " + INGRESS_SERVICE, "CLIENT " + INGRESS_SERVICE,
+            "SERVER " + WAYPOINT_SERVICE, "CLIENT " + WAYPOINT_SERVICE);
+
+    /**
+     * One request from the underlay with a caller's {@code traceparent}, through the ingress gateway, nginx and
+     * hello-svc's waypoint: one trace, caller → ingress SERVER (route {@value #INGRESS_ROUTE}) → ingress CLIENT →
+     * waypoint SERVER (route demo/hello; nginx passes the header on unchanged) → waypoint CLIENT, every span 200.
+     */
+    private Map<String, Object> tracingThroughIngress() {
+        String trace = randomHex(2);
+        String caller = randomHex(1);
+        RequestSummary sent = fromOutside(INGRESS_HTTP, 1, "traceparent:00-" + trace + "-" + caller + "-01",
+                VERSION_HEADER + ":v1");
+        List<Map<String, Object>> spans = awaitSpans(trace, INGRESS_TRACE_HOPS.size());
+        List<Map<String, Object>> hops = TraceChain.inHopOrder(spans, caller);
+        List<Object> routes = hops.stream().<Object>map(span -> attributes(span).get("ambit.route.name")).toList();
+        boolean pass = sent.status(200) == 1 && hops.size() == spans.size()
+                && TraceChain.hops(hops).equals(INGRESS_TRACE_HOPS)
+                && INGRESS_ROUTE.equals(routes.get(0)) && "demo/hello".equals(routes.get(2))
+                && hops.stream().allMatch(span -> attributes(span).get("http.response.status_code") instanceof Number
+                        code && code.longValue() == 200);
+        return ordered("pass", pass, "traceId", trace, "callerSpanId", caller, "spans", shownSpans(hops));
+    }
+
+    private static List<Map<String, Object>> shownSpans(List<Map<String, Object>> hops) {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> span : hops) {
+            Map<?, ?> attributes = attributes(span);
+            shown.add(ordered("kind", span.get("kind"), "service", span.get("service"), "spanId", span.get("spanId"),
+                    "parentSpanId", span.get("parentSpanId"), "route", attributes.get("ambit.route.name"),
+                    "status", attributes.get("http.response.status_code"),
+                    "upstream", attributes.get("ambit.upstream.endpoint") != null
+                            ? attributes.get("ambit.upstream.endpoint") : attributes.get("server.address")));
+        }
+        return shown;
+    }
+
+    private static String randomHex(int longs) {
+        java.util.random.RandomGenerator random = new java.security.SecureRandom();
+        StringBuilder hex = new StringBuilder(java.util.HexFormat.of().toHexDigits(random.nextLong() | 1));
+        for (int i = 1; i < longs; i++) {
+            hex.append(java.util.HexFormat.of().toHexDigits(random.nextLong()));
+        }
+        return hex.toString();
     }
 
     private static Map<?, ?> attributes(Map<String, Object> span) {
@@ -470,13 +622,22 @@ public final class DemoRunner {
 
     /** The collector's spans of {@code trace}, once a server and a client span of it have arrived. */
     private List<Map<String, Object>> awaitSpans(String trace) {
+        return awaitSpans(trace, 2);
+    }
+
+    /**
+     * The collector's spans of {@code trace}, once a server and a client span and {@code atLeast} spans of it have
+     * arrived (each process exports its own batches).
+     */
+    private List<Map<String, Object>> awaitSpans(String trace, int atLeast) {
         long deadline = System.nanoTime() + CONFIG_WAIT.toNanos();
         List<Map<String, Object>> ofTrace;
         do {
             ofTrace = TraceChain.parse(mesh.spans()).stream().filter(span -> trace.equals(span.get("traceId")))
                     .toList();
             if (ofTrace.stream().anyMatch(span -> "SERVER".equals(span.get("kind")))
-                    && ofTrace.stream().anyMatch(span -> "CLIENT".equals(span.get("kind")))) {
+                    && ofTrace.stream().anyMatch(span -> "CLIENT".equals(span.get("kind")))
+                    && ofTrace.size() >= atLeast) {
                 return ofTrace;
             }
         } while (System.nanoTime() < deadline);
@@ -533,6 +694,17 @@ public final class DemoRunner {
 
     private RequestSummary fromClient(String url, int count, String... options) {
         return requests(DEMO, "client", url, count, options);
+    }
+
+    /** Requests from the underlay, outside the mesh, as a client of the ingress gateway's load balancer address. */
+    private RequestSummary fromOutside(String url, int count, String... options) {
+        return RequestSummary.parse(fromOutsideLine(url, count, options));
+    }
+
+    private String fromOutsideLine(String url, int count, String... options) {
+        List<String> args = new ArrayList<>(List.of(url, String.valueOf(count)));
+        args.addAll(List.of(options));
+        return mesh.runOnUnderlay(RequestClient.class, args, RUN_TIMEOUT);
     }
 
     private RequestSummary fromOutsider(String url, int count) {

@@ -28,6 +28,14 @@ public final class DemoSummary {
         return out.toString();
     }
 
+    private static String spans(Map<?, ?> r) {
+        return "trace " + r.get("traceId") + ": " + ((List<?>) r.get("spans")).stream()
+                .map(span -> (Map<?, ?>) span)
+                .map(span -> span.get("kind") + " " + span.get("service") + " route=" + span.get("route")
+                        + " status=" + span.get("status"))
+                .reduce((a, b) -> a + " -> " + b).orElse("no spans");
+    }
+
     private static String describe(String step, Map<?, ?> r) {
         return switch (step) {
             case "mtls" -> ((List<?>) r.get("connections")).stream()
@@ -41,11 +49,15 @@ public final class DemoSummary {
                     r.get("delayP50Millis"));
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
-            case "tracing" -> "trace " + r.get("traceId") + ": " + ((List<?>) r.get("spans")).stream()
-                    .map(span -> (Map<?, ?>) span)
-                    .map(span -> span.get("kind") + " " + span.get("service") + " route=" + span.get("route")
-                            + " status=" + span.get("status"))
-                    .reduce((a, b) -> a + " -> " + b).orElse("no spans");
+            case "tracing" -> spans(r) + (r.get("throughIngress") instanceof Map<?, ?> ingress
+                    ? "; from outside " + spans(ingress) : "");
+            case "ingress" -> "from outside to " + r.get("address") + " (" + r.get("identity") + "): without header "
+                    + ((Map<?, ?>) r.get("withoutHeader")).get("versions") + ", with version-app: v1 "
+                    + ((Map<?, ?>) r.get("withHeader")).get("versions") + "; HTTPS " + ((Map<?, ?>) r.get("https"))
+                    .entrySet().stream().map(e -> e.getKey() + " " + ((Map<?, ?>) e.getValue()).get("statuses")
+                            + " cert " + ((Map<?, ?>) e.getValue()).get("servedCertificates"))
+                    .reduce((a, b) -> a + ", " + b).orElse("none")
+                    + "; DENY " + ((Map<?, ?>) r.get("deny")).get("statuses");
             case "graph" -> r.get("clientToHello") instanceof Map<?, ?> edge
                     ? "client -> hello " + edge.get("security") + " via " + edge.get("waypoint") + ", 403s: "
                             + (edge.get("http") instanceof Map<?, ?> http ? http.get("forbidden") : 0)

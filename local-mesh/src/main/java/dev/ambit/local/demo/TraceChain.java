@@ -41,6 +41,11 @@ final class TraceChain {
         }
     }
 
+    /** Each span of the chain as {@code KIND service}, e.g. {@code SERVER public.edge}. */
+    static List<String> hops(List<Map<String, Object>> chain) {
+        return chain.stream().map(span -> span.get("kind") + " " + span.get("service")).toList();
+    }
+
     /** Every span of the trace in the chain, a SERVER span first and a CLIENT span under it. */
     static boolean isServerThenClient(List<Map<String, Object>> chain, int spansOfTrace) {
         return chain.size() == spansOfTrace && chain.size() >= 2 && "SERVER".equals(chain.get(0).get("kind"))

@@ -122,6 +122,7 @@ public final class LocalMesh implements AutoCloseable {
             for (LocalNode node : manifests.nodes()) {
                 createDirectories(cgroups.pods(node.number()));
             }
+            exposeIngressGateway();
             writeTokens();
             startController();
             startCollector();
@@ -534,7 +535,8 @@ public final class LocalMesh implements AutoCloseable {
         List<String> command = switch (pod.image()) {
             case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
                     List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
-            case WAYPOINT_IMAGE -> mesh("waypoint", "dev.ambit.waypoint.WaypointMain", List.of(
+            case WAYPOINT_IMAGE -> manifests.ingressGatewayOf(pod).isPresent() ? ingressCommand(pod)
+                    : mesh("waypoint", "dev.ambit.waypoint.WaypointMain", List.of(
                     "--gateway", pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"),
                     "--node-name", pod.node(),
                     "--listen-address", pod.ip(),
@@ -546,9 +548,10 @@ public final class LocalMesh implements AutoCloseable {
                     TracingSettings.ENDPOINT_FLAG, COLLECTOR_URL,
                     TracingSettings.SAMPLING_FLAG, "1"));
             case SLEEP_IMAGE -> null;
+            case NGINX_IMAGE -> nginxCommand(pod);
             default -> throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + ": image '"
                     + pod.image() + "' is not one of the local mesh's (" + HELLO_IMAGE + ", " + SLEEP_IMAGE + ", "
-                    + WAYPOINT_IMAGE + ")");
+                    + WAYPOINT_IMAGE + ", " + NGINX_IMAGE + ")");
         };
         if (command != null) {
             String name = "pod-" + pod.namespace() + "-" + pod.name();
@@ -702,5 +705,131 @@ public final class LocalMesh implements AutoCloseable {
     private static String tail(Path file) {
         String text = Files.exists(file) ? read(file).strip() : "";
         return text.substring(Math.max(0, text.length() - 400));
+    }
+
+    // ---- The ingress gateway and nginx (docs/ingress.md, "In the local mesh"): pods that need more than a command
+    // line, namely an address from outside, mounted Secrets and ConfigMaps.
+
+    /** Debian's nginx, run for pods of image {@value #NGINX_IMAGE}. */
+    private static final String NGINX_IMAGE = "nginx";
+    private static final String NGINX_BINARY = "/usr/sbin/nginx";
+
+    /**
+     * Gives the ingress gateway's pod (a pod of the waypoint image running an {@code ambit-ingress} Gateway) the load
+     * balancer address {@link AddressPlan#INGRESS_IP}, routed to it from the underlay, as a LoadBalancer Service's IP
+     * reaches a cluster's gateway. One ingress gateway at most: there is one such address.
+     */
+    private void exposeIngressGateway() {
+        List<LocalPod> gateways = manifests.pods().stream().filter(pod -> WAYPOINT_IMAGE.equals(pod.image())
+                && manifests.ingressGatewayOf(pod).isPresent()).toList();
+        if (gateways.size() > 1) {
+            throw new IllegalArgumentException("the local mesh gives one ingress gateway pod the load balancer address "
+                    + AddressPlan.INGRESS_IP + "; the manifests have " + gateways.size());
+        }
+        for (LocalPod pod : gateways) {
+            LocalNetwork.routeLoadBalancerAddress(AddressPlan.INGRESS_IP, manifests.node(pod.node()).number(),
+                    netnsOf(pod), pod.ip());
+        }
+    }
+
+    /**
+     * The waypoint process in its ingress role, with the flags the controller's deployer gives it in a cluster: one
+     * {@code --listener} per listener of its Gateway, the certificates' Secrets mounted as files. It listens on every
+     * address of its pod: the pod's own and the load balancer's.
+     */
+    private List<String> ingressCommand(LocalPod pod) {
+        Manifests.LocalGateway gateway = manifests.ingressGatewayOf(pod).orElseThrow();
+        List<String> args = new ArrayList<>(List.of(
+                "--gateway", gateway.namespace() + "/" + gateway.name(),
+                "--ingress",
+                "--node-name", pod.node(),
+                "--listen-address", "0.0.0.0",
+                "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
+                "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
+                "--token-file", tokenFile(pod.node()).toString(),
+                "--root-cert", roots().toString(),
+                TracingSettings.ENDPOINT_FLAG, COLLECTOR_URL,
+                TracingSettings.SAMPLING_FLAG, "1"));
+        for (Manifests.LocalListener listener : gateway.listeners()) {
+            StringBuilder flag = new StringBuilder("--listener=").append(listener.name()).append(',')
+                    .append(listener.protocol()).append(',').append(listener.port()).append(',')
+                    .append(listener.hostname());
+            for (String secret : listener.certificateSecrets()) {
+                flag.append(',').append(mountSecret(gateway.namespace(), secret));
+            }
+            args.add(flag.toString());
+        }
+        return mesh("waypoint", "dev.ambit.waypoint.WaypointMain", args);
+    }
+
+    /** Where a Secret's files are, as a kubelet mounts it ({@code tls.crt}, {@code tls.key}, ...). */
+    public Path mountedSecret(String namespace, String name) {
+        return workDir.resolve("secrets").resolve(namespace + "-" + name);
+    }
+
+    private Path mountSecret(String namespace, String name) {
+        Path directory = mountedSecret(namespace, name);
+        try {
+            Files.createDirectories(directory);
+            for (Map.Entry<String, byte[]> file : manifests.secret(namespace, name).entrySet()) {
+                Files.write(directory.resolve(file.getKey()), file.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mount Secret " + namespace + "/" + name + ": " + e.getMessage(), e);
+        }
+        return directory;
+    }
+
+    /**
+     * nginx as the nginx image runs it, the pod's ConfigMap in {@code conf.d}, with everything it writes (pid, logs,
+     * temp files) under the work directory: the host's {@code /etc/nginx}, {@code /var/log/nginx} and ports stay
+     * untouched (it listens inside its pod's namespace). In the foreground, so SIGTERM (down) stops it.
+     */
+    private List<String> nginxCommand(LocalPod pod) {
+        Path prefix = workDir.resolve("pods").resolve(podNetnsSuffix(pod));
+        Path sites = prefix.resolve("conf.d");
+        String name = "pod-" + pod.namespace() + "-" + pod.name();
+        Path errorLog = logs().resolve(name + "-error.log");
+        try {
+            Files.createDirectories(sites);
+            for (Map.Entry<String, String> file : manifests.configMapOf(pod).entrySet()) {
+                Files.writeString(sites.resolve(file.getKey()), file.getValue());
+            }
+            Files.writeString(prefix.resolve("nginx.conf"), """
+                    daemon off;
+                    # The local mesh runs every pod's processes as root; workers too, so they reach the work dir.
+                    user root;
+                    worker_processes 1;
+                    pid %1$s/nginx.pid;
+                    error_log %2$s notice;
+                    events {
+                        worker_connections 256;
+                    }
+                    http {
+                        access_log %3$s;
+                        client_body_temp_path %1$s/client_body;
+                        proxy_temp_path %1$s/proxy;
+                        fastcgi_temp_path %1$s/fastcgi;
+                        uwsgi_temp_path %1$s/uwsgi;
+                        scgi_temp_path %1$s/scgi;
+                        include %1$s/conf.d/*.conf;
+                    }
+                    """.formatted(prefix, errorLog, logs().resolve(name + "-access.log")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write nginx's config under " + prefix + ": " + e.getMessage(), e);
+        }
+        return List.of(NGINX_BINARY, "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
+                "-e", errorLog.toString());
+    }
+
+    /**
+     * Runs a Java main of the local mesh on the underlay, outside every pod and outside the mesh, as a client on the
+     * load balancer's network; returns its last line.
+     */
+    public String runOnUnderlay(Class<?> main, List<String> args, Duration timeout) {
+        return MeshProcess.run("underlay-" + main.getSimpleName(), AddressPlan.UNDERLAY_NETNS,
+                cgroups.root().resolve("underlay"), MeshClasspath.java(classpath, MeshClasspath.APP_JVM,
+                        main.getName(), args),
+                logs().resolve("runs").resolve("underlay-" + System.nanoTime() + ".log"), timeout);
     }
 }

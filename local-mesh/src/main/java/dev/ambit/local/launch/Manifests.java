@@ -28,12 +28,43 @@ public final class Manifests {
                            Map<String, String> env, int containerPort) {
     }
 
+    /**
+     * A Gateway of class {@value #INGRESS_CLASS}: what the controller's deployer turns into the ingress process's
+     * {@code --listener} flags in a cluster.
+     */
+    public record LocalGateway(String namespace, String name, List<LocalListener> listeners) {
+    }
+
+    /** One listener of an ingress Gateway; {@code hostname} {@code *} when it has none. */
+    public record LocalListener(String name, String protocol, int port, String hostname,
+                                List<String> certificateSecrets) {
+    }
+
+    /** The Gateway class whose Gateways are ingress gateways (docs/ingress.md). */
+    public static final String INGRESS_CLASS = "ambit-ingress";
+
     private final List<LocalNode> nodes;
     private final List<LocalPod> pods;
+    private final Map<String, LocalGateway> ingressGateways;
+    private final Map<String, Map<String, byte[]>> secrets;
+    private final Map<String, Map<String, String>> configMaps;
+    private final Map<String, String> podConfigMaps;
 
-    private Manifests(List<LocalNode> nodes, List<LocalPod> pods) {
+    private Manifests(List<LocalNode> nodes, List<LocalPod> pods, Objects objects) {
         this.nodes = List.copyOf(nodes);
         this.pods = List.copyOf(pods);
+        this.ingressGateways = Map.copyOf(objects.ingressGateways);
+        this.secrets = Map.copyOf(objects.secrets);
+        this.configMaps = Map.copyOf(objects.configMaps);
+        this.podConfigMaps = Map.copyOf(objects.podConfigMaps);
+    }
+
+    /** The objects a kubelet reads for a pod beyond the Pod itself: Secrets, ConfigMaps, the ingress Gateways. */
+    private static final class Objects {
+        final Map<String, LocalGateway> ingressGateways = new java.util.HashMap<>();
+        final Map<String, Map<String, byte[]>> secrets = new java.util.HashMap<>();
+        final Map<String, Map<String, String>> configMaps = new java.util.HashMap<>();
+        final Map<String, String> podConfigMaps = new java.util.HashMap<>();
     }
 
     public List<LocalNode> nodes() {
@@ -54,15 +85,46 @@ public final class Manifests {
                 .orElseThrow(() -> new IllegalArgumentException("no Pod " + namespace + "/" + name + " in the manifests"));
     }
 
+    /** The {@value #INGRESS_CLASS} Gateway {@code pod} runs, if it runs one (its GATEWAY_NAMESPACE/NAME env). */
+    public java.util.Optional<LocalGateway> ingressGatewayOf(LocalPod pod) {
+        return java.util.Optional.ofNullable(ingressGateways.get(pod.env().get("GATEWAY_NAMESPACE") + "/"
+                + pod.env().get("GATEWAY_NAME")));
+    }
+
+    /** A Secret's data (decoded), as a kubelet mounts it. */
+    public Map<String, byte[]> secret(String namespace, String name) {
+        Map<String, byte[]> data = secrets.get(namespace + "/" + name);
+        if (data == null) {
+            throw new IllegalArgumentException("no Secret " + namespace + "/" + name + " in the manifests");
+        }
+        return data;
+    }
+
+    /** The data of the ConfigMap the pod mounts (its first configMap volume); empty when it mounts none. */
+    public Map<String, String> configMapOf(LocalPod pod) {
+        String name = podConfigMaps.get(pod.namespace() + "/" + pod.name());
+        if (name == null) {
+            return Map.of();
+        }
+        Map<String, String> data = configMaps.get(pod.namespace() + "/" + name);
+        if (data == null) {
+            throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + " mounts ConfigMap '"
+                    + name + "', which is not in the manifests");
+        }
+        return data;
+    }
+
     public static Manifests read(Path directory) {
         List<LocalNode> nodes = new ArrayList<>();
         List<LocalPod> pods = new ArrayList<>();
+        Objects objects = new Objects();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (Reader reader = Files.newBufferedReader(file)) {
                     for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
                         if (document instanceof Map<?, ?> object) {
                             collect(object, file, nodes, pods);
+                            collectPodInputs(object, objects);
                         }
                     }
                 }
@@ -70,7 +132,50 @@ public final class Manifests {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read manifests in " + directory + ": " + e.getMessage(), e);
         }
-        return new Manifests(nodes, pods);
+        return new Manifests(nodes, pods, objects);
+    }
+
+    /** Secrets, ConfigMaps, ingress Gateways, and which ConfigMap each pod mounts. */
+    private static void collectPodInputs(Map<?, ?> object, Objects objects) {
+        Object kind = object.get("kind");
+        Map<?, ?> metadata = map(object.get("metadata"));
+        String key = (metadata.get("namespace") == null ? "default" : metadata.get("namespace")) + "/"
+                + metadata.get("name");
+        if ("Secret".equals(kind)) {
+            Map<String, byte[]> data = new java.util.HashMap<>();
+            map(object.get("data")).forEach((name, value) -> data.put(String.valueOf(name),
+                    java.util.Base64.getMimeDecoder().decode(String.valueOf(value))));
+            map(object.get("stringData")).forEach((name, value) -> data.put(String.valueOf(name),
+                    String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            objects.secrets.put(key, Map.copyOf(data));
+        } else if ("ConfigMap".equals(kind)) {
+            Map<String, String> data = new java.util.HashMap<>();
+            map(object.get("data")).forEach((name, value) -> data.put(String.valueOf(name), String.valueOf(value)));
+            objects.configMaps.put(key, Map.copyOf(data));
+        } else if ("Gateway".equals(kind) && INGRESS_CLASS.equals(map(object.get("spec")).get("gatewayClassName"))) {
+            List<LocalListener> listeners = new ArrayList<>();
+            for (Object item : list(map(object.get("spec")).get("listeners"))) {
+                Map<?, ?> listener = map(item);
+                List<String> secrets = new ArrayList<>();
+                for (Object ref : list(map(listener.get("tls")).get("certificateRefs"))) {
+                    secrets.add(String.valueOf(map(ref).get("name")));
+                }
+                Object hostname = listener.get("hostname");
+                listeners.add(new LocalListener(String.valueOf(listener.get("name")),
+                        String.valueOf(listener.get("protocol")), ((Number) listener.get("port")).intValue(),
+                        hostname == null ? "*" : hostname.toString(), List.copyOf(secrets)));
+            }
+            String namespace = key.substring(0, key.indexOf('/'));
+            objects.ingressGateways.put(key, new LocalGateway(namespace, String.valueOf(metadata.get("name")),
+                    List.copyOf(listeners)));
+        } else if ("Pod".equals(kind)) {
+            for (Object volume : list(map(object.get("spec")).get("volumes"))) {
+                Object configMap = map(map(volume).get("configMap")).get("name");
+                if (configMap != null) {
+                    objects.podConfigMaps.putIfAbsent(key, configMap.toString());
+                }
+            }
+        }
     }
 
     private static void collect(Map<?, ?> object, Path file, List<LocalNode> nodes, List<LocalPod> pods) {

@@ -11,6 +11,9 @@ package dev.ambit.local.topology;
  * </pre>
  *
  * Each node routes the other node's pod range through that node's underlay address, like a flat pod network.
+ * The ingress gateway's load balancer address ({@link #INGRESS_IP}, of the range 10.10.1.0/24) is routed from the
+ * underlay to the gateway's node and from there to its pod, as a bare-metal load balancer announces it: clients on
+ * the underlay reach the gateway there, from outside the mesh.
  * Service VIPs (10.96.0.0/16) are unreachable everywhere: only eBPF steering makes them work, so a connection
  * that reaches its service proves it went through the mesh.
  */
@@ -21,6 +24,8 @@ public final class AddressPlan {
     public static final String UNDERLAY_BRIDGE = PREFIX + "ul";
     public static final String CONTROLLER_IP = "10.10.0.254";
     public static final String SERVICE_RANGE = "10.96.0.0/16";
+    /** The ingress gateway's address, as a LoadBalancer Service's IP: reachable from the underlay. */
+    public static final String INGRESS_IP = "10.10.1.10";
     static final int UNDERLAY_PREFIX_LENGTH = 24;
     static final int POD_PREFIX_LENGTH = 24;
     public static final int MAX_NODES = 200;

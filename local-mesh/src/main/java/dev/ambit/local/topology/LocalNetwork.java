@@ -77,6 +77,17 @@ public final class LocalNetwork {
                 .name();
     }
 
+    /**
+     * Makes {@code ip} an address of the pod in {@code podNetns} (on {@code node}, at {@code podIp}), routed from the
+     * underlay through the node to the pod: what a load balancer does for a LoadBalancer Service's IP. The pod's
+     * processes accept it on their wildcard listeners and answer from it.
+     */
+    public static void routeLoadBalancerAddress(String ip, int node, String podNetns, String podIp) {
+        new Netns(podNetns).ip("addr", "add", ip + "/32", "dev", "lo");
+        new Netns(AddressPlan.nodeNetns(node)).ip("route", "add", ip + "/32", "via", podIp);
+        UNDERLAY.ip("route", "add", ip + "/32", "via", AddressPlan.nodeIp(node));
+    }
+
     /** Deletes every namespace of the local mesh (their links and bridges go with them). */
     public static List<String> removeAll() {
         List<String> removed = new ArrayList<>();

@@ -65,4 +65,26 @@ class DemoReportingTest {
         assertEquals("{\n  \"split\": {\n    \"pass\": true\n  },\n  \"note\": \"say \\\"hi\\\"\\n\",\n"
                 + "  \"counts\": [\n    1,\n    2.5\n  ],\n  \"empty\": []\n}\n", Json.write(report));
     }
+
+    @Test
+    void ingressSpreadNeedsEveryVersionAndEveryAnswer() {
+        assertTrue(DemoRunner.spreadOverEveryVersion(RequestSummary.parse("versions=v1:52,v2:48,v3:50"
+                + " statuses=200:150 failures=0 p50_ms=1 p99_ms=2 max_ms=3 failure_kinds=- rbac=-")));
+        assertFalse(DemoRunner.spreadOverEveryVersion(RequestSummary.parse("versions=v1:75,v2:75"
+                + " statuses=200:150 failures=0 p50_ms=1 p99_ms=2 max_ms=3 failure_kinds=- rbac=-")), "v3 missing");
+        assertFalse(DemoRunner.spreadOverEveryVersion(RequestSummary.parse("versions=v1:140,v2:5,v3:5"
+                + " statuses=200:150 failures=0 p50_ms=1 p99_ms=2 max_ms=3 failure_kinds=- rbac=-")), "lopsided");
+        assertFalse(DemoRunner.spreadOverEveryVersion(RequestSummary.parse("versions=v1:50,v2:50,v3:49"
+                + " statuses=200:149 failures=1 p50_ms=1 p99_ms=2 max_ms=3 failure_kinds=reset:1 rbac=-")), "a failure");
+    }
+
+    @Test
+    void readsTheServedCertificatesOfAnHttpsSummary() {
+        assertEquals(Map.of("9f2c01ab33de4410", 10), DemoRunner.servedCertificates("versions=v1:10 statuses=200:10"
+                + " failures=0 p50_ms=1 p99_ms=2 max_ms=3 failure_kinds=- rbac=- certificates=9f2c01ab33de4410:10"));
+        assertEquals(Map.of("aa", 4, "bb", 6), DemoRunner.servedCertificates("statuses=200:10 failures=0"
+                + " certificates=aa:4,bb:6 last_failure=\"x\""));
+        assertEquals(Map.of(), DemoRunner.servedCertificates("statuses=- failures=3 certificates=-"));
+        assertEquals(Map.of(), DemoRunner.servedCertificates("statuses=200:1 failures=0"), "plain HTTP");
+    }
 }

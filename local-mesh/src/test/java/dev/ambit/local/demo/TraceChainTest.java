@@ -37,4 +37,11 @@ class TraceChainTest {
         assertFalse(TraceChain.isServerThenClient(chain, spans.size() + 1), "a stray span of the trace");
         assertFalse(TraceChain.isServerThenClient(List.of(chain.get(1), chain.get(0)), 2), "client before server");
     }
+
+    @Test
+    void hopsNameEachSpanByKindAndService() {
+        List<Map<String, Object>> chain = TraceChain.inHopOrder(TraceChain.parse(JSON), "p0");
+        assertEquals(List.of("SERVER waypoint.demo", "CLIENT waypoint.demo"), TraceChain.hops(chain));
+        assertFalse(TraceChain.hops(chain).equals(DemoRunner.INGRESS_TRACE_HOPS), "no ingress hop: not the ingress trace");
+    }
 }

@@ -71,7 +71,7 @@ class LocalMeshEndToEndTest {
     void everyPodStartedThroughItsCniAddAndTheAmbientOnesWereEnrolledByIt() throws Exception {
         Map<String, String> expected = Map.of("demo/client", "enrolled", "demo/hello-v1", "enrolled",
                 "demo/hello-v2", "enrolled", "demo/hello-v3", "enrolled", "demo/waypoint", "not_ambient",
-                "legacy/outsider", "not_ambient");
+                "legacy/outsider", "not_ambient", "demo/nginx", "enrolled", "edge/public", "not_ambient");
         for (Map.Entry<String, String> pod : expected.entrySet()) {
             String node = mesh.manifests().pod(pod.getKey().split("/")[0], pod.getKey().split("/")[1]).node();
             List<String> answers = Files.readAllLines(mesh.agentLog(node)).stream()
@@ -258,8 +258,26 @@ class LocalMeshEndToEndTest {
         assertPassed(demo.podStart());
     }
 
+    /**
+     * From outside the mesh through the ingress gateway's load balancer address and nginx to hello-svc: spread, routed
+     * by header, HTTPS with each SNI name's certificate, and 403 under a DENY policy naming the gateway. After the
+     * controller's restart (Order 11) and the agent's (Order 12): the gateway follows both as a pod would.
+     */
     @Test
     @Order(13)
+    void theIngressGatewayTakesRequestsFromOutsideThroughNginxToHello() {
+        assertPassed(demo.ingress());
+    }
+
+    /** One trace per request: from the client through the waypoint, and from outside through ingress and waypoint. */
+    @Test
+    @Order(14)
+    void requestsThroughTheIngressAndTheWaypointMakeOneTraceInHopOrder() {
+        assertPassed(demo.tracing());
+    }
+
+    @Test
+    @Order(15)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());
