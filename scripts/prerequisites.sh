@@ -3,8 +3,10 @@
 
 # Build: JDK 17+ and Maven. Data plane and its tests: clang/llvm (compile eBPF), libbpf (headers + the .so the
 # node agent loads), bpftool (inspect programs), iproute2 (network namespaces, veth), nftables, python3 (the
-# stand-in pod processes of the data-plane tests), chromium and chromium-driver (the service graph's browser test).
-AMBIT_PACKAGES=(maven clang llvm libbpf-dev libbpf1 linux-libc-dev bpftool iproute2 nftables python3 chromium chromium-driver)
+# stand-in pod processes of the data-plane tests), chromium and chromium-driver (the service graph's browser test),
+# nginx-light (the local mesh's nginx pod, between its ingress gateway and hello-svc).
+AMBIT_PACKAGES=(maven clang llvm libbpf-dev libbpf1 linux-libc-dev bpftool iproute2 nftables python3 chromium chromium-driver
+    nginx-light)
 
 missing_packages() {
     local pkg
