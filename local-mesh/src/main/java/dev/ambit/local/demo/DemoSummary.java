@@ -50,8 +50,9 @@ public final class DemoSummary {
             case "policy" -> "DENY " + r.get("deny") + "; STRICT " + r.get("strict");
             case "metrics" -> String.valueOf(r.get("nodes"));
             case "tracing" -> spans(r) + (r.get("throughIngress") instanceof Map<?, ?> ingress
-                    ? "; from outside " + spans(ingress) : "");
-            case "ingress" -> "from outside to " + r.get("address") + " (" + r.get("identity") + "): without header "
+                    ? "; from outside " + (ingress.containsKey("error") ? ingress.get("error") : spans(ingress)) : "");
+            case "ingress" -> r.containsKey("error") ? "from outside to " + r.get("address") + ": " + r.get("error")
+                    : "from outside to " + r.get("address") + " (" + r.get("identity") + "): without header "
                     + ((Map<?, ?>) r.get("withoutHeader")).get("versions") + ", with version-app: v1 "
                     + ((Map<?, ?>) r.get("withHeader")).get("versions") + "; HTTPS " + ((Map<?, ?>) r.get("https"))
                     .entrySet().stream().map(e -> e.getKey() + " " + ((Map<?, ?>) e.getValue()).get("statuses")

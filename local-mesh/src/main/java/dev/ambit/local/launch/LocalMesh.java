@@ -762,13 +762,12 @@ public final class LocalMesh implements AutoCloseable {
         return mesh("waypoint", "dev.ambit.waypoint.WaypointMain", args);
     }
 
-    /** Where a Secret's files are, as a kubelet mounts it ({@code tls.crt}, {@code tls.key}, ...). */
-    public Path mountedSecret(String namespace, String name) {
-        return workDir.resolve("secrets").resolve(namespace + "-" + name);
-    }
-
-    private Path mountSecret(String namespace, String name) {
-        Path directory = mountedSecret(namespace, name);
+    /**
+     * The directory of a Secret's files ({@code tls.crt}, {@code tls.key}, ...) as a kubelet mounts it, written from
+     * the manifests (again) first.
+     */
+    public Path mountSecret(String namespace, String name) {
+        Path directory = workDir.resolve("secrets").resolve(namespace + "-" + name);
         try {
             Files.createDirectories(directory);
             for (Map.Entry<String, byte[]> file : manifests.secret(namespace, name).entrySet()) {

@@ -87,4 +87,13 @@ class DemoReportingTest {
         assertEquals(Map.of(), DemoRunner.servedCertificates("statuses=- failures=3 certificates=-"));
         assertEquals(Map.of(), DemoRunner.servedCertificates("statuses=200:1 failures=0"), "plain HTTP");
     }
+
+    @Test
+    void anIngressStepThatTimedOutIsReportedAsFailedWithItsError() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("ingress", Map.of("pass", false, "address", "10.10.1.10", "error", "timed out waiting for x"));
+        assertFalse(DemoSummary.passed(report));
+        assertTrue(DemoSummary.text(report).contains("ingress      FAIL  from outside to 10.10.1.10: timed out waiting for x"),
+                DemoSummary.text(report));
+    }
 }
