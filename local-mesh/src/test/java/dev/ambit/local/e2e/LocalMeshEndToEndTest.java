@@ -127,12 +127,30 @@ class LocalMeshEndToEndTest {
     }
 
     /**
+     * From outside the mesh through the ingress gateway's load balancer address and nginx to hello-svc: spread, routed
+     * by header, HTTPS with each SNI name's certificate, and 403 under a DENY policy naming the gateway. Before the
+     * tests that kill, hand over and restart components: its traffic and its DENY policy leave their checks alone.
+     */
+    @Test
+    @Order(8)
+    void theIngressGatewayTakesRequestsFromOutsideThroughNginxToHello() {
+        assertPassed(demo.ingress());
+    }
+
+    /** One trace per request: from the client through the waypoint, and from outside through ingress and waypoint. */
+    @Test
+    @Order(9)
+    void requestsThroughTheIngressAndTheWaypointMakeOneTraceInHopOrder() {
+        assertPassed(demo.tracing());
+    }
+
+    /**
      * The graph page in a real browser (Debian's headless chromium) at the URL the local mesh prints, while the client
      * calls hello-svc: the client → hello edge is drawn with its lock, request rate and the DENY step's 403s, listed
      * in the edge table with its waypoint, and selecting hello shows its SPIFFE identity, node and waypoint.
      */
     @Test
-    @Order(8)
+    @Order(10)
     void theGraphPageDrawsTheEdgesWithRatesAndLocksInABrowser() throws Exception {
         Path stop = stopFile();
         MeshProcess traffic = mesh.startInPod("demo", "client", RequestClient.class,
@@ -182,7 +200,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void aKilledAgentLeavesEstablishedConnectionsFlowingAndItsSuccessorAdoptsTheSteering() throws Exception {
         Path stop = stopFile();
         MeshProcess stream = mesh.startInPod("demo", "client", StreamClient.class,
@@ -217,7 +235,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void tunnelsHandedOverToSuccessorsLoseNoNewConnection() throws Exception {
         Path stop = stopFile();
         // Every request is a new connection through node1's outbound listener and node2's HBONE listener.
@@ -240,7 +258,7 @@ class LocalMeshEndToEndTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void trafficFlowsOnTheLastConfigWhileTheControllerIsDown() {
         mesh.stopController();
         try {
@@ -253,27 +271,9 @@ class LocalMeshEndToEndTest {
 
     /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
     @Test
-    @Order(12)
+    @Order(14)
     void newAmbientPodsAreTunnelledFromTheirFirstRequestAndNoneStartsWhileTheAgentIsDown() {
         assertPassed(demo.podStart());
-    }
-
-    /**
-     * From outside the mesh through the ingress gateway's load balancer address and nginx to hello-svc: spread, routed
-     * by header, HTTPS with each SNI name's certificate, and 403 under a DENY policy naming the gateway. After the
-     * controller's restart (Order 11) and the agent's (Order 12): the gateway follows both as a pod would.
-     */
-    @Test
-    @Order(13)
-    void theIngressGatewayTakesRequestsFromOutsideThroughNginxToHello() {
-        assertPassed(demo.ingress());
-    }
-
-    /** One trace per request: from the client through the waypoint, and from outside through ingress and waypoint. */
-    @Test
-    @Order(14)
-    void requestsThroughTheIngressAndTheWaypointMakeOneTraceInHopOrder() {
-        assertPassed(demo.tracing());
     }
 
     @Test
