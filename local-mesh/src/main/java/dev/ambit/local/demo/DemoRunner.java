@@ -5,6 +5,7 @@ import dev.ambit.local.apps.RequestClient;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
+import dev.ambit.local.launch.MetricSample;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.testbed.RequestSummary;
 import java.io.IOException;

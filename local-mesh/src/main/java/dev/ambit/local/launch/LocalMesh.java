@@ -80,6 +80,8 @@ public final class LocalMesh implements AutoCloseable {
     private final Path jvmOptionsDir;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
+    /** Config streams the controller served when it was last stopped: its restart waits for as many. */
+    private long streamsBeforeStop;
     /** Per node, how many tunnels it has had: each has its own log and ready file. */
     private final Map<String, Integer> tunnelGenerations = new HashMap<>();
     private Manifests manifests;
@@ -451,7 +453,12 @@ public final class LocalMesh implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Stops the controller; {@link #startController} then waits for as many config streams as were open now, so
+     * that what follows a restart does not race the clients' reconnect backoff.
+     */
     public void stopController() {
+        streamsBeforeStop = connectedConfigStreams();
         processes.remove("controller").stop(STOP_GRACE);
     }
 
@@ -475,6 +482,36 @@ public final class LocalMesh implements AutoCloseable {
                         "--no-leader-election")), logs().resolve("controller.log")));
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
+        awaitConfigStreams(streamsBeforeStop);
+    }
+
+    /**
+     * Waits until the controller serves {@code expected} config streams again: after a restart the tunnels, agents
+     * and waypoints come back on their own reconnect backoff (jittered, up to 30 s), and until then they do not see
+     * new config: a pod started in between would wait for config that is not coming.
+     */
+    private void awaitConfigStreams(long expected) {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        long connected = connectedConfigStreams();
+        while (connected < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the controller serves " + connected + " config streams "
+                        + START_DEADLINE.toSeconds() + " s after its restart, " + expected
+                        + " before it; see the logs in " + logs());
+            }
+            sleepQuietly(Duration.ofMillis(200));
+            connected = connectedConfigStreams();
+        }
+        log.info("event=config_streams_reconnected streams={}", connected);
+    }
+
+    /** The controller's {@code ambit_control_connected_clients}, summed over kinds. */
+    private long connectedConfigStreams() {
+        String metrics = fetch(AddressPlan.UNDERLAY_NETNS,
+                "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/metrics", Duration.ofSeconds(10));
+        return Math.round(MetricSample.parse(metrics).stream()
+                .filter(sample -> sample.name().equals("ambit_control_connected_clients"))
+                .mapToDouble(MetricSample::value).sum());
     }
 
     /** The OTLP collector the waypoints export their spans to; {@link #spans()} reads what it kept. */
@@ -573,6 +610,15 @@ public final class LocalMesh implements AutoCloseable {
             throw new IllegalStateException(what + " did not become ready (" + url + "); see the logs in " + logs(), e);
         }
         log.info("event=ready component=\"{}\"", what);
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private void awaitFile(String what, MeshProcess process, Path file) {
