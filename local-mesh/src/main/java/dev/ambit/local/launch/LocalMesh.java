@@ -5,6 +5,7 @@ import dev.ambit.host.Cgroup2;
 import dev.ambit.local.apps.Fetch;
 import dev.ambit.local.apps.HelloServer;
 import dev.ambit.local.apps.SocketForward;
+import dev.ambit.local.apps.UpstreamResolver;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
 import dev.ambit.local.topology.AddressPlan;
@@ -47,6 +48,10 @@ public final class LocalMesh implements AutoCloseable {
     public static final int CONFIG_PORT = 15010;
     public static final int CA_PORT = 15012;
     public static final int CONTROLLER_METRICS_PORT = 15014;
+    public static final String CLUSTER_DOMAIN = "cluster.local";
+    private static final int UPSTREAM_DNS_PORT = 53;
+    /** What the upstream resolver knows: a name outside the mesh, for the demo's dns step. */
+    public static final Map<String, String> UPSTREAM_RECORDS = Map.of("outside.example", "192.0.2.80");
     public static final int AGENT_HEALTH_PORT = 15022;
     /** The local mesh's span collector (testbed's OtlpTestCollector), beside the controller on the underlay. */
     public static final int COLLECTOR_PORT = 4318;
@@ -127,6 +132,7 @@ public final class LocalMesh implements AutoCloseable {
             writeTokens();
             startController();
             startCollector();
+            startUpstreamResolver();
             forwardGraph();
             for (LocalNode node : manifests.nodes()) {
                 startAgent(node.name());
@@ -266,7 +272,7 @@ public final class LocalMesh implements AutoCloseable {
     /** Runs a Java main in a pod {@link #startPodNow} started; returns its last line. */
     public String runInPod(LocalPod pod, Class<?> main, List<String> args, Duration timeout) {
         return MeshProcess.run(pod.name() + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(pod.name() + "-" + System.nanoTime() + ".log"), timeout);
     }
 
@@ -274,7 +280,7 @@ public final class LocalMesh implements AutoCloseable {
     public String runInPod(String namespace, String name, Class<?> main, List<String> args, Duration timeout) {
         LocalPod pod = manifests.pod(namespace, name);
         return MeshProcess.run(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(name + "-" + System.nanoTime() + ".log"), timeout);
     }
 
@@ -282,7 +288,7 @@ public final class LocalMesh implements AutoCloseable {
     public MeshProcess startInPod(String namespace, String name, Class<?> main, List<String> args) {
         LocalPod pod = manifests.pod(namespace, name);
         return MeshProcess.start(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(name + "-" + main.getSimpleName() + "-" + System.nanoTime() + ".log"));
     }
 
@@ -407,6 +413,7 @@ public final class LocalMesh implements AutoCloseable {
                 "--root-cert", roots().toString(),
                 "--pin-root", pinRoot(nodeName).toString(),
                 "--drain-deadline", "PT5S",
+                "--dns-upstream", AddressPlan.CONTROLLER_IP + ":" + UPSTREAM_DNS_PORT,
                 "--ready-file", readyFile(nodeName).toString())));
         return MeshProcess.start(tunnelName(nodeName) + "-" + generation, AddressPlan.nodeNetns(number),
                 cgroups.tunnel(number), command, tunnelLog(nodeName, generation));
@@ -483,6 +490,46 @@ public final class LocalMesh implements AutoCloseable {
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
         awaitConfigStreams(streamsBeforeStop);
+    }
+
+    /** The resolver the tunnels' DNS proxies forward names outside the mesh to, as a node's resolver. */
+    private void startUpstreamResolver() {
+        List<String> args = new ArrayList<>(List.of(AddressPlan.CONTROLLER_IP, String.valueOf(UPSTREAM_DNS_PORT)));
+        UPSTREAM_RECORDS.forEach((name, address) -> args.add(name + "=" + address));
+        MeshProcess resolver = MeshProcess.start("upstream-dns", AddressPlan.UNDERLAY_NETNS,
+                cgroups.root().resolve("upstream-dns"),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, UpstreamResolver.class.getName(), args),
+                logs().resolve("upstream-dns.log"));
+        processes.put("upstream-dns", resolver);
+        resolver.awaitOutput("LISTENING", START_DEADLINE);
+    }
+
+    /**
+     * {@code command} with the pod's own /etc/resolv.conf, as the kubelet writes one for each pod: the cluster DNS
+     * address and the search path of the pod's namespace. It is bound in a mount namespace of the pod's process
+     * (unshare execs, so the pid stays the command's), never on the host.
+     */
+    private List<String> withPodResolvConf(LocalPod pod, List<String> command) {
+        Path resolvConf = workDir.resolve("resolv").resolve(pod.namespace() + ".conf");
+        // Short timeouts: a pod whose DNS is not captured (outside the mesh) finds out in seconds, not a minute.
+        String content = "nameserver " + AddressPlan.CLUSTER_DNS_IP + "\n"
+                + "search " + pod.namespace() + ".svc." + CLUSTER_DOMAIN + " svc." + CLUSTER_DOMAIN + " "
+                + CLUSTER_DOMAIN + "\noptions ndots:5 timeout:1 attempts:2\n";
+        try {
+            if (!Files.exists(resolvConf) || !Files.readString(resolvConf).equals(content)) {
+                // Replaced whole, never rewritten in place: a pod starting meanwhile binds one complete file.
+                Files.createDirectories(resolvConf.getParent());
+                Path temporary = Files.createTempFile(resolvConf.getParent(), pod.namespace(), ".tmp");
+                Files.writeString(temporary, content);
+                Files.move(temporary, resolvConf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + resolvConf, e);
+        }
+        List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf.toString()));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /**
@@ -589,7 +636,7 @@ public final class LocalMesh implements AutoCloseable {
         };
         if (command != null) {
             String name = "pod-" + pod.namespace() + "-" + pod.name();
-            processes.put(name, MeshProcess.start(name, netnsOf(pod), podCgroup(pod), command,
+            processes.put(name, MeshProcess.start(name, netnsOf(pod), podCgroup(pod), withPodResolvConf(pod, command),
                     logs().resolve(name + ".log")));
         }
     }
