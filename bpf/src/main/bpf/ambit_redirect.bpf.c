@@ -105,6 +105,12 @@ struct ambit_dns_config {
 	struct ambit_endpoint proxy6;
 };
 
+/* 32 bytes; a plaintext connection attempt from src to dst (addresses as in ambit_endpoint). */
+struct ambit_flow {
+	__u8 src[16];
+	__u8 dst[16];
+};
+
 /* 40 bytes; a socket in the sockhash is keyed by its own (local, remote). */
 struct ambit_sock_pair {
 	struct ambit_endpoint local;
@@ -177,6 +183,16 @@ struct {
 	__type(key, __u64); /* socket cookie */
 	__type(value, struct ambit_endpoint);
 } dns_server_by_cookie SEC(".maps");
+
+/* STRICT drops by (source, destination address), so that a refusal shows on the edge it hit (the
+ * service graph) and not only on its node. LRU: a flood from many sources evicts old pairs
+ * instead of filling the map; the totals in stats stay exact. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ambit_flow);
+	__type(value, __u64);
+} strict_drops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -698,23 +714,47 @@ int ambit_getsockopt(struct bpf_sockopt *ctx)
 	return 1;
 }
 
-/* Source address of an inbound IPv4 or IPv6 packet; cgroup_skb data starts at the IP header. */
-static __always_inline int packet_source(struct __sk_buff *skb, struct ambit_endpoint *src)
+/* Source and destination of an inbound IPv4 or IPv6 packet; cgroup_skb data starts at the IP header. */
+static __always_inline int packet_addresses(struct __sk_buff *skb, struct ambit_endpoint *src,
+					    struct ambit_endpoint *dst)
 {
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		__be32 saddr;
+		__be32 addrs[2];
 
-		if (bpf_skb_load_bytes(skb, 12, &saddr, sizeof(saddr)))
+		if (bpf_skb_load_bytes(skb, 12, addrs, sizeof(addrs)))
 			return -1;
-		set_v4(src, saddr, 0);
+		set_v4(src, addrs[0], 0);
+		set_v4(dst, addrs[1], 0);
 	} else {
-		__u32 saddr[4];
+		__u32 addrs[8];
 
-		if (bpf_skb_load_bytes(skb, 8, saddr, sizeof(saddr)))
+		if (bpf_skb_load_bytes(skb, 8, addrs, sizeof(addrs)))
 			return -1;
-		set_v6(src, saddr, 0);
+		set_v6(src, &addrs[0], 0);
+		set_v6(dst, &addrs[4], 0);
 	}
 	return 0;
+}
+
+static __always_inline void count_strict_drop(const struct ambit_endpoint *src, const struct ambit_endpoint *dst)
+{
+	struct ambit_flow flow;
+	__u64 one = 1;
+	__u64 *dropped;
+
+	__builtin_memcpy(flow.src, src->addr, 16);
+	__builtin_memcpy(flow.dst, dst->addr, 16);
+	dropped = bpf_map_lookup_elem(&strict_drops, &flow);
+	if (dropped) {
+		__sync_fetch_and_add(dropped, 1);
+		return;
+	}
+	/* Another CPU may have added the pair since the lookup: then count on its entry. */
+	if (bpf_map_update_elem(&strict_drops, &flow, &one, BPF_NOEXIST)) {
+		dropped = bpf_map_lookup_elem(&strict_drops, &flow);
+		if (dropped)
+			__sync_fetch_and_add(dropped, 1);
+	}
 }
 
 /*
@@ -728,7 +768,7 @@ int ambit_ingress(struct __sk_buff *skb)
 	struct bpf_sock *sk = skb->sk;
 	struct ambit_pod *pod;
 	struct ambit_config *cfg;
-	struct ambit_endpoint src;
+	struct ambit_endpoint src, dst;
 
 	if (!sk)
 		return 1;
@@ -739,11 +779,12 @@ int ambit_ingress(struct __sk_buff *skb)
 	if (!pod || (pod->mode & AMBIT_MODE_MASK) != AMBIT_MODE_STRICT)
 		return 1;
 	cfg = tunnel_config();
-	if (!cfg || packet_source(skb, &src))
+	if (!cfg || packet_addresses(skb, &src, &dst))
 		return 1;
 	if (is_loopback(&src) || same_addr(&src, &cfg->tunnel4) || same_addr(&src, &cfg->tunnel6))
 		return 1;
 	count(AMBIT_STAT_STRICT_DROPS);
+	count_strict_drop(&src, &dst);
 	return 0;
 }
 

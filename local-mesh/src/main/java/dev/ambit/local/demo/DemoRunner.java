@@ -606,10 +606,12 @@ public final class DemoRunner {
         boolean pass;
         do {
             answer = GraphCheck.parse(mesh.graphJson());
-            pass = GraphCheck.showsTheDemo(answer, DENIED_REQUESTS);
+            pass = GraphCheck.showsTheDemo(answer, DENIED_REQUESTS)
+                    && GraphCheck.showsTheStrictDrops(answer, STRICT_ATTEMPTS);
         } while (!pass && System.nanoTime() < deadline);
         Map<String, Object> result = ordered("pass", pass, "url", LocalMesh.GRAPH_URL,
-                "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null));
+                "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null),
+                "outsiderToHello", GraphCheck.edge(answer, GraphCheck.OUTSIDER_TO_HELLO).orElse(null));
         result.putAll(answer);
         return result;
     }

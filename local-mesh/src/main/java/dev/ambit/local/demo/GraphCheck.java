@@ -12,6 +12,7 @@ import java.util.Optional;
 final class GraphCheck {
 
     static final String CLIENT_TO_HELLO = "demo/client->demo/hello";
+    static final String OUTSIDER_TO_HELLO = "legacy/outsider->demo/hello";
     static final String WAYPOINT = "demo/waypoint";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,5 +51,19 @@ final class GraphCheck {
                 && ((List<?>) edge.get("destinationPrincipals")).contains(DemoRunner.HELLO_PRINCIPAL)
                 && WAYPOINT.equals(edge.get("waypoint"))
                 && http != null && ((Number) http.get("forbidden")).longValue() >= denied;
+    }
+
+    /**
+     * outsider → hello: a plaintext edge carrying at least the STRICT step's {@code dropped} attempts, which the
+     * destination's kernel dropped before any tunnel saw them ({@code plaintext_dropped}).
+     */
+    static boolean showsTheStrictDrops(Map<String, Object> graph, int dropped) {
+        return edge(graph, OUTSIDER_TO_HELLO)
+                .filter(edge -> "plaintext".equals(edge.get("security")))
+                .map(edge -> edge.get("tcp") instanceof Map<?, ?> tcp ? tcp.get("refusedByReason") : null)
+                .map(byReason -> byReason instanceof Map<?, ?> reasons ? reasons.get("plaintext_dropped") : null)
+                .map(drops -> drops instanceof Map<?, ?> counts ? counts.get("connections") : null)
+                .filter(count -> count instanceof Number n && n.longValue() >= dropped)
+                .isPresent();
     }
 }

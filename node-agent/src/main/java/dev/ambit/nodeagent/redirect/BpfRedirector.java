@@ -136,6 +136,11 @@ public final class BpfRedirector implements AutoCloseable {
         return originalDestinations;
     }
 
+    /** STRICT drops by source and destination address, as the tunnel reads them from the pins. */
+    public List<StrictDrops.Flow> strictDrops() {
+        return StrictDrops.read(object.map(StrictDrops.MAP_NAME));
+    }
+
     public SteeringCounters counters() {
         return SteeringCounters.read(object.map(SteeringCounters.MAP_NAME));
     }
