@@ -611,7 +611,7 @@ public final class DemoRunner {
         } while (!pass && System.nanoTime() < deadline);
         Map<String, Object> result = ordered("pass", pass, "url", LocalMesh.GRAPH_URL,
                 "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null),
-                "outsiderToHello", GraphCheck.edge(answer, GraphCheck.OUTSIDER_TO_HELLO).orElse(null));
+                "strictDropsIntoHello", GraphCheck.strictDropsIntoHello(answer));
         result.putAll(answer);
         return result;
     }
