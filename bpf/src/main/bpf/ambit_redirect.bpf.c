@@ -13,7 +13,7 @@
  *   cgroup/sendmsg4|6, connect4|6 (pods subtree)  DNS capture: a pod's DNS (UDP or TCP, port 53, to any
  *                                       server) goes to the node tunnel's DNS proxy instead
  *   cgroup/recvmsg4|6, getpeername4|6 (pods subtree)  ... and its answers appear to come from the server
- *                                       the pod asked, which resolvers check
+ *                                       the pod asked
  *
  * sockops and getsockopt run on the tunnel's sockets, which live in the tunnel's cgroup, not
  * under the pods subtree: they are attached to the cgroup v2 root (as Merbridge and Cilium do).
@@ -362,8 +362,9 @@ static __always_inline const struct ambit_endpoint *capture_dns(struct bpf_sock_
 
 /*
  * The server a captured socket asked, when from (an answer's source, or the connected peer)
- * is the proxy it was sent to instead; NULL otherwise. Resolvers drop answers from an address
- * they did not ask (glibc's res_send, musl), so the proxy must not show.
+ * is the proxy it was sent to instead; NULL otherwise. A resolver may drop answers from an
+ * address it did not ask (musl's, on its unconnected socket), and getpeername() must show what
+ * the application connected to, so the proxy must not show.
  */
 static __always_inline const struct ambit_endpoint *asked_server(struct bpf_sock_addr *ctx,
 								 const struct ambit_endpoint *from)
@@ -472,8 +473,8 @@ int ambit_sendmsg6(struct bpf_sock_addr *ctx)
 	return 1;
 }
 
-SEC("cgroup/recvmsg4")
-int ambit_recvmsg4(struct bpf_sock_addr *ctx)
+/* The address in ctx (an answer's source, or the connected peer) becomes the server asked, if it is the proxy. */
+static __always_inline void show_asked_server4(struct bpf_sock_addr *ctx)
 {
 	struct ambit_endpoint from;
 	const struct ambit_endpoint *server;
@@ -482,11 +483,9 @@ int ambit_recvmsg4(struct bpf_sock_addr *ctx)
 	server = asked_server(ctx, &from);
 	if (server)
 		set_ctx4(ctx, server);
-	return 1;
 }
 
-SEC("cgroup/recvmsg6")
-int ambit_recvmsg6(struct bpf_sock_addr *ctx)
+static __always_inline void show_asked_server6(struct bpf_sock_addr *ctx)
 {
 	struct ambit_endpoint from;
 	const struct ambit_endpoint *server;
@@ -495,32 +494,33 @@ int ambit_recvmsg6(struct bpf_sock_addr *ctx)
 	server = asked_server(ctx, &from);
 	if (server)
 		set_ctx6(ctx, server);
+}
+
+SEC("cgroup/recvmsg4")
+int ambit_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	show_asked_server4(ctx);
+	return 1;
+}
+
+SEC("cgroup/recvmsg6")
+int ambit_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	show_asked_server6(ctx);
 	return 1;
 }
 
 SEC("cgroup/getpeername4")
 int ambit_getpeername4(struct bpf_sock_addr *ctx)
 {
-	struct ambit_endpoint peer;
-	const struct ambit_endpoint *server;
-
-	ctx_endpoint4(ctx, &peer);
-	server = asked_server(ctx, &peer);
-	if (server)
-		set_ctx4(ctx, server);
+	show_asked_server4(ctx);
 	return 1;
 }
 
 SEC("cgroup/getpeername6")
 int ambit_getpeername6(struct bpf_sock_addr *ctx)
 {
-	struct ambit_endpoint peer;
-	const struct ambit_endpoint *server;
-
-	ctx_endpoint6(ctx, &peer);
-	server = asked_server(ctx, &peer);
-	if (server)
-		set_ctx6(ctx, server);
+	show_asked_server6(ctx);
 	return 1;
 }
 
