@@ -10,6 +10,10 @@
  *                                       the first AMBIT_FAST_PATH_BYTES a socket sends
  *   cgroup/getsockopt   (cgroup root)   answer SO_ORIGINAL_DST on the tunnel's accepted socket
  *   cgroup_skb/ingress  (pods subtree)  STRICT pods: drop new plaintext TCP connections not from the tunnel
+ *   cgroup/sendmsg4|6, connect4|6 (pods subtree)  DNS capture: a pod's DNS (UDP or TCP, port 53, to any
+ *                                       server) goes to the node tunnel's DNS proxy instead
+ *   cgroup/recvmsg4|6, getpeername4|6 (pods subtree)  ... and its answers appear to come from the server
+ *                                       the pod asked
  *
  * sockops and getsockopt run on the tunnel's sockets, which live in the tunnel's cgroup, not
  * under the pods subtree: they are attached to the cgroup v2 root (as Merbridge and Cilium do).
@@ -37,6 +41,14 @@
 
 #define AMBIT_MODE_PERMISSIVE 0
 #define AMBIT_MODE_STRICT     1
+/* struct ambit_pod's mode holds the L4 mode in its low byte and per-pod flags above it: the
+ * pinned enrolled map keeps its value layout across agent versions. */
+#define AMBIT_MODE_MASK       0xff
+/* The pod's DNS is left alone (its namespace or the pod opted out of DNS capture). */
+#define AMBIT_POD_NO_DNS_CAPTURE (1u << 8)
+
+#define SOCK_DGRAM 2
+#define DNS_PORT   53
 
 #define AMBIT_FLAG_SOCKHASH   1
 
@@ -84,6 +96,19 @@ struct ambit_pod {
 	__u32 addr_count;
 	__u8  addrs[AMBIT_POD_MAX_ADDRS][16];
 	char  identity[AMBIT_IDENTITY_LEN]; /* SPIFFE ID, UTF-8, NUL padded */
+};
+
+/* 40 bytes; array map with one entry, written by the agent: the tunnel's DNS proxy, where an
+ * enrolled pod's DNS goes. An unset endpoint (port 0) leaves that family's DNS alone. */
+struct ambit_dns_config {
+	struct ambit_endpoint proxy4; /* addr v4-mapped */
+	struct ambit_endpoint proxy6;
+};
+
+/* 32 bytes; a plaintext connection attempt from src to dst (addresses as in ambit_endpoint). */
+struct ambit_flow {
+	__u8 src[16];
+	__u8 dst[16];
 };
 
 /* 40 bytes; a socket in the sockhash is keyed by its own (local, remote). */
@@ -141,6 +166,33 @@ struct {
 	__type(key, struct ambit_sock_pair);
 	__type(value, __u64);
 } fast_path_bytes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ambit_dns_config);
+} dns_config SEC(".maps");
+
+/* The DNS server a captured socket asked, by socket cookie: its answers and getpeername()
+ * show that server, not the proxy. Sockets close without telling us, hence LRU; one entry per
+ * socket, so a socket asking two servers sees its answers come from the last one asked. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* socket cookie */
+	__type(value, struct ambit_endpoint);
+} dns_server_by_cookie SEC(".maps");
+
+/* STRICT drops by (source, destination address), so that a refusal shows on the edge it hit (the
+ * service graph) and not only on its node. LRU: a flood from many sources evicts old pairs
+ * instead of filling the map; the totals in stats stay exact. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ambit_flow);
+	__type(value, __u64);
+} strict_drops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -269,21 +321,113 @@ static __always_inline const struct ambit_endpoint *steer(struct bpf_sock_addr *
 	return tunnel;
 }
 
+static __always_inline struct ambit_dns_config *dns_config_of(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dns_config, &zero);
+}
+
+/*
+ * DNS capture: the tunnel's DNS proxy, where a pod's DNS message or connection to dst goes
+ * instead, with dst remembered for the answers; NULL to leave it alone (not port 53, not an
+ * enrolled pod, a pod that opted out, capture off for the family). A resolver on the pod's own
+ * loopback is the pod's business and is left alone, as steer() leaves loopback alone.
+ */
+static __always_inline const struct ambit_endpoint *capture_dns(struct bpf_sock_addr *ctx,
+								const struct ambit_endpoint *dst)
+{
+	struct ambit_dns_config *cfg;
+	const struct ambit_endpoint *proxy;
+	struct ambit_pod *pod;
+	__u64 cookie;
+
+	if (dst->port != bpf_htons(DNS_PORT) || (ctx->type != SOCK_DGRAM && ctx->type != SOCK_STREAM) ||
+	    is_loopback(dst))
+		return NULL;
+	cfg = dns_config_of();
+	if (!cfg)
+		return NULL;
+	proxy = is_v4_mapped(dst) ? &cfg->proxy4 : &cfg->proxy6;
+	if (is_unset(proxy))
+		return NULL;
+	pod = FIND_POD(bpf_get_current_ancestor_cgroup_id(level));
+	if (!pod || (pod->mode & AMBIT_POD_NO_DNS_CAPTURE))
+		return NULL;
+	cookie = bpf_get_socket_cookie(ctx);
+	if (bpf_map_update_elem(&dns_server_by_cookie, &cookie, dst, BPF_ANY))
+		return NULL;
+	return proxy;
+}
+
+/*
+ * The server a captured socket asked, when from (an answer's source, or the connected peer)
+ * is the proxy it was sent to instead; NULL otherwise. A resolver may drop answers from an
+ * address it did not ask (musl's, on its unconnected socket), and getpeername() must show what
+ * the application connected to, so the proxy must not show.
+ */
+static __always_inline const struct ambit_endpoint *asked_server(struct bpf_sock_addr *ctx,
+								 const struct ambit_endpoint *from)
+{
+	struct ambit_dns_config *cfg = dns_config_of();
+	__u64 cookie;
+
+	if (!cfg || !((!is_unset(&cfg->proxy4) && same_endpoint(from, &cfg->proxy4)) ||
+		      (!is_unset(&cfg->proxy6) && same_endpoint(from, &cfg->proxy6))))
+		return NULL;
+	cookie = bpf_get_socket_cookie(ctx);
+	return bpf_map_lookup_elem(&dns_server_by_cookie, &cookie);
+}
+
+static __always_inline void ctx_endpoint4(struct bpf_sock_addr *ctx, struct ambit_endpoint *ep)
+{
+	set_v4(ep, ctx->user_ip4, (__be16)ctx->user_port);
+}
+
+static __always_inline void ctx_endpoint6(struct bpf_sock_addr *ctx, struct ambit_endpoint *ep)
+{
+	__u32 addr[4];
+
+	load_ip6(addr, ctx->user_ip6);
+	set_v6(ep, addr, (__be16)ctx->user_port);
+}
+
+/* Only a v4-mapped endpoint can be written into an IPv4 socket address. */
+static __always_inline void set_ctx4(struct bpf_sock_addr *ctx, const struct ambit_endpoint *ep)
+{
+	__be32 addr;
+
+	if (!is_v4_mapped(ep))
+		return;
+	__builtin_memcpy(&addr, &ep->addr[12], 4);
+	ctx->user_ip4 = addr;
+	ctx->user_port = ep->port;
+}
+
+/* A dual-stack socket reaching IPv4 gets the v4-mapped form. */
+static __always_inline void set_ctx6(struct bpf_sock_addr *ctx, const struct ambit_endpoint *ep)
+{
+	const __u32 *w = (const __u32 *)ep->addr;
+
+	ctx->user_ip6[0] = w[0];
+	ctx->user_ip6[1] = w[1];
+	ctx->user_ip6[2] = w[2];
+	ctx->user_ip6[3] = w[3];
+	ctx->user_port = ep->port;
+}
+
 SEC("cgroup/connect4")
 int ambit_connect4(struct bpf_sock_addr *ctx)
 {
 	struct ambit_endpoint dst;
-	const struct ambit_endpoint *tunnel;
+	const struct ambit_endpoint *target;
 
-	set_v4(&dst, ctx->user_ip4, (__be16)ctx->user_port);
-	tunnel = steer(ctx, &dst);
-	if (tunnel) {
-		__be32 addr;
-
-		__builtin_memcpy(&addr, &tunnel->addr[12], 4);
-		ctx->user_ip4 = addr;
-		ctx->user_port = tunnel->port;
-	}
+	ctx_endpoint4(ctx, &dst);
+	target = capture_dns(ctx, &dst);
+	if (!target)
+		target = steer(ctx, &dst);
+	if (target)
+		set_ctx4(ctx, target);
 	return 1;
 }
 
@@ -291,22 +435,92 @@ SEC("cgroup/connect6")
 int ambit_connect6(struct bpf_sock_addr *ctx)
 {
 	struct ambit_endpoint dst;
-	const struct ambit_endpoint *tunnel;
-	__u32 addr[4];
+	const struct ambit_endpoint *target;
 
-	load_ip6(addr, ctx->user_ip6);
-	set_v6(&dst, addr, (__be16)ctx->user_port);
-	tunnel = steer(ctx, &dst);
-	if (tunnel) {
-		const __u32 *w = (const __u32 *)tunnel->addr;
+	ctx_endpoint6(ctx, &dst);
+	target = capture_dns(ctx, &dst);
+	if (!target)
+		target = steer(ctx, &dst);
+	if (target)
+		set_ctx6(ctx, target);
+	return 1;
+}
 
-		/* A dual-stack socket reaching IPv4 gets the v4-mapped tunnel4 address. */
-		ctx->user_ip6[0] = w[0];
-		ctx->user_ip6[1] = w[1];
-		ctx->user_ip6[2] = w[2];
-		ctx->user_ip6[3] = w[3];
-		ctx->user_port = tunnel->port;
-	}
+/* Unconnected UDP: each datagram names its server (connected sockets were handled at connect). */
+SEC("cgroup/sendmsg4")
+int ambit_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint dst;
+	const struct ambit_endpoint *proxy;
+
+	ctx_endpoint4(ctx, &dst);
+	proxy = capture_dns(ctx, &dst);
+	if (proxy)
+		set_ctx4(ctx, proxy);
+	return 1;
+}
+
+SEC("cgroup/sendmsg6")
+int ambit_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint dst;
+	const struct ambit_endpoint *proxy;
+
+	ctx_endpoint6(ctx, &dst);
+	proxy = capture_dns(ctx, &dst);
+	if (proxy)
+		set_ctx6(ctx, proxy);
+	return 1;
+}
+
+/* The address in ctx (an answer's source, or the connected peer) becomes the server asked, if it is the proxy. */
+static __always_inline void show_asked_server4(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint from;
+	const struct ambit_endpoint *server;
+
+	ctx_endpoint4(ctx, &from);
+	server = asked_server(ctx, &from);
+	if (server)
+		set_ctx4(ctx, server);
+}
+
+static __always_inline void show_asked_server6(struct bpf_sock_addr *ctx)
+{
+	struct ambit_endpoint from;
+	const struct ambit_endpoint *server;
+
+	ctx_endpoint6(ctx, &from);
+	server = asked_server(ctx, &from);
+	if (server)
+		set_ctx6(ctx, server);
+}
+
+SEC("cgroup/recvmsg4")
+int ambit_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	show_asked_server4(ctx);
+	return 1;
+}
+
+SEC("cgroup/recvmsg6")
+int ambit_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	show_asked_server6(ctx);
+	return 1;
+}
+
+SEC("cgroup/getpeername4")
+int ambit_getpeername4(struct bpf_sock_addr *ctx)
+{
+	show_asked_server4(ctx);
+	return 1;
+}
+
+SEC("cgroup/getpeername6")
+int ambit_getpeername6(struct bpf_sock_addr *ctx)
+{
+	show_asked_server6(ctx);
 	return 1;
 }
 
@@ -500,23 +714,47 @@ int ambit_getsockopt(struct bpf_sockopt *ctx)
 	return 1;
 }
 
-/* Source address of an inbound IPv4 or IPv6 packet; cgroup_skb data starts at the IP header. */
-static __always_inline int packet_source(struct __sk_buff *skb, struct ambit_endpoint *src)
+/* Source and destination of an inbound IPv4 or IPv6 packet; cgroup_skb data starts at the IP header. */
+static __always_inline int packet_addresses(struct __sk_buff *skb, struct ambit_endpoint *src,
+					    struct ambit_endpoint *dst)
 {
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		__be32 saddr;
+		__be32 addrs[2];
 
-		if (bpf_skb_load_bytes(skb, 12, &saddr, sizeof(saddr)))
+		if (bpf_skb_load_bytes(skb, 12, addrs, sizeof(addrs)))
 			return -1;
-		set_v4(src, saddr, 0);
+		set_v4(src, addrs[0], 0);
+		set_v4(dst, addrs[1], 0);
 	} else {
-		__u32 saddr[4];
+		__u32 addrs[8];
 
-		if (bpf_skb_load_bytes(skb, 8, saddr, sizeof(saddr)))
+		if (bpf_skb_load_bytes(skb, 8, addrs, sizeof(addrs)))
 			return -1;
-		set_v6(src, saddr, 0);
+		set_v6(src, &addrs[0], 0);
+		set_v6(dst, &addrs[4], 0);
 	}
 	return 0;
+}
+
+static __always_inline void count_strict_drop(const struct ambit_endpoint *src, const struct ambit_endpoint *dst)
+{
+	struct ambit_flow flow;
+	__u64 one = 1;
+	__u64 *dropped;
+
+	__builtin_memcpy(flow.src, src->addr, 16);
+	__builtin_memcpy(flow.dst, dst->addr, 16);
+	dropped = bpf_map_lookup_elem(&strict_drops, &flow);
+	if (dropped) {
+		__sync_fetch_and_add(dropped, 1);
+		return;
+	}
+	/* Another CPU may have added the pair since the lookup: then count on its entry. */
+	if (bpf_map_update_elem(&strict_drops, &flow, &one, BPF_NOEXIST)) {
+		dropped = bpf_map_lookup_elem(&strict_drops, &flow);
+		if (dropped)
+			__sync_fetch_and_add(dropped, 1);
+	}
 }
 
 /*
@@ -530,7 +768,7 @@ int ambit_ingress(struct __sk_buff *skb)
 	struct bpf_sock *sk = skb->sk;
 	struct ambit_pod *pod;
 	struct ambit_config *cfg;
-	struct ambit_endpoint src;
+	struct ambit_endpoint src, dst;
 
 	if (!sk)
 		return 1;
@@ -538,14 +776,15 @@ int ambit_ingress(struct __sk_buff *skb)
 	if (!sk || sk->protocol != IPPROTO_TCP || sk->state != BPF_TCP_LISTEN)
 		return 1;
 	pod = FIND_POD(bpf_skb_ancestor_cgroup_id(skb, level));
-	if (!pod || pod->mode != AMBIT_MODE_STRICT)
+	if (!pod || (pod->mode & AMBIT_MODE_MASK) != AMBIT_MODE_STRICT)
 		return 1;
 	cfg = tunnel_config();
-	if (!cfg || packet_source(skb, &src))
+	if (!cfg || packet_addresses(skb, &src, &dst))
 		return 1;
 	if (is_loopback(&src) || same_addr(&src, &cfg->tunnel4) || same_addr(&src, &cfg->tunnel6))
 		return 1;
 	count(AMBIT_STAT_STRICT_DROPS);
+	count_strict_drop(&src, &dst);
 	return 0;
 }
 

@@ -27,7 +27,8 @@ final class WorkloadCodec extends KindCodec<Workload> {
                 .putAllLabels(workload.labels())
                 .setCanonicalName(workload.canonicalName())
                 .setCanonicalRevision(workload.canonicalRevision())
-                .addAllServices(workload.services().stream().map(NamespacedName::toString).toList());
+                .addAllServices(workload.services().stream().map(NamespacedName::toString).toList())
+                .setDnsCaptureOff(!workload.dnsCapture());
         workload.tunnel().ifPresent(tunnel -> proto.setTunnel(ValueCodec.toProto(tunnel)));
         workload.waypoint().ifPresent(waypoint -> proto.setWaypoint(ValueCodec.toProto(waypoint)));
         resource.setWorkload(proto);
@@ -50,6 +51,7 @@ final class WorkloadCodec extends KindCodec<Workload> {
                         proto.getLabelsMap(),
                         proto.getCanonicalName(),
                         proto.getCanonicalRevision(),
-                        ValueCodec.names("services", proto.getServicesList())));
+                        ValueCodec.names("services", proto.getServicesList()),
+                        !proto.getDnsCaptureOff()));
     }
 }

@@ -7,6 +7,11 @@ public final class MeshLabels {
     public static final String DATAPLANE_MODE = "ambit.dev/dataplane-mode";
     public static final String AMBIENT = "ambient";
     public static final String NONE = "none";
+    /**
+     * On a namespace or pod: {@code "false"} leaves its pods' DNS alone instead of capturing it into the node tunnel's
+     * DNS proxy; on a pod, {@code "true"} captures it whatever its namespace says.
+     */
+    public static final String DNS_CAPTURE = "ambit.dev/dns-capture";
     /** On a namespace or service: the name of the waypoint {@code Gateway} (same namespace); {@code none} opts out. */
     public static final String USE_WAYPOINT = "ambit.dev/use-waypoint";
     /** The gatewayClassName that makes a {@code Gateway} an Ambit waypoint. */

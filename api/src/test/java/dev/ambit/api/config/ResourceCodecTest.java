@@ -47,6 +47,8 @@ class ResourceCodecTest {
         Workload full = ModelFixtures.workload();
         resources.add(new Workload("uid-2", full.name(), full.identity(), "node-2", List.of(), DataplaneMode.NONE,
                 Optional.empty(), Optional.empty(), Map.of(), "hello", "latest", List.of()));
+        resources.add(new Workload("uid-3", full.name(), full.identity(), "node-2", List.of(), DataplaneMode.NONE,
+                Optional.empty(), Optional.empty(), Map.of(), "hello", "latest", List.of(), false));
         resources.add(new MeshService(HELLO, "hello.demo.svc.cluster.local", List.of(), List.of(), List.of(),
                 Optional.empty(), Map.of()));
         for (AuthorizationPolicy.Action action : AuthorizationPolicy.Action.values()) {

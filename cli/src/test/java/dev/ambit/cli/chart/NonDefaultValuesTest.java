@@ -135,6 +135,12 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void dnsCaptureIsOnUnlessTurnedOff() {
+        assertFalse(agent(RenderedChart.render()).getArgs().contains("--no-dns-capture"), "on by default");
+        assertTrue(agent(RenderedChart.render("nodeAgent.dnsCapture", "false")).getArgs().contains("--no-dns-capture"));
+    }
+
+    @Test
     void withoutTheCniPluginNoInstallerNoHostCniMountsAndNoAgentSocket() {
         RenderedChart chart = RenderedChart.render("nodeAgent.cni.enabled", "false");
         io.fabric8.kubernetes.api.model.PodSpec pod = chart.one(DaemonSet.class, "ambit-node-agent").getSpec()

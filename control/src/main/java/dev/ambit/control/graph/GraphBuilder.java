@@ -29,6 +29,8 @@ import java.util.TreeSet;
 public final class GraphBuilder {
 
     static final String UNKNOWN = "unknown";
+    /** The refusal reason of plaintext SYNs a STRICT pod's kernel dropped ({@code ambit_bpf_strict_drops_total}). */
+    static final String PLAINTEXT_DROPPED = "plaintext_dropped";
 
     private final MeshDirectory directory;
 
@@ -150,6 +152,8 @@ public final class GraphBuilder {
             case "ambit_tcp_received_bytes_total" -> "received";
             // Counted by the destination's tunnel only: its workload's policy refused the connection.
             case "ambit_tcp_connections_refused_total" -> "refused";
+            // Plaintext SYNs into a STRICT pod the destination's kernel dropped before any tunnel saw them.
+            case "ambit_bpf_strict_drops_total" -> "dropped";
             default -> null;
         };
         if (field == null) {
@@ -179,8 +183,9 @@ public final class GraphBuilder {
                     counts.plaintextOpened += value;
                 }
             }
-            case "refused" -> {
-                counts.refused.merge(sample.label("reason"), value, Long::sum);
+            case "refused", "dropped" -> {
+                counts.refused.merge(field.equals("dropped") ? PLAINTEXT_DROPPED : sample.label("reason"), value,
+                        Long::sum);
                 if (mtls) {
                     counts.mtlsRefused += value;
                 } else {

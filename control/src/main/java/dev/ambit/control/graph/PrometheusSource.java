@@ -71,6 +71,7 @@ public final class PrometheusSource {
             new Query("ambit_tcp_sent_bytes_total", "sum", CONNECTION, true),
             new Query("ambit_tcp_received_bytes_total", "sum", CONNECTION, true),
             new Query("ambit_tcp_connections_refused_total", "sum", with(CONNECTION, "reason"), true),
+            new Query("ambit_bpf_strict_drops_total", "sum", CONNECTION, true),
             new Query("ambit_tcp_connection_failures_total", "sum", List.of("node", "reason"), false),
             new Query("ambit_bpf_drops_total", "sum", List.of("node"), false),
             new Query("ambit_cert_expiry_seconds", "min", List.of("node", "identity"), false),

@@ -186,6 +186,23 @@ class GraphBuilderTest {
     }
 
     @Test
+    void plaintextSynsTheKernelDroppedUnderStrictAreOnTheirEdgeToo() {
+        String node2 = CannedScrapes.node2(30, 0, 0)
+                + CannedScrapes.refused("outsider", "legacy", CannedScrapes.OUTSIDER, "plaintext_rejected", 2)
+                + CannedScrapes.refused("outsider", "legacy", CannedScrapes.OUTSIDER, "plaintext_rejected", 0)
+                        .replace("ambit_tcp_connections_refused_total", "ambit_bpf_strict_drops_total")
+                        .replace(",reason=\"plaintext_rejected\"", "").replace("} 0", "} 7");
+
+        MeshGraph graph = once(CannedScrapes.round(CannedScrapes.node1(30, 0), node2, ""));
+
+        Edge fromOutsider = edge(graph, "legacy/outsider->demo/hello");
+        assertEquals(Map.of("plaintext_rejected", new MeshGraph.Refusals(2, null),
+                GraphBuilder.PLAINTEXT_DROPPED, new MeshGraph.Refusals(7, null)), fromOutsider.tcp().refusedByReason());
+        assertEquals(9L, fromOutsider.tcp().connectionsRefused());
+        assertEquals("plaintext", fromOutsider.security());
+    }
+
+    @Test
     void refusalRatesComeFromTheDifferenceBetweenTwoRounds() {
         List<TargetScrape> first = CannedScrapes.round(CannedScrapes.node1(0, 0),
                 CannedScrapes.node2(0, 0, 0) + CannedScrapes.refused("unknown", "demo", CLIENT, "policy_denied", 5),

@@ -2,14 +2,17 @@ package dev.ambit.local.demo;
 
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.local.apps.RequestClient;
+import dev.ambit.local.apps.Resolve;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
+import dev.ambit.local.launch.MetricSample;
 import dev.ambit.local.topology.AddressPlan;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.testbed.RequestSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +75,80 @@ public final class DemoRunner {
         report.put("metrics", metrics());
         report.put("tracing", tracing());
         report.put("graph", graph());
+        report.put("dns", dns());
         report.put("podStart", podStart());
         return report;
+    }
+
+    static final String HELLO_SVC_NAME = "hello-svc.demo.svc." + LocalMesh.CLUSTER_DOMAIN;
+    /** How a pod of another namespace names it: {@code <svc>.<ns>}, completed by the resolv.conf search path. */
+    static final String HELLO_SVC_SHORT_NAME = "hello-svc.demo";
+    private static final String OUTSIDE_NAME = "outside.example";
+
+    /**
+     * DNS through the node tunnels' proxies, captured by eBPF: the client pod's resolv.conf names the cluster DNS
+     * address, which nothing serves, as a kubelet writes it. The client resolves hello-svc by its full name and as
+     * {@code <svc>.<ns>} (answered by the proxy from the mesh's config) and a name outside the mesh (forwarded to the
+     * upstream resolver); then requests by name cross the mesh with mTLS. The non-mesh pod's DNS is not captured:
+     * the same names do not resolve there, and no proxy sees its queries.
+     */
+    public Map<String, Object> dns() {
+        Map<String, Long> answersBefore = dnsCounts("ambit_dns_answers_total", "source");
+        Map<String, String> resolved = resolve(DEMO, "client", HELLO_SVC_NAME, HELLO_SVC_SHORT_NAME, OUTSIDE_NAME);
+        Map<String, Long> answers = since(answersBefore, dnsCounts("ambit_dns_answers_total", "source"));
+
+        Set<String> peers = new TreeSet<>();
+        double verifiedBefore = connectionsVerifiedFrom(CLIENT_PRINCIPAL, peers);
+        RequestSummary byName = fromClient("http://" + HELLO_SVC_NAME + ":8080/hello", 10);
+        long verified = Math.round(connectionsVerifiedFrom(CLIENT_PRINCIPAL, peers) - verifiedBefore);
+
+        Map<String, Long> queriesBefore = dnsCounts("ambit_dns_queries_total", "protocol");
+        Map<String, String> outsider = resolve("legacy", "outsider", HELLO_SVC_NAME, OUTSIDE_NAME);
+        long outsiderQueries = since(queriesBefore, dnsCounts("ambit_dns_queries_total", "protocol")).values()
+                .stream().mapToLong(Long::longValue).sum();
+
+        String helloVip = URI.create(HELLO_SVC).getHost();
+        String outsideAddress = LocalMesh.UPSTREAM_RECORDS.get(OUTSIDE_NAME);
+        boolean pass = resolved.get(HELLO_SVC_NAME).equals(helloVip)
+                && resolved.get(HELLO_SVC_SHORT_NAME).equals(helloVip)
+                && resolved.get(OUTSIDE_NAME).equals(outsideAddress)
+                && answers.getOrDefault("mesh", 0L) >= 2 && answers.getOrDefault("upstream", 0L) >= 1
+                && byName.status(200) == 10 && verified >= 10
+                && outsider.values().stream().allMatch(Resolve.UNRESOLVED::equals) && outsiderQueries == 0;
+        return ordered("pass", pass, "resolvedByClient", resolved, "serviceAddress", helloVip,
+                "proxyAnswers", answers, "requestsByName", byName.statuses(), "mtlsVerifiedAtDestination", verified,
+                "peerPrincipals", List.copyOf(peers), "resolvedByOutsider", outsider,
+                "outsiderQueriesAtTheProxies", outsiderQueries);
+    }
+
+    /** Resolves {@code names} in the pod as its applications do: name to addresses, or {@link Resolve#UNRESOLVED}. */
+    private Map<String, String> resolve(String namespace, String pod, String... names) {
+        String line = mesh.runInPod(namespace, pod, Resolve.class, List.of(names), RUN_TIMEOUT);
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (String pair : line.trim().split(" ")) {
+            String[] nameAndAddresses = pair.split("=", 2);
+            resolved.put(nameAndAddresses[0], nameAndAddresses.length == 2 ? nameAndAddresses[1] : "");
+        }
+        return resolved;
+    }
+
+    /** A DNS proxy counter summed over the node tunnels, by one label. */
+    private Map<String, Long> dnsCounts(String metric, String label) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (LocalNode node : mesh.manifests().nodes()) {
+            for (MetricSample sample : scrape(node.name())) {
+                if (sample.name().equals(metric)) {
+                    counts.merge(sample.labels().getOrDefault(label, "?"), Math.round(sample.value()), Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> since(Map<String, Long> before, Map<String, Long> now) {
+        Map<String, Long> difference = new TreeMap<>(now);
+        difference.replaceAll((key, count) -> count - before.getOrDefault(key, 0L));
+        return difference;
     }
 
     static final int POD_STARTS = 20;
@@ -241,12 +316,20 @@ public final class DemoRunner {
      * that was not tunnelled carries no peer identity and is not counted; {@code peers} gets who verified it.
      */
     private double podStartConnections(Set<String> peers) {
+        return connectionsVerifiedFrom(POD_START_PRINCIPAL, peers);
+    }
+
+    /**
+     * Connections and requests from {@code principal} as their destination verified it in the mTLS handshake (the
+     * destination tunnels' inbound connections and the waypoint's requests); {@code peers} gets who verified it.
+     */
+    private double connectionsVerifiedFrom(String principal, Set<String> peers) {
         double total = 0;
         for (LocalNode node : mesh.manifests().nodes()) {
             for (MetricSample sample : scrape(node.name())) {
                 if (sample.name().equals("ambit_tcp_connections_opened_total")
                         && "inbound".equals(sample.labels().get("direction"))
-                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                        && principal.equals(sample.labels().get("source_principal"))) {
                     total += sample.value();
                     peers.add(sample.labels().getOrDefault("destination_principal", "unknown"));
                 }
@@ -257,7 +340,7 @@ public final class DemoRunner {
             for (MetricSample sample : MetricSample.parse(mesh.fetchFromPod(DEMO, WAYPOINT,
                     ":" + MeshPorts.METRICS + "/metrics"))) {
                 if (sample.name().equals("ambit_requests_total")
-                        && POD_START_PRINCIPAL.equals(sample.labels().get("source_principal"))) {
+                        && principal.equals(sample.labels().get("source_principal"))) {
                     total += sample.value();
                     peers.add(WAYPOINT_PRINCIPAL);
                 }
@@ -702,10 +785,12 @@ public final class DemoRunner {
         boolean pass;
         do {
             answer = GraphCheck.parse(mesh.graphJson());
-            pass = GraphCheck.showsTheDemo(answer, DENIED_REQUESTS);
+            pass = GraphCheck.showsTheDemo(answer, DENIED_REQUESTS)
+                    && GraphCheck.showsTheStrictDrops(answer, STRICT_ATTEMPTS);
         } while (!pass && System.nanoTime() < deadline);
         Map<String, Object> result = ordered("pass", pass, "url", LocalMesh.GRAPH_URL,
-                "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null));
+                "clientToHello", GraphCheck.edge(answer, GraphCheck.CLIENT_TO_HELLO).orElse(null),
+                "strictDropsIntoHello", GraphCheck.strictDropsIntoHello(answer));
         result.putAll(answer);
         return result;
     }

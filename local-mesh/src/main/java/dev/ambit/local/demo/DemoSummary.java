@@ -63,6 +63,9 @@ public final class DemoSummary {
                     ? "client -> hello " + edge.get("security") + " via " + edge.get("waypoint") + ", 403s: "
                             + (edge.get("http") instanceof Map<?, ?> http ? http.get("forbidden") : 0)
                     : "no client -> hello edge in the graph";
+            case "dns" -> "client resolved " + r.get("resolvedByClient") + " (proxy answers " + r.get("proxyAnswers")
+                    + "), by name " + r.get("requestsByName") + " with " + r.get("mtlsVerifiedAtDestination")
+                    + " verified over mTLS; outsider (not captured) " + r.get("resolvedByOutsider");
             case "podStart" -> r.get("succeeded") + "/" + r.get("pods") + " new pods answered at once, "
                     + r.get("mtlsVerifiedAtDestination") + " verified over mTLS as " + r.get("sourcePrincipal")
                     + ", waits for the pod's config " + r.get("connectionsThatWaitedForTheirPod")

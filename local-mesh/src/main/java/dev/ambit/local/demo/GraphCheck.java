@@ -12,6 +12,7 @@ import java.util.Optional;
 final class GraphCheck {
 
     static final String CLIENT_TO_HELLO = "demo/client->demo/hello";
+    static final String HELLO = "demo/hello";
     static final String WAYPOINT = "demo/waypoint";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,5 +51,28 @@ final class GraphCheck {
                 && ((List<?>) edge.get("destinationPrincipals")).contains(DemoRunner.HELLO_PRINCIPAL)
                 && WAYPOINT.equals(edge.get("waypoint"))
                 && http != null && ((Number) http.get("forbidden")).longValue() >= denied;
+    }
+
+    /**
+     * The STRICT step's {@code dropped} attempts, which the destination's kernel dropped before any tunnel saw them
+     * ({@code plaintext_dropped}), on plaintext edges into hello. The outsider's node is not hello's, and a node's
+     * config names only its own workloads and services' endpoints, so hello's node names that source {@code outside}
+     * (as for a {@code plaintext_rejected} refusal).
+     */
+    static boolean showsTheStrictDrops(Map<String, Object> graph, int dropped) {
+        return strictDropsIntoHello(graph) >= dropped;
+    }
+
+    static long strictDropsIntoHello(Map<String, Object> graph) {
+        if (!(graph.get("edges") instanceof List<?> edges)) {
+            return 0;
+        }
+        return edges.stream().<Map<?, ?>>map(e -> (Map<?, ?>) e)
+                .filter(edge -> HELLO.equals(edge.get("target")) && "plaintext".equals(edge.get("security")))
+                .map(edge -> edge.get("tcp") instanceof Map<?, ?> tcp ? tcp.get("refusedByReason") : null)
+                .map(byReason -> byReason instanceof Map<?, ?> reasons ? reasons.get("plaintext_dropped") : null)
+                .map(drops -> drops instanceof Map<?, ?> counts ? counts.get("connections") : null)
+                .mapToLong(count -> count instanceof Number n ? n.longValue() : 0)
+                .sum();
     }
 }

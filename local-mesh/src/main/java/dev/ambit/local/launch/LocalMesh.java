@@ -5,6 +5,7 @@ import dev.ambit.host.Cgroup2;
 import dev.ambit.local.apps.Fetch;
 import dev.ambit.local.apps.HelloServer;
 import dev.ambit.local.apps.SocketForward;
+import dev.ambit.local.apps.UpstreamResolver;
 import dev.ambit.local.launch.Manifests.LocalNode;
 import dev.ambit.local.launch.Manifests.LocalPod;
 import dev.ambit.local.topology.AddressPlan;
@@ -47,6 +48,10 @@ public final class LocalMesh implements AutoCloseable {
     public static final int CONFIG_PORT = 15010;
     public static final int CA_PORT = 15012;
     public static final int CONTROLLER_METRICS_PORT = 15014;
+    public static final String CLUSTER_DOMAIN = "cluster.local";
+    private static final int UPSTREAM_DNS_PORT = 53;
+    /** What the upstream resolver knows: a name outside the mesh, for the demo's dns step. */
+    public static final Map<String, String> UPSTREAM_RECORDS = Map.of("outside.example", "192.0.2.80");
     public static final int AGENT_HEALTH_PORT = 15022;
     /** The local mesh's span collector (testbed's OtlpTestCollector), beside the controller on the underlay. */
     public static final int COLLECTOR_PORT = 4318;
@@ -80,6 +85,8 @@ public final class LocalMesh implements AutoCloseable {
     private final Path jvmOptionsDir;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
+    /** Config streams the controller served when it was last stopped: its restart waits for as many. */
+    private long streamsBeforeStop;
     /** Per node, how many tunnels it has had: each has its own log and ready file. */
     private final Map<String, Integer> tunnelGenerations = new HashMap<>();
     private Manifests manifests;
@@ -126,6 +133,7 @@ public final class LocalMesh implements AutoCloseable {
             writeTokens();
             startController();
             startCollector();
+            startUpstreamResolver();
             forwardGraph();
             for (LocalNode node : manifests.nodes()) {
                 startAgent(node.name());
@@ -265,7 +273,7 @@ public final class LocalMesh implements AutoCloseable {
     /** Runs a Java main in a pod {@link #startPodNow} started; returns its last line. */
     public String runInPod(LocalPod pod, Class<?> main, List<String> args, Duration timeout) {
         return MeshProcess.run(pod.name() + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(pod.name() + "-" + System.nanoTime() + ".log"), timeout);
     }
 
@@ -273,7 +281,7 @@ public final class LocalMesh implements AutoCloseable {
     public String runInPod(String namespace, String name, Class<?> main, List<String> args, Duration timeout) {
         LocalPod pod = manifests.pod(namespace, name);
         return MeshProcess.run(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(name + "-" + System.nanoTime() + ".log"), timeout);
     }
 
@@ -281,7 +289,7 @@ public final class LocalMesh implements AutoCloseable {
     public MeshProcess startInPod(String namespace, String name, Class<?> main, List<String> args) {
         LocalPod pod = manifests.pod(namespace, name);
         return MeshProcess.start(name + "-" + main.getSimpleName(), netnsOf(pod), podCgroup(pod),
-                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args),
+                withPodResolvConf(pod, MeshClasspath.java(classpath, MeshClasspath.APP_JVM, main.getName(), args)),
                 logs().resolve("runs").resolve(name + "-" + main.getSimpleName() + "-" + System.nanoTime() + ".log"));
     }
 
@@ -406,6 +414,7 @@ public final class LocalMesh implements AutoCloseable {
                 "--root-cert", roots().toString(),
                 "--pin-root", pinRoot(nodeName).toString(),
                 "--drain-deadline", "PT5S",
+                "--dns-upstream", AddressPlan.CONTROLLER_IP + ":" + UPSTREAM_DNS_PORT,
                 "--ready-file", readyFile(nodeName).toString())));
         return MeshProcess.start(tunnelName(nodeName) + "-" + generation, AddressPlan.nodeNetns(number),
                 cgroups.tunnel(number), command, tunnelLog(nodeName, generation));
@@ -452,7 +461,12 @@ public final class LocalMesh implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * Stops the controller; {@link #startController} then waits for as many config streams as were open now, so
+     * that what follows a restart does not race the clients' reconnect backoff.
+     */
     public void stopController() {
+        streamsBeforeStop = connectedConfigStreams();
         processes.remove("controller").stop(STOP_GRACE);
     }
 
@@ -476,6 +490,76 @@ public final class LocalMesh implements AutoCloseable {
                         "--no-leader-election")), logs().resolve("controller.log")));
         awaitReady("controller", AddressPlan.UNDERLAY_NETNS,
                 "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/readyz");
+        awaitConfigStreams(streamsBeforeStop);
+    }
+
+    /** The resolver the tunnels' DNS proxies forward names outside the mesh to, as a node's resolver. */
+    private void startUpstreamResolver() {
+        List<String> args = new ArrayList<>(List.of(AddressPlan.CONTROLLER_IP, String.valueOf(UPSTREAM_DNS_PORT)));
+        UPSTREAM_RECORDS.forEach((name, address) -> args.add(name + "=" + address));
+        MeshProcess resolver = MeshProcess.start("upstream-dns", AddressPlan.UNDERLAY_NETNS,
+                cgroups.root().resolve("upstream-dns"),
+                MeshClasspath.java(classpath, MeshClasspath.APP_JVM, UpstreamResolver.class.getName(), args),
+                logs().resolve("upstream-dns.log"));
+        processes.put("upstream-dns", resolver);
+        resolver.awaitOutput("LISTENING", START_DEADLINE);
+    }
+
+    /**
+     * {@code command} with the pod's own /etc/resolv.conf, as the kubelet writes one for each pod: the cluster DNS
+     * address and the search path of the pod's namespace. It is bound in a mount namespace of the pod's process
+     * (unshare execs, so the pid stays the command's), never on the host.
+     */
+    private List<String> withPodResolvConf(LocalPod pod, List<String> command) {
+        Path resolvConf = workDir.resolve("resolv").resolve(pod.namespace() + ".conf");
+        // Short timeouts: a pod whose DNS is not captured (outside the mesh) finds out in seconds, not a minute.
+        String content = "nameserver " + AddressPlan.CLUSTER_DNS_IP + "\n"
+                + "search " + pod.namespace() + ".svc." + CLUSTER_DOMAIN + " svc." + CLUSTER_DOMAIN + " "
+                + CLUSTER_DOMAIN + "\noptions ndots:5 timeout:1 attempts:2\n";
+        try {
+            if (!Files.exists(resolvConf) || !Files.readString(resolvConf).equals(content)) {
+                // Replaced whole, never rewritten in place: a pod starting meanwhile binds one complete file.
+                Files.createDirectories(resolvConf.getParent());
+                Path temporary = Files.createTempFile(resolvConf.getParent(), pod.namespace(), ".tmp");
+                Files.writeString(temporary, content);
+                Files.move(temporary, resolvConf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + resolvConf, e);
+        }
+        List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf.toString()));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /**
+     * Waits until the controller serves {@code expected} config streams again: after a restart the tunnels, agents
+     * and waypoints come back on their own reconnect backoff (jittered, up to 30 s), and until then they do not see
+     * new config: a pod started in between would wait for config that is not coming.
+     */
+    private void awaitConfigStreams(long expected) {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        long connected = connectedConfigStreams();
+        while (connected < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the controller serves " + connected + " config streams "
+                        + START_DEADLINE.toSeconds() + " s after its restart, " + expected
+                        + " before it; see the logs in " + logs());
+            }
+            sleepQuietly(Duration.ofMillis(200));
+            connected = connectedConfigStreams();
+        }
+        log.info("event=config_streams_reconnected streams={}", connected);
+    }
+
+    /** The controller's {@code ambit_control_connected_clients}, summed over kinds. */
+    private long connectedConfigStreams() {
+        String metrics = fetch(AddressPlan.UNDERLAY_NETNS,
+                "http://" + AddressPlan.CONTROLLER_IP + ":" + CONTROLLER_METRICS_PORT + "/metrics", Duration.ofSeconds(10));
+        return Math.round(MetricSample.parse(metrics).stream()
+                .filter(sample -> sample.name().equals("ambit_control_connected_clients"))
+                .mapToDouble(MetricSample::value).sum());
     }
 
     /** The OTLP collector the waypoints export their spans to; {@link #spans()} reads what it kept. */
@@ -555,7 +639,7 @@ public final class LocalMesh implements AutoCloseable {
         };
         if (command != null) {
             String name = "pod-" + pod.namespace() + "-" + pod.name();
-            processes.put(name, MeshProcess.start(name, netnsOf(pod), podCgroup(pod), command,
+            processes.put(name, MeshProcess.start(name, netnsOf(pod), podCgroup(pod), withPodResolvConf(pod, command),
                     logs().resolve(name + ".log")));
         }
     }
@@ -576,6 +660,15 @@ public final class LocalMesh implements AutoCloseable {
             throw new IllegalStateException(what + " did not become ready (" + url + "); see the logs in " + logs(), e);
         }
         log.info("event=ready component=\"{}\"", what);
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private void awaitFile(String what, MeshProcess process, Path file) {

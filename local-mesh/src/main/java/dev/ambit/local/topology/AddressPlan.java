@@ -26,6 +26,11 @@ public final class AddressPlan {
     public static final String SERVICE_RANGE = "10.96.0.0/16";
     /** The ingress gateway's address, as a LoadBalancer Service's IP: reachable from the underlay. */
     public static final String INGRESS_IP = "10.10.1.10";
+    /**
+     * The cluster DNS service's address in every pod's resolv.conf, as kube-dns's ClusterIP: nothing serves it, so
+     * only a query the node's eBPF captured (to the tunnel's DNS proxy) is answered.
+     */
+    public static final String CLUSTER_DNS_IP = "10.96.0.53";
     static final int UNDERLAY_PREFIX_LENGTH = 24;
     static final int POD_PREFIX_LENGTH = 24;
     public static final int MAX_NODES = 200;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.local.launch.MetricSample;
 import dev.ambit.testbed.RequestSummary;
 import java.util.LinkedHashMap;
 import java.util.List;

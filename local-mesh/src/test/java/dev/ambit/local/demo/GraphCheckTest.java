@@ -32,4 +32,22 @@ class GraphCheckTest {
                 "fewer 403s than the DENY step's requests");
         assertFalse(GraphCheck.showsTheDemo(GraphCheck.parse("{\"edges\": []}"), denied), "no edge");
     }
+
+    private static String outsiderEdge(String security, int dropped) {
+        return """
+                {"edges": [{"id": "outside->demo/hello", "target": "demo/hello", "security": "%s",
+                   "tcp": {"connectionsOpened": 3, "connectionsRefused": %d,
+                     "refusedByReason": {"plaintext_dropped": {"connections": %d}}}}]}
+                """.formatted(security, dropped, dropped);
+    }
+
+    @Test
+    void theStrictStepsDropsMustBeOnAPlaintextEdgeIntoHello() {
+        int attempts = DemoRunner.STRICT_ATTEMPTS;
+        assertTrue(GraphCheck.showsTheStrictDrops(GraphCheck.parse(outsiderEdge("plaintext", attempts + 2)), attempts));
+        assertFalse(GraphCheck.showsTheStrictDrops(GraphCheck.parse(outsiderEdge("plaintext", attempts - 1)), attempts));
+        assertFalse(GraphCheck.showsTheStrictDrops(GraphCheck.parse(outsiderEdge("mTLS", attempts)), attempts));
+        assertFalse(GraphCheck.showsTheStrictDrops(GraphCheck.parse(answer("mTLS", DemoRunner.CLIENT_PRINCIPAL,
+                "demo/waypoint", 23)), attempts), "no plaintext edge into hello");
+    }
 }

@@ -269,15 +269,25 @@ class LocalMeshEndToEndTest {
         }
     }
 
-    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
+    /**
+     * The client pod's DNS is captured by its node's eBPF into the tunnel's DNS proxy: service names resolve from the
+     * mesh's config, other names through the upstream, requests by name are mTLS; the non-mesh pod's DNS is untouched.
+     */
     @Test
     @Order(14)
+    void podsResolveServiceNamesThroughTheirNodesDnsProxyAndTheOutsiderIsNotCaptured() {
+        assertPassed(demo.dns());
+    }
+
+    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
+    @Test
+    @Order(15)
     void newAmbientPodsAreTunnelledFromTheirFirstRequestAndNoneStartsWhileTheAgentIsDown() {
         assertPassed(demo.podStart());
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());

@@ -85,7 +85,8 @@ public final class NodeAgent implements AutoCloseable {
         Path podsCgroup = settings.podsCgroup().orElseGet(() -> Cgroup2.kubeletPodsCgroup(cgroupRoot));
         BpfRedirector redirector = opened.push(BpfRedirector.start(new RedirectorConfig(settings.pinRoot(), podsCgroup,
                 cgroupRoot, new InetSocketAddress(settings.nodeIp(), MeshPorts.OUTBOUND), null,
-                settings.socketFastPath())));
+                settings.socketFastPath(),
+                settings.dnsCapture() ? new InetSocketAddress(settings.nodeIp(), MeshPorts.DNS) : null, null)));
 
         MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
         SpiffeId identity = startup.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);

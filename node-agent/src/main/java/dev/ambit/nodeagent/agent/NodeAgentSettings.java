@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param podsCgroup     the cgroup v2 subtree holding the node's pods; empty: the kubelet's, found on the host
  * @param pinRoot        the bpffs directory of this agent's pins, which the node's tunnel reads
  * @param socketFastPath whether same-node pod ↔ tunnel data skips the TCP/IP stack (sk_msg)
+ * @param dnsCapture     whether enrolled pods' DNS goes to the tunnel's DNS proxy on {@code nodeIp}:15053
  * @param health         where the agent answers {@code GET /healthz/ready} (port 15022 by default)
  * @param cni            the CNI plugin's enroll endpoint (docs/cni.md)
  */
@@ -26,6 +27,7 @@ public record NodeAgentSettings(
         Optional<Path> podsCgroup,
         Path pinRoot,
         boolean socketFastPath,
+        boolean dnsCapture,
         InetSocketAddress health,
         CniSettings cni) {
 

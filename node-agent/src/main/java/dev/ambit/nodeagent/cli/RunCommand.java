@@ -1,5 +1,6 @@
 package dev.ambit.nodeagent.cli;
 
+import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.nodeagent.agent.NodeAgent;
 import dev.ambit.nodeagent.agent.NodeAgentSettings;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
@@ -47,6 +48,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " the TCP/IP stack.")
     private boolean socketFastPath;
 
+    @Option(names = "--dns-capture", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Send enrolled pods' DNS (UDP and TCP port 53, to any server) to the tunnel's DNS proxy on"
+                    + " :" + MeshPorts.DNS + "; --no-dns-capture leaves it alone, as it must when the tunnel runs"
+                    + " with --no-dns-proxy (default: on).")
+    private boolean dnsCapture;
+
     @Option(names = "--health-address", defaultValue = "0.0.0.0",
             description = "Address of the agent's health endpoint (default: ${DEFAULT-VALUE}).")
     private InetAddress healthAddress;
@@ -73,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, controlPlane.settings(),
-                Optional.ofNullable(podsCgroup), pinRoot, socketFastPath,
+                Optional.ofNullable(podsCgroup), pinRoot, socketFastPath, dnsCapture,
                 new InetSocketAddress(healthAddress, healthPort),
                 new NodeAgentSettings.CniSettings(optionalPath(cniSocket), cniEnrollWait,
                         optionalPath(ambientNamespacesFile))));

@@ -110,7 +110,7 @@ public final class PodAdmission {
             return desired;
         }
         return desired.stream().map(pod -> pod.addresses().isEmpty() && addressesFromCni.containsKey(pod.uid())
-                ? new DesiredPod(pod.uid(), addressesFromCni.get(pod.uid()), pod.identity(), pod.mode())
+                ? pod.withAddresses(addressesFromCni.get(pod.uid()))
                 : pod).toList();
     }
 

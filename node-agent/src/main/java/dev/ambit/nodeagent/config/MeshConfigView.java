@@ -53,7 +53,7 @@ public final class MeshConfigView {
                 .filter(workload -> workload.ambientOn(nodeName))
                 .map(workload -> new DesiredPod(workload.uid(), workload.addresses(), workload.identity(),
                         config.peerAuthentication(workload, WORKLOAD_LEVEL) == PeerAuthentication.Mode.STRICT
-                                ? PodMode.STRICT : PodMode.PERMISSIVE))
+                                ? PodMode.STRICT : PodMode.PERMISSIVE, workload.dnsCapture()))
                 .toList();
     }
 }

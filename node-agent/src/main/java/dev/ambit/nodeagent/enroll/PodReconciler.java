@@ -53,10 +53,11 @@ public final class PodReconciler {
             }
             long cgroupId = Cgroup2.id(cgroup);
             keep.add(cgroupId);
-            EnrolledPod wanted = new EnrolledPod(cgroupId, pod.addresses(), pod.identity(), pod.mode());
+            EnrolledPod wanted = new EnrolledPod(cgroupId, pod.addresses(), pod.identity(), pod.mode(),
+                    pod.dnsCapture());
             EnrolledPod existing = current.get(cgroupId);
             if (!wanted.equals(existing)) {
-                enroller.enroll(cgroup, pod.addresses(), pod.identity(), pod.mode());
+                enroller.enroll(cgroup, pod.addresses(), pod.identity(), pod.mode(), pod.dnsCapture());
                 if (existing == null) {
                     enrolled++;
                 } else {
@@ -80,7 +81,7 @@ public final class PodReconciler {
      */
     public synchronized EnrolledPod enrollNow(DesiredPod pod, Path cgroup) {
         reportedPending.remove(pod.uid());
-        return enroller.enroll(cgroup, pod.addresses(), pod.identity(), pod.mode());
+        return enroller.enroll(cgroup, pod.addresses(), pod.identity(), pod.mode(), pod.dnsCapture());
     }
 
     /** Takes the pod of this cgroup out of the kernel's map (CNI DEL). @return whether it was enrolled */

@@ -68,6 +68,8 @@ public final class BpfRedirector implements AutoCloseable {
             object.load();
             object.map(RedirectorConfig.CONFIG_MAP)
                     .update(RedirectorConfig.tunnelConfigKey(), config.encodeTunnelConfig());
+            object.map(RedirectorConfig.DNS_CONFIG_MAP)
+                    .update(RedirectorConfig.tunnelConfigKey(), config.encodeDnsConfig());
             for (Steering steering : Steering.values()) {
                 links.put(steering, adoptOrAttach(steering, object.program(steering.program()), config, pins, attachedNow));
             }
@@ -79,10 +81,10 @@ public final class BpfRedirector implements AutoCloseable {
             BpfRedirector redirector = new BpfRedirector(config, object, links);
             int forgotten = redirector.enroller.forgetRemovedPods();
             LOG.info("event=bpf_redirector_started pin_root={} pods_cgroup={} tunnel_cgroup={} attached={} adopted={} "
-                            + "stale_pins_removed={} enrollments={} enrollments_dropped={} socket_fast_path={}",
+                            + "stale_pins_removed={} enrollments={} enrollments_dropped={} socket_fast_path={} dns_capture={}",
                     config.pinRoot(), config.podsCgroup(), config.tunnelCgroup(), attachedNow.size(),
                     links.size() - attachedNow.size(), stale, redirector.enroller.enrolledCount(), forgotten,
-                    config.socketFastPath());
+                    config.socketFastPath(), config.dnsCapture());
             return redirector;
         } catch (RuntimeException e) {
             links.values().forEach(BpfLink::close);
@@ -132,6 +134,11 @@ public final class BpfRedirector implements AutoCloseable {
 
     public OriginalDestinationMap originalDestinations() {
         return originalDestinations;
+    }
+
+    /** STRICT drops by source and destination address, as the tunnel reads them from the pins. */
+    public List<StrictDrops.Flow> strictDrops() {
+        return StrictDrops.read(object.map(StrictDrops.MAP_NAME));
     }
 
     public SteeringCounters counters() {

@@ -9,13 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A pod in the mesh: its cgroup, addresses, identity and mode. Stored as the value of the
- * {@code enrolled} map, {@code struct ambit_pod} (328 bytes):
+ * A pod in the mesh: its cgroup, addresses, identity, mode and whether its DNS is captured. Stored as the value of
+ * the {@code enrolled} map, {@code struct ambit_pod} (328 bytes):
  * {@code u32 mode; u32 addr_count; u8 addrs[4][16]; char identity[256];} with host-order integers,
- * so that a restarted agent finds complete enrollments in the pinned map.
+ * so that a restarted agent finds complete enrollments in the pinned map. {@code mode} holds the {@link PodMode} in
+ * its low byte and per-pod flags above it, so the layout stays what earlier agents pinned.
  */
-public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId identity, PodMode mode) {
+public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId identity, PodMode mode,
+                          boolean dnsCapture) {
 
+    /** {@code AMBIT_MODE_MASK}: the {@link PodMode} part of {@code mode}. */
+    private static final int MODE_MASK = 0xff;
+    /** {@code AMBIT_POD_NO_DNS_CAPTURE}: set when the pod's DNS is left alone. */
+    private static final int NO_DNS_CAPTURE = 1 << 8;
     static final int MAX_ADDRESSES = 4;
     static final int IDENTITY_SIZE = 256;
     static final int SIZE = 8 + MAX_ADDRESSES * Endpoints.ADDRESS_SIZE + IDENTITY_SIZE;
@@ -30,9 +36,14 @@ public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId i
         }
     }
 
+    /** A pod whose DNS is captured (when the node captures DNS at all). */
+    public EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId identity, PodMode mode) {
+        this(cgroupId, addresses, identity, mode, true);
+    }
+
     byte[] encodeValue() {
         ByteBuffer value = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
-        value.putInt(mode.kernelValue()).putInt(addresses.size());
+        value.putInt(mode.kernelValue() | (dnsCapture ? 0 : NO_DNS_CAPTURE)).putInt(addresses.size());
         addresses.forEach(address -> value.put(Endpoints.addressBytes(address)));
         value.position(8 + MAX_ADDRESSES * Endpoints.ADDRESS_SIZE);
         value.put(identity.uri().getBytes(StandardCharsets.UTF_8));
@@ -41,7 +52,8 @@ public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId i
 
     static EnrolledPod decode(long cgroupId, byte[] bytes) {
         ByteBuffer value = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
-        PodMode mode = PodMode.ofKernelValue(value.getInt());
+        int modeAndFlags = value.getInt();
+        PodMode mode = PodMode.ofKernelValue(modeAndFlags & MODE_MASK);
         int count = value.getInt();
         // The count comes from the map, not from us: sized by it, the list could ask for gigabytes, and a count
         // beyond the four slots would read the identity as addresses (found by BpfRecordFuzzTest).
@@ -59,7 +71,7 @@ public record EnrolledPod(long cgroupId, List<InetAddress> addresses, SpiffeId i
             identityEnd++;
         }
         String uri = new String(bytes, identityStart, identityEnd - identityStart, StandardCharsets.UTF_8);
-        return new EnrolledPod(cgroupId, addresses, SpiffeId.parse(uri), mode);
+        return new EnrolledPod(cgroupId, addresses, SpiffeId.parse(uri), mode, (modeAndFlags & NO_DNS_CAPTURE) == 0);
     }
 
     static byte[] encodeKey(long cgroupId) {

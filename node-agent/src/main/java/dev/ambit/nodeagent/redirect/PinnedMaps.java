@@ -9,14 +9,14 @@ import java.util.Map;
 
 /**
  * Read-only descriptors of the agent's pinned maps that the tunnel reads: original destinations, enrollments,
- * steering counters and the steering's config. Their kernel ids tell whether the pins still name these maps or an
+ * steering counters, STRICT drops by flow and the steering's config. Their kernel ids tell whether the pins still name these maps or an
  * agent made new ones.
  */
 final class PinnedMaps implements AutoCloseable {
 
     static final List<String> NAMES =
             List.of(OriginalDestinationMap.MAP_NAME, PodEnroller.MAP_NAME, SteeringCounters.MAP_NAME,
-                    RedirectorConfig.CONFIG_MAP);
+                    RedirectorConfig.CONFIG_MAP, StrictDrops.MAP_NAME);
 
     private final Map<String, BpfMap> maps;
     private final OriginalDestinationMap originalDestinations;
@@ -73,6 +73,10 @@ final class PinnedMaps implements AutoCloseable {
 
     SteeringCounters counters() {
         return SteeringCounters.read(maps.get(SteeringCounters.MAP_NAME));
+    }
+
+    List<StrictDrops.Flow> strictDrops() {
+        return StrictDrops.read(maps.get(StrictDrops.MAP_NAME));
     }
 
     /** Whether the agent steers with the socket fast path (sk_msg) on, as its config map says now. */

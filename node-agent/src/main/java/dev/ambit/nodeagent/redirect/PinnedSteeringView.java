@@ -6,6 +6,7 @@ import dev.ambit.host.MountTable;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -93,6 +94,12 @@ public final class PinnedSteeringView implements AutoCloseable {
     public Optional<Boolean> socketFastPath() {
         PinnedMaps maps = current;
         return maps == null ? Optional.empty() : Optional.of(maps.socketFastPath());
+    }
+
+    /** STRICT drops by source and destination address; empty before the maps are opened. */
+    public Optional<List<StrictDrops.Flow>> strictDrops() {
+        PinnedMaps maps = current;
+        return maps == null ? Optional.empty() : Optional.of(maps.strictDrops());
     }
 
     public Optional<SteeringCounters> counters() {

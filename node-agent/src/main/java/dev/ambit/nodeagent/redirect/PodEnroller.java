@@ -38,14 +38,20 @@ public final class PodEnroller {
      * cgroup the steering programs are attached to, or its connections would not be steered.
      */
     public EnrolledPod enroll(Path podCgroup, List<InetAddress> addresses, SpiffeId identity, PodMode mode) {
+        return enroll(podCgroup, addresses, identity, mode, true);
+    }
+
+    /** As {@link #enroll(Path, List, SpiffeId, PodMode)}; {@code dnsCapture} false leaves the pod's DNS alone. */
+    public EnrolledPod enroll(Path podCgroup, List<InetAddress> addresses, SpiffeId identity, PodMode mode,
+                              boolean dnsCapture) {
         Path cgroup = podCgroup.toAbsolutePath().normalize();
         if (!cgroup.startsWith(podsCgroup) || cgroup.equals(podsCgroup)) {
             throw new IllegalArgumentException("pod cgroup " + cgroup + " is not below the steered pods cgroup " + podsCgroup);
         }
-        EnrolledPod pod = new EnrolledPod(Cgroup2.id(cgroup), addresses, identity, mode);
+        EnrolledPod pod = new EnrolledPod(Cgroup2.id(cgroup), addresses, identity, mode, dnsCapture);
         enrolled.update(EnrolledPod.encodeKey(pod.cgroupId()), pod.encodeValue());
-        LOG.info("event=pod_enrolled cgroup={} cgroup_id={} identity={} mode={} addresses={}",
-                cgroup, pod.cgroupId(), identity, mode, addresses);
+        LOG.info("event=pod_enrolled cgroup={} cgroup_id={} identity={} mode={} dns_capture={} addresses={}",
+                cgroup, pod.cgroupId(), identity, mode, dnsCapture, addresses);
         return pod;
     }
 

@@ -5,6 +5,14 @@ enum Steering {
     CONNECT4("ambit_connect4", Scope.PODS),
     CONNECT6("ambit_connect6", Scope.PODS),
     STRICT_INGRESS("ambit_ingress", Scope.PODS),
+    /** DNS capture: unconnected UDP names its server per datagram (connected sockets are caught at connect). */
+    DNS_SENDMSG4("ambit_sendmsg4", Scope.PODS),
+    DNS_SENDMSG6("ambit_sendmsg6", Scope.PODS),
+    /** DNS capture: answers appear to come from the server the pod asked, not the proxy. */
+    DNS_RECVMSG4("ambit_recvmsg4", Scope.PODS),
+    DNS_RECVMSG6("ambit_recvmsg6", Scope.PODS),
+    DNS_GETPEERNAME4("ambit_getpeername4", Scope.PODS),
+    DNS_GETPEERNAME6("ambit_getpeername6", Scope.PODS),
     /** Sees both the pod's and the tunnel's side of a steered connection. */
     SOCKOPS("ambit_sockops", Scope.TUNNEL),
     /** Runs on the tunnel's accepted sockets, which are not in any pod cgroup. */

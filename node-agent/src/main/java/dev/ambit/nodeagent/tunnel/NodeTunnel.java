@@ -6,6 +6,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.nodeagent.agent.NodeAgent;
 import dev.ambit.nodeagent.config.MeshConfigView;
 import dev.ambit.nodeagent.metrics.BpfMetrics;
+import dev.ambit.nodeagent.metrics.StrictDropMetrics;
 import dev.ambit.nodeagent.metrics.ConfigStreamMetrics;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
 import dev.ambit.ztunnel.Ztunnel;
@@ -45,6 +46,8 @@ public final class NodeTunnel implements AutoCloseable {
     private final Ztunnel tunnel;
     private final PinnedSteeringView steering;
     private volatile boolean configured;
+    /** The config last applied, for naming the kernel's STRICT drops at scrape time. */
+    private volatile TunnelConfig current = TunnelConfig.EMPTY;
     private volatile ReadyFile readyFile;
 
     private NodeTunnel(NodeTunnelSettings settings, ResourceStack opened, Ztunnel tunnel, PinnedSteeringView steering) {
@@ -80,6 +83,7 @@ public final class NodeTunnel implements AutoCloseable {
                 (client, listener) -> steering.originalDestination(client),
                 registry, clock));
         NodeTunnel node = new NodeTunnel(settings, opened, tunnel, steering);
+        StrictDropMetrics.register(registry, steering, () -> node.current);
         FastPathTransportGuard transportGuard = new FastPathTransportGuard(transport, steering::socketFastPath);
         tunnel.alsoReadyWhen(() -> node.configured && steering.opened() && transportGuard.suitable());
         tunnel.addToConfigDump("steering", new SteeringJson(steering, settings.pinRoot()));
@@ -155,6 +159,7 @@ public final class NodeTunnel implements AutoCloseable {
     }
 
     private void apply(TunnelConfig config) {
+        current = config;
         tunnel.updateConfig(config);
         configured = true;
     }

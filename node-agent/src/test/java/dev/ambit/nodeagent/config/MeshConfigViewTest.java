@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,22 @@ class MeshConfigViewTest {
         List<DesiredPod> pods = MeshConfigView.podsToSteer(applied.get(), "node-a");
 
         assertEquals(List.of(new DesiredPod(HERE.uid(), HERE.addresses(), HERE.identity(), PodMode.PERMISSIVE)), pods);
+    }
+
+    @Test
+    void aPodWhoseDnsIsNotCapturedIsEnrolledWithCaptureOff() {
+        Workload ownResolver = workload("uid-own-resolver", "node-a", DataplaneMode.AMBIENT, "10.1.0.4");
+        Workload notCaptured = new Workload(ownResolver.uid(), ownResolver.name(), ownResolver.identity(),
+                ownResolver.node(), ownResolver.addresses(), ownResolver.dataplaneMode(), ownResolver.tunnel(),
+                ownResolver.waypoint(), ownResolver.labels(), ownResolver.canonicalName(),
+                ownResolver.canonicalRevision(), ownResolver.services(), false);
+        AtomicReference<TunnelConfig> applied = new AtomicReference<>();
+        MeshConfigView.steering("ambit-system", applied::set).apply(MeshConfig.of(List.of(HERE, notCaptured)));
+
+        List<DesiredPod> pods = MeshConfigView.podsToSteer(applied.get(), "node-a");
+
+        assertEquals(Map.of(HERE.uid(), true, notCaptured.uid(), false),
+                pods.stream().collect(Collectors.toMap(DesiredPod::uid, DesiredPod::dnsCapture)));
     }
 
     private static Workload workload(String uid, String node, DataplaneMode mode, String ip) {

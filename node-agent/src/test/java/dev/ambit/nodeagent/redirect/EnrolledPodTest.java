@@ -28,6 +28,19 @@ class EnrolledPodTest {
     }
 
     @Test
+    void aPodWhoseDnsIsLeftAloneCarriesTheFlagAboveItsModeByte() throws Exception {
+        EnrolledPod pod = new EnrolledPod(7, List.of(InetAddress.getByName("10.244.1.2")), CART, PodMode.STRICT, false);
+
+        byte[] value = pod.encodeValue();
+
+        assertEquals(1 | 1 << 8, ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt(0),
+                "AMBIT_MODE_STRICT | AMBIT_POD_NO_DNS_CAPTURE");
+        assertEquals(pod, EnrolledPod.decode(7, value));
+        assertEquals(true, EnrolledPod.decode(7, new EnrolledPod(7, pod.addresses(), CART, PodMode.STRICT)
+                .encodeValue()).dnsCapture(), "a record of an earlier agent (no flag) is captured, the default");
+    }
+
+    @Test
     void refusesMoreAddressesThanTheMapHolds() throws Exception {
         InetAddress address = InetAddress.getByName("10.244.1.2");
 

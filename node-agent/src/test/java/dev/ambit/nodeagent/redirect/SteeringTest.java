@@ -214,7 +214,12 @@ class SteeringTest {
         }
         podServer.await("ACCEPT");
         podServer.await("CLOSED");
-        assertTrue(redirector.counters().strictDrops() >= 1);
+        long dropped = redirector.counters().strictDrops();
+        assertTrue(dropped >= 1);
+        assertEquals(List.of(List.of(pod.nonTunnelHostIpv4(), pod.ipv4())), redirector.strictDrops().stream()
+                .map(flow -> List.of(flow.source().getHostAddress(), flow.destination().getHostAddress())).toList(),
+                "the drops are kept by source and destination, and none from the tunnel");
+        assertEquals(dropped, redirector.strictDrops().get(0).dropped(), "every SYN dropped (retransmits too)");
 
         redirector.enroller().enroll(pod.cgroup(), pod.addresses(), CART, PodMode.PERMISSIVE);
         try (Probe plaintext = node.probe("connect", pod.ipv4(), "8080", pod.nonTunnelHostIpv4())) {

@@ -5,6 +5,7 @@ import dev.ambit.testbed.Pod;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -96,6 +97,19 @@ public final class TestPod implements AutoCloseable {
     /** Starts the probe as a process of this pod: moved into its cgroup first, then into its network namespace. */
     public Probe probe(String... args) {
         return Probe.start(pod::command, args);
+    }
+
+    /**
+     * Starts the probe as {@link #probe} does, with {@code resolvConf} as its {@code /etc/resolv.conf} (bound in a
+     * mount namespace of its own, as a container has its own): the resolver configuration a kubelet gives a pod.
+     */
+    public Probe probeWithResolvConf(Path resolvConf, String... args) {
+        return Probe.start(command -> {
+            List<String> wrapped = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private",
+                    "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf.toString()));
+            wrapped.addAll(command);
+            return pod.command(wrapped);
+        }, args);
     }
 
     /** Removes the pod's processes, cgroup, link and namespace. */

@@ -48,10 +48,6 @@ final class DnsAnswerer {
             if (match instanceof MeshNames.Service service) {
                 return executor.newSucceededFuture(meshAnswer(question, service.service()));
             }
-            if (match instanceof MeshNames.Unknown) {
-                return executor.newSucceededFuture(
-                        new Answer(DnsResponseCode.NXDOMAIN, List.of(), List.of(), Answer.Source.MESH));
-            }
         }
         AnswerCache.Key key = AnswerCache.Key.of(question.name(), question.type(), question.dnsClass());
         Answer cached = cache.get(key).orElse(null);

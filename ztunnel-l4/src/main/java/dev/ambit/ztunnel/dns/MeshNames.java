@@ -15,22 +15,21 @@ import java.util.Optional;
 final class MeshNames {
 
     /** What a name is to the mesh. */
-    sealed interface Match permits Service, Unknown, Outside {
+    sealed interface Match permits Service, Outside {
     }
 
     /** One of the mesh's services. */
     record Service(MeshService service) implements Match {
     }
 
-    /** Under {@code svc.<domain>} but no service of the mesh: the proxy answers NXDOMAIN itself. */
-    record Unknown() implements Match {
-    }
-
-    /** Not the mesh's to answer: forwarded upstream. */
+    /**
+     * Not the mesh's to answer: forwarded upstream. So is a name under {@code svc.<domain>} that is no service of the
+     * config: the cluster's DNS knows names the mesh's config does not (an ExternalName service, a StatefulSet pod's
+     * {@code <pod>.<svc>.<ns>.svc} name), and a captured pod must resolve them as it did before it was captured.
+     */
     record Outside() implements Match {
     }
 
-    private static final Match UNKNOWN = new Unknown();
     private static final Match OUTSIDE = new Outside();
 
     private final String serviceZone;
@@ -46,7 +45,7 @@ final class MeshNames {
         String lower = name.toLowerCase(Locale.ROOT);
         String bare = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
         if (bare.endsWith(serviceZoneSuffix) || bare.equals(serviceZone)) {
-            return config.serviceByHostname(bare).<Match>map(Service::new).orElse(UNKNOWN);
+            return config.serviceByHostname(bare).<Match>map(Service::new).orElse(OUTSIDE);
         }
         String[] labels = bare.split("\\.", -1);
         return switch (labels.length) {

@@ -48,7 +48,12 @@ public record ConnectionLabels(
                 UNKNOWN.equals(destinationPrincipal) ? peer.uri() : destinationPrincipal);
     }
 
-    String[] values() {
+    /** The label names, in the order of {@link #values()}: every per-connection series uses them. */
+    public static String[] names() {
+        return NAMES.clone();
+    }
+
+    public String[] values() {
         return new String[] {direction, sourceWorkload, sourceNamespace, sourcePrincipal, destinationWorkload,
             destinationNamespace, destinationPrincipal};
     }

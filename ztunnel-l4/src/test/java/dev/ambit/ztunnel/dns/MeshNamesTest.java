@@ -61,9 +61,11 @@ class MeshNamesTest {
     }
 
     @Test
-    void anUnknownNameUnderTheServiceZoneIsTheMeshsToDeny() {
-        assertEquals(new MeshNames.Unknown(), names.match(config, "nope.demo.svc.cluster.local.", CLIENT));
-        assertEquals(new MeshNames.Unknown(), names.match(config, "svc.cluster.local.", CLIENT));
+    void anUnknownNameUnderTheServiceZoneIsTheClusterDnssToAnswer() {
+        assertEquals(new MeshNames.Outside(), names.match(config, "nope.demo.svc.cluster.local.", CLIENT));
+        assertEquals(new MeshNames.Outside(), names.match(config, "web-0.db.demo.svc.cluster.local.", CLIENT),
+                "a StatefulSet pod's name under its headless service");
+        assertEquals(new MeshNames.Outside(), names.match(config, "svc.cluster.local.", CLIENT));
     }
 
     @Test
@@ -79,7 +81,7 @@ class MeshNamesTest {
     @Test
     void anotherClusterDomain() {
         MeshNames custom = new MeshNames("corp.internal");
-        assertEquals(new MeshNames.Unknown(), custom.match(config, "x.demo.svc.corp.internal.", CLIENT));
+        assertEquals(new MeshNames.Outside(), custom.match(config, "x.demo.svc.corp.internal.", CLIENT));
         // The service's hostname is what the controller pushed: under cluster.local, not this domain.
         assertEquals(new MeshNames.Outside(), custom.match(config, "hello-svc.demo.svc.cluster.local.", CLIENT));
     }

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param canonicalName     application name for metrics labels, e.g. the {@code app} label
  * @param canonicalRevision application revision for metrics labels, e.g. the {@code version} label
  * @param services          the services that select it
+ * @param dnsCapture        whether its node captures its DNS into the tunnel's DNS proxy (docs/dns.md); off with
+ *                          the label {@code ambit.dev/dns-capture: "false"} on the pod or its namespace
  */
 public record Workload(
         String uid,
@@ -36,7 +38,8 @@ public record Workload(
         Map<String, String> labels,
         String canonicalName,
         String canonicalRevision,
-        List<NamespacedName> services) implements ConfigResource {
+        List<NamespacedName> services,
+        boolean dnsCapture) implements ConfigResource {
 
     private static final int MAX_UID_LENGTH = 253;
 
@@ -61,6 +64,15 @@ public record Workload(
         v.labelValue("canonicalName", v.notEmpty("canonicalName", canonicalName));
         v.labelValue("canonicalRevision", v.notEmpty("canonicalRevision", canonicalRevision));
         services = v.distinct("services", v.list("services", services));
+    }
+
+    /** A workload whose DNS is captured, the default. */
+    public Workload(String uid, NamespacedName name, SpiffeId identity, String node, List<InetAddress> addresses,
+                    DataplaneMode dataplaneMode, Optional<InetSocketAddress> tunnel, Optional<WaypointAddress> waypoint,
+                    Map<String, String> labels, String canonicalName, String canonicalRevision,
+                    List<NamespacedName> services) {
+        this(uid, name, identity, node, addresses, dataplaneMode, tunnel, waypoint, labels, canonicalName,
+                canonicalRevision, services, true);
     }
 
     @Override

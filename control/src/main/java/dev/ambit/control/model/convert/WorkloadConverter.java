@@ -67,7 +67,7 @@ public final class WorkloadConverter {
                 waypoint, labels,
                 canonical(labels, "app.kubernetes.io/name", "app", name.name()),
                 canonical(labels, "app.kubernetes.io/version", "version", "latest"),
-                services));
+                services, dnsCapture(labels, namespace)));
     }
 
     /** The pod UID; pods written for file mode may leave it out, and are then known by namespace and name. */
@@ -103,6 +103,18 @@ public final class WorkloadConverter {
         return MeshLabels.AMBIENT.equals(namespaceLabels.get(MeshLabels.DATAPLANE_MODE))
                 && !MeshLabels.NONE.equals(map(pod.getMetadata().getLabels()).get(MeshLabels.DATAPLANE_MODE))
                 && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+    }
+
+    /**
+     * Whether the pod's DNS is captured: its own {@code ambit.dev/dns-capture} label decides, else its namespace's;
+     * only {@code "false"} turns capture off, as only an explicit opt-out should take a pod's DNS out of the mesh.
+     */
+    private static boolean dnsCapture(Map<String, String> podLabels, Namespace namespace) {
+        String value = podLabels.get(MeshLabels.DNS_CAPTURE);
+        if (value == null && namespace != null) {
+            value = map(namespace.getMetadata().getLabels()).get(MeshLabels.DNS_CAPTURE);
+        }
+        return !"false".equalsIgnoreCase(value);
     }
 
     /** The node's tunnel: its InternalIP (file mode: a {@code Node} object says it) on the HBONE port. */

@@ -2,6 +2,7 @@ package dev.ambit.control.model.convert;
 
 import dev.ambit.api.mesh.MeshPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,45 @@ class WorkloadAndServiceConversionTest {
                   podIP: 10.0.0.1
                 """);
         assertEquals(DataplaneMode.NONE, workload(hostNetwork, AMBIENT).orElseThrow().dataplaneMode());
+    }
+
+    @Test
+    void dnsIsCapturedUnlessThePodOrItsNamespaceSaysFalseAndThePodsOwnLabelWins() {
+        assertTrue(workload(HELLO, AMBIENT).orElseThrow().dnsCapture(), "captured by default");
+        Namespace noCapture = K8sYaml.read(Namespace.class, """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: demo
+                  labels:
+                    ambit.dev/dataplane-mode: ambient
+                    ambit.dev/dns-capture: "false"
+                """);
+        assertFalse(workload(HELLO, noCapture).orElseThrow().dnsCapture(), "the namespace opts out");
+        Pod capturedAnyway = pod("""
+                metadata:
+                  name: resolver-client
+                  namespace: demo
+                  labels:
+                    ambit.dev/dns-capture: "true"
+                spec:
+                  nodeName: node-a
+                status:
+                  podIP: 10.1.0.3
+                """);
+        assertTrue(workload(capturedAnyway, noCapture).orElseThrow().dnsCapture(), "the pod's own label wins");
+        Pod podOptsOut = pod("""
+                metadata:
+                  name: own-resolver
+                  namespace: demo
+                  labels:
+                    ambit.dev/dns-capture: "FALSE"
+                spec:
+                  nodeName: node-a
+                status:
+                  podIP: 10.1.0.4
+                """);
+        assertFalse(workload(podOptsOut, AMBIENT).orElseThrow().dnsCapture(), "the pod opts out");
     }
 
     @Test

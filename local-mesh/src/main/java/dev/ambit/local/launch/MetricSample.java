@@ -1,4 +1,4 @@
-package dev.ambit.local.demo;
+package dev.ambit.local.launch;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
