@@ -18,6 +18,9 @@ final class CannedScrapes {
             URI.create("http://10.10.0.2:15020/metrics"));
     static final ScrapeTarget WAYPOINT_POD = new ScrapeTarget(ScrapeTarget.Kind.WAYPOINT, "demo/waypoint",
             URI.create("http://10.244.1.30:15020/metrics"));
+    /** The demo's ingress gateway pod: a gateway's pod like a waypoint's, with request metrics on the same port. */
+    static final ScrapeTarget INGRESS_POD = new ScrapeTarget(ScrapeTarget.Kind.WAYPOINT, "edge/public",
+            URI.create("http://10.244.2.40:15020/metrics"));
 
     static final String OUTSIDER = "spiffe://cluster.local/ns/legacy/sa/outsider";
 

@@ -43,7 +43,8 @@ class GraphScraperTest {
 
         MeshGraph graph = scraper.scrapeNow();
 
-        assertEquals(List.of(true, false, false), graph.scrapes().stream().map(MeshGraph.ScrapeStatus::ok).toList());
+        assertEquals(List.of(true, false, false, false),
+                graph.scrapes().stream().map(MeshGraph.ScrapeStatus::ok).toList(), "node1, node2, waypoint, ingress");
         assertTrue(graph.scrapes().get(1).error().contains("Timeout"), graph.scrapes().get(1).error());
         assertTrue(graph.scrapes().get(2).error().contains("refused"), graph.scrapes().get(2).error());
         assertEquals(1, fetches.get("node1").get());

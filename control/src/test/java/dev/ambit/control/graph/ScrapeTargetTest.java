@@ -10,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ScrapeTargetTest {
 
     @Test
-    void eachNodesTunnelAndEachWaypointPodFromTheModel(@TempDir Path dir) throws Exception {
-        assertEquals(List.of(CannedScrapes.NODE1, CannedScrapes.NODE2, CannedScrapes.WAYPOINT_POD),
+    void eachNodesTunnelAndEachGatewayPodFromTheModel(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(CannedScrapes.NODE1, CannedScrapes.NODE2, CannedScrapes.WAYPOINT_POD,
+                        CannedScrapes.INGRESS_POD),
                 ScrapeTarget.of(DemoModel.snapshot(dir)));
     }
 }
