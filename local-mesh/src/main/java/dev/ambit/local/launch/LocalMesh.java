@@ -620,17 +620,8 @@ public final class LocalMesh implements AutoCloseable {
             case HELLO_IMAGE -> MeshClasspath.java(classpath, MeshClasspath.APP_JVM, HelloServer.class.getName(),
                     List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
             case WAYPOINT_IMAGE -> manifests.ingressGatewayOf(pod).isPresent() ? ingressCommand(pod)
-                    : mesh("waypoint", "dev.ambit.waypoint.WaypointMain", List.of(
-                    "--gateway", pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"),
-                    "--node-name", pod.node(),
-                    "--listen-address", pod.ip(),
-                    "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
-                    "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
-                    "--token-file", tokenFile(pod.node()).toString(),
-                    "--root-cert", roots().toString(),
-                    // Every request's spans, to the local collector (the chart's tracing.endpoint/sampling).
-                    TracingSettings.ENDPOINT_FLAG, COLLECTOR_URL,
-                    TracingSettings.SAMPLING_FLAG, "1"));
+                    : mesh("waypoint", "dev.ambit.waypoint.WaypointMain", gatewayArgs(pod,
+                    pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"), pod.ip()));
             case SLEEP_IMAGE -> null;
             case NGINX_IMAGE -> nginxCommand(pod);
             default -> throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + ": image '"
@@ -826,23 +817,31 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     /**
-     * The waypoint process in its ingress role, with the flags the controller's deployer gives it in a cluster: one
-     * {@code --listener} per listener of its Gateway, the certificates' Secrets mounted as files. It listens on every
-     * address of its pod: the pod's own and the load balancer's.
+     * What a waypoint and an ingress gateway are both started with: their Gateway, node and address, the controller
+     * and their credentials, and every request's spans to the local collector (the chart's tracing values).
      */
-    private List<String> ingressCommand(LocalPod pod) {
-        Manifests.LocalGateway gateway = manifests.ingressGatewayOf(pod).orElseThrow();
-        List<String> args = new ArrayList<>(List.of(
-                "--gateway", gateway.namespace() + "/" + gateway.name(),
-                "--ingress",
+    private List<String> gatewayArgs(LocalPod pod, String gateway, String listenAddress) {
+        return new ArrayList<>(List.of(
+                "--gateway", gateway,
                 "--node-name", pod.node(),
-                "--listen-address", "0.0.0.0",
+                "--listen-address", listenAddress,
                 "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                 "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
                 "--token-file", tokenFile(pod.node()).toString(),
                 "--root-cert", roots().toString(),
                 TracingSettings.ENDPOINT_FLAG, COLLECTOR_URL,
                 TracingSettings.SAMPLING_FLAG, "1"));
+    }
+
+    /**
+     * The waypoint process in its ingress role, with the flags the controller's deployer gives it in a cluster: one
+     * {@code --listener} per listener of its Gateway, the certificates' Secrets mounted as files. It listens on every
+     * address of its pod: the pod's own and the load balancer's.
+     */
+    private List<String> ingressCommand(LocalPod pod) {
+        Manifests.LocalGateway gateway = manifests.ingressGatewayOf(pod).orElseThrow();
+        List<String> args = gatewayArgs(pod, gateway.namespace() + "/" + gateway.name(), "0.0.0.0");
+        args.add("--ingress");
         for (Manifests.LocalListener listener : gateway.listeners()) {
             StringBuilder flag = new StringBuilder("--listener=").append(listener.name()).append(',')
                     .append(listener.protocol()).append(',').append(listener.port()).append(',')
