@@ -228,8 +228,7 @@ public final class DemoRunner {
                 startedAfterAgentBack = runReportingAddress(late, pods, reported, Duration.ZERO) == 1;
             }
             long tunnelledInAll = Math.round(podStartConnections(peers) - before);
-            Map<String, Long> waits = sourceWaits(POD_START_NODE);
-            waits.replaceAll((outcome, count) -> count - waitsBefore.getOrDefault(outcome, 0L));
+            Map<String, Long> waits = since(waitsBefore, sourceWaits(POD_START_NODE));
             boolean pass = ok == POD_STARTS && tunnelled >= POD_STARTS && !refusedWhileAgentDown.isEmpty()
                     && startedAfterAgentBack && tunnelledInAll >= POD_STARTS + 1
                     && withoutCniMillis.stream().allMatch(millis -> millis >= 0);
