@@ -141,6 +141,13 @@ class NonDefaultValuesTest {
     }
 
     @Test
+    void dualStackGivesTheAgentEveryAddressOfTheNode() {
+        Container agent = agent(RenderedChart.render("nodeAgent.dualStack", "true"));
+        assertEquals("status.hostIPs", agent.getEnv().stream().filter(env -> "NODE_IP".equals(env.getName()))
+                .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath());
+    }
+
+    @Test
     void withoutTheCniPluginNoInstallerNoHostCniMountsAndNoAgentSocket() {
         RenderedChart chart = RenderedChart.render("nodeAgent.cni.enabled", "false");
         io.fabric8.kubernetes.api.model.PodSpec pod = chart.one(DaemonSet.class, "ambit-node-agent").getSpec()

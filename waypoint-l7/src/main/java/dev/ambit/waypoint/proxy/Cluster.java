@@ -16,6 +16,8 @@ import dev.ambit.waypoint.resilience.RetryConditions;
 import dev.ambit.waypoint.route.ServiceKey;
 import dev.ambit.waypoint.upstream.UpstreamHost;
 import dev.ambit.waypoint.upstream.UpstreamProtocol;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,9 @@ public final class Cluster {
     private final MeshService service;
     private final Optional<TrafficPolicy> policy;
     private final List<UpstreamHost> hosts;
+    /** The hosts by address family: a dual-stack service lists each endpoint once per family. */
+    private final List<UpstreamHost> ipv4Hosts;
+    private final List<UpstreamHost> ipv6Hosts;
     private final LoadBalancer balancer;
     private final CircuitBreakerLimits breaker;
     private final OutlierDetector outlierDetector;
@@ -48,6 +53,8 @@ public final class Cluster {
         this.service = service;
         this.policy = policy;
         this.hosts = List.copyOf(hosts);
+        this.ipv4Hosts = this.hosts.stream().filter(host -> !isIpv6(host)).toList();
+        this.ipv6Hosts = this.hosts.stream().filter(Cluster::isIpv6).toList();
         this.protocol = protocol;
         this.authority = service.hostname() + ":" + key.port();
         boolean samePolicy = previous != null && previous.policy.equals(policy);
@@ -67,16 +74,37 @@ public final class Cluster {
 
     /** An endpoint for the next attempt, skipping ejected ones unless all are ejected (then any: panic mode). */
     public Optional<UpstreamHost> pick(long nowNanos) {
-        if (hosts.isEmpty()) {
+        return pick(nowNanos, hosts);
+    }
+
+    /**
+     * As {@link #pick(long)}, among the endpoints in the address family of {@code destination} (where the request's
+     * connection was addressed) when the cluster has any there: a request to a service's IPv6 address goes on over
+     * IPv6, as the node tunnels keep a connection's family.
+     */
+    public Optional<UpstreamHost> pick(long nowNanos, Optional<InetSocketAddress> destination) {
+        if (destination.isEmpty()) {
+            return pick(nowNanos, hosts);
+        }
+        List<UpstreamHost> sameFamily = destination.get().getAddress() instanceof Inet6Address ? ipv6Hosts : ipv4Hosts;
+        return pick(nowNanos, sameFamily.isEmpty() ? hosts : sameFamily);
+    }
+
+    private Optional<UpstreamHost> pick(long nowNanos, List<UpstreamHost> from) {
+        if (from.isEmpty()) {
             return Optional.empty();
         }
-        List<UpstreamHost> candidates = new ArrayList<>(hosts.size());
-        for (UpstreamHost host : hosts) {
+        List<UpstreamHost> candidates = new ArrayList<>(from.size());
+        for (UpstreamHost host : from) {
             if (!host.outlier().isEjected(nowNanos)) {
                 candidates.add(host);
             }
         }
-        return Optional.of(balancer.pick(candidates.isEmpty() ? hosts : candidates));
+        return Optional.of(balancer.pick(candidates.isEmpty() ? from : candidates));
+    }
+
+    private static boolean isIpv6(UpstreamHost host) {
+        return host.target().address().getAddress() instanceof Inet6Address;
     }
 
     public void success(UpstreamHost host) {

@@ -99,7 +99,7 @@ final class UpstreamAttempts {
     }
 
     private void startAttempt() {
-        Optional<UpstreamHost> host = cluster.pick(System.nanoTime());
+        Optional<UpstreamHost> host = cluster.pick(System.nanoTime(), downstream.destination());
         if (host.isEmpty()) {
             exchange.localReply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream", "UH");
             return;

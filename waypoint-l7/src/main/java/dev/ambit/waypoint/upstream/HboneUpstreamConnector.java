@@ -39,7 +39,8 @@ public final class HboneUpstreamConnector implements UpstreamConnector {
         }
         Workload workload = meshWorkload.get();
         Promise<Channel> result = loop.newPromise();
-        pools.of(loop).connect(new HboneKey(identity, workload.tunnel().get(), workload.identity()), target.address(), loop)
+        pools.of(loop).connect(new HboneKey(identity, workload.tunnelFor(target.address().getAddress()).orElseThrow(),
+                        workload.identity()), target.address(), loop)
                 .addListener((Future<Http2StreamChannel> stream) -> {
                     if (stream.isSuccess()) {
                         result.setSuccess(stream.getNow());
