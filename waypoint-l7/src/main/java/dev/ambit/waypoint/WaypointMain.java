@@ -1,6 +1,7 @@
 package dev.ambit.waypoint;
 
 import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.runtime.transport.WildcardAddress;
 import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.waypoint.process.IngressListenerSpec;
@@ -33,11 +34,11 @@ public final class WaypointMain implements Callable<Integer> {
             description = "The node this waypoint runs on, for the controller's logs (default: $NODE_NAME).")
     private String nodeName;
 
-    @Option(names = "--listen-address", defaultValue = "0.0.0.0",
+    @Option(names = "--listen-address",
             description = "Address of the HBONE (" + MeshPorts.HBONE + "), metrics (" + MeshPorts.METRICS
-                    + ") and readiness (" + MeshPorts.READINESS + ") listeners"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private InetAddress listenAddress;
+                    + ") and readiness (" + MeshPorts.READINESS + ") listeners, and an ingress gateway's --listener"
+                    + " ports (default: ::, every address of both families, on a host with IPv6; else 0.0.0.0).")
+    private InetAddress listenAddress = WildcardAddress.anyFamily();
 
     @Mixin
     private ControlPlaneOptions controlPlane;

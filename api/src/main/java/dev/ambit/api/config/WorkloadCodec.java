@@ -30,6 +30,7 @@ final class WorkloadCodec extends KindCodec<Workload> {
                 .addAllServices(workload.services().stream().map(NamespacedName::toString).toList())
                 .setDnsCaptureOff(!workload.dnsCapture());
         workload.tunnel().ifPresent(tunnel -> proto.setTunnel(ValueCodec.toProto(tunnel)));
+        workload.otherFamilyTunnel().ifPresent(tunnel -> proto.setOtherFamilyTunnel(ValueCodec.toProto(tunnel)));
         workload.waypoint().ifPresent(waypoint -> proto.setWaypoint(ValueCodec.toProto(waypoint)));
         resource.setWorkload(proto);
     }
@@ -52,6 +53,8 @@ final class WorkloadCodec extends KindCodec<Workload> {
                         proto.getCanonicalName(),
                         proto.getCanonicalRevision(),
                         ValueCodec.names("services", proto.getServicesList()),
-                        !proto.getDnsCaptureOff()));
+                        !proto.getDnsCaptureOff(),
+                        ValueCodec.optional("otherFamilyTunnel", proto.hasOtherFamilyTunnel(),
+                                proto.getOtherFamilyTunnel(), ValueCodec::socketAddress)));
     }
 }

@@ -87,7 +87,9 @@ public final class ModelFixtures {
                 Map.of("app", "hello", "version", "v1", "ambit.dev/dataplane-mode", "ambient"),
                 "hello",
                 "v1",
-                List.of(HELLO, demo("hello-v1")));
+                List.of(HELLO, demo("hello-v1")),
+                true,
+                Optional.of(new InetSocketAddress(ip("fd00:18::2"), MeshPorts.HBONE)));
     }
 
     public static MeshService service() {

@@ -25,10 +25,12 @@ import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -83,10 +85,12 @@ public final class NodeAgent implements AutoCloseable {
         Bpffs.ensureMounted(Bpffs.DEFAULT_MOUNT_POINT, mounts);
         Path cgroupRoot = Cgroup2.root(mounts);
         Path podsCgroup = settings.podsCgroup().orElseGet(() -> Cgroup2.kubeletPodsCgroup(cgroupRoot));
+        NodeIps node = settings.nodeIps();
         BpfRedirector redirector = opened.push(BpfRedirector.start(new RedirectorConfig(settings.pinRoot(), podsCgroup,
-                cgroupRoot, new InetSocketAddress(settings.nodeIp(), MeshPorts.OUTBOUND), null,
+                cgroupRoot, at(node.ipv4(), MeshPorts.OUTBOUND), at(node.ipv6(), MeshPorts.OUTBOUND),
                 settings.socketFastPath(),
-                settings.dnsCapture() ? new InetSocketAddress(settings.nodeIp(), MeshPorts.DNS) : null, null)));
+                settings.dnsCapture() ? at(node.ipv4(), MeshPorts.DNS) : null,
+                settings.dnsCapture() ? at(node.ipv6(), MeshPorts.DNS) : null)));
 
         MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
         SpiffeId identity = startup.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
@@ -116,8 +120,8 @@ public final class NodeAgent implements AutoCloseable {
         watchPodCgroups(podsCgroup, agent, scheduler, opened);
         scheduler.scheduleWithFixedDelay(agent::reconcileOnceConfigured, RECONCILE_PERIOD.toMillis(),
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("event=node_agent_started node={} node_ip={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
-                settings.nodeName(), settings.nodeIp().getHostAddress(), podsCgroup, settings.pinRoot(),
+        log.info("event=node_agent_started node={} node_ips={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
+                settings.nodeName(), settings.nodeIps(), podsCgroup, settings.pinRoot(),
                 settings.controlPlane().controller(), settings.controlPlane().ca(), agent.health.address());
         return agent;
     }
@@ -207,5 +211,10 @@ public final class NodeAgent implements AutoCloseable {
             // The next pass retries; a failing pass must not end the periodic schedule.
             log.warn("event=pods_reconcile_failed error=\"{}\"", e.getMessage());
         }
+    }
+
+    /** The redirect target on the node's address of one family, or null (that family not steered) without one. */
+    private static InetSocketAddress at(Optional<? extends InetAddress> address, int port) {
+        return address.map(ip -> new InetSocketAddress(ip, port)).orElse(null);
     }
 }

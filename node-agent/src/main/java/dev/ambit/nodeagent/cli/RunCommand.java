@@ -3,6 +3,7 @@ package dev.ambit.nodeagent.cli;
 import dev.ambit.api.mesh.MeshPorts;
 import dev.ambit.nodeagent.agent.NodeAgent;
 import dev.ambit.nodeagent.agent.NodeAgentSettings;
+import dev.ambit.nodeagent.agent.NodeIps;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.runtime.controlplane.ControlPlaneOptions;
 import java.net.InetAddress;
@@ -16,7 +17,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code node-agent run}: the agent's process: steering and enrollment. Runs until SIGTERM; the pins stay. */
 @Command(name = "run", description = "Run the node agent: eBPF steering, pod enrollment and its config stream."
@@ -27,10 +31,27 @@ public final class RunCommand implements Callable<Integer> {
             description = "The node this agent serves (default: $NODE_NAME).")
     private String nodeName;
 
-    @Option(names = "--node-ip", defaultValue = "${env:NODE_IP}", required = true,
-            description = "This node's address: enrolled pods are redirected to the tunnel's :15001 on it"
-                    + " (default: $NODE_IP).")
-    private InetAddress nodeIp;
+    @Spec
+    private CommandSpec spec;
+
+    private NodeIps nodeIps;
+
+    @Option(names = "--node-ip", defaultValue = "${env:NODE_IP}", required = true, paramLabel = "IP[,IP]",
+            description = "This node's address, or on a dual-stack node one per family comma-separated (as"
+                    + " status.hostIPs lists them): enrolled pods' connections are redirected to the tunnel's :"
+                    + MeshPorts.OUTBOUND + " on the address of their family, and a family without one is not"
+                    + " steered (default: $NODE_IP).")
+    void nodeIps(String value) {
+        try {
+            nodeIps = NodeIps.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--node-ip: " + e.getMessage());
+        }
+    }
+
+    NodeIps nodeIps() {
+        return nodeIps;
+    }
 
     @Mixin
     private ControlPlaneOptions controlPlane;
@@ -79,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIp, controlPlane.settings(),
+        NodeAgent agent = NodeAgent.start(new NodeAgentSettings(nodeName, nodeIps, controlPlane.settings(),
                 Optional.ofNullable(podsCgroup), pinRoot, socketFastPath, dnsCapture,
                 new InetSocketAddress(healthAddress, healthPort),
                 new NodeAgentSettings.CniSettings(optionalPath(cniSocket), cniEnrollWait,

@@ -1,6 +1,7 @@
 package dev.ambit.nodeagent.cli;
 
 import dev.ambit.api.mesh.MeshPorts;
+import dev.ambit.runtime.transport.WildcardAddress;
 import dev.ambit.nodeagent.redirect.RedirectorConfig;
 import dev.ambit.nodeagent.tunnel.NodeTunnel;
 import dev.ambit.nodeagent.tunnel.NodeTunnelSettings;
@@ -35,12 +36,12 @@ public final class TunnelCommand implements Callable<Integer> {
             description = "The node this tunnel serves (default: $NODE_NAME).")
     private String nodeName;
 
-    @Option(names = "--listen-address", defaultValue = "0.0.0.0",
+    @Option(names = "--listen-address",
             description = "Address the tunnel's listeners (" + MeshPorts.OUTBOUND + ", " + MeshPorts.PLAINTEXT_INBOUND
                     + ", " + MeshPorts.HBONE + ", " + MeshPorts.DNS + ", " + MeshPorts.METRICS + ", "
-                    + MeshPorts.READINESS + ") bind to"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private InetAddress listenAddress;
+                    + MeshPorts.READINESS + ") bind to (default: ::, every address of both families, on a host with"
+                    + " IPv6; else 0.0.0.0).")
+    private InetAddress listenAddress = WildcardAddress.anyFamily();
 
     @Spec
     private CommandSpec spec;

@@ -56,6 +56,13 @@ class TunnelCommandTest {
     }
 
     @Test
+    void byDefaultTheListenersTakeBothFamiliesOnOneSocket() {
+        // This host has IPv6: the default is ::, which a dual-stack socket binds for IPv4 too.
+        assertEquals(new InetSocketAddress(address("::"), 15053),
+                parse("--dns-upstream", "10.0.0.53").dns().orElseThrow().listen());
+    }
+
+    @Test
     void noDnsProxyTurnsItOff() {
         assertEquals(Optional.empty(), parse("--no-dns-proxy").dns());
     }

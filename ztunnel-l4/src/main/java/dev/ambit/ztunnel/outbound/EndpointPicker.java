@@ -4,6 +4,7 @@ import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.traffic.LoadBalancerAlgorithm;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -16,14 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Picks a service endpoint for a new connection by the service's load-balancing algorithm. At L4 a "request" is a
  * connection: LEAST_REQUEST takes the endpoint with fewer open connections of two random ones; EWMA, which needs
  * request latencies only a waypoint sees, does the same.
+ *
+ * <p>A dual-stack service lists each endpoint once per address family. A connection keeps the family it was opened
+ * in, as kube-proxy's per-family rules do: one to the service's IPv6 address goes to an IPv6 endpoint address, and
+ * falls back to the other family only when the service has no endpoint in its own.
  */
 public final class EndpointPicker {
 
     private final ConcurrentMap<NamespacedName, AtomicInteger> cursors = new ConcurrentHashMap<>();
     private final ConcurrentMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
 
-    public Optional<Endpoint> pick(MeshService service, LoadBalancerAlgorithm algorithm) {
-        List<Endpoint> endpoints = service.endpoints();
+    /** An endpoint for a connection to {@code destination} (an address of the service, whose family it keeps). */
+    public Optional<Endpoint> pick(MeshService service, LoadBalancerAlgorithm algorithm, InetAddress destination) {
+        List<Endpoint> endpoints = inFamilyOf(destination, service.endpoints());
         if (endpoints.isEmpty()) {
             return Optional.empty();
         }
@@ -34,6 +40,14 @@ public final class EndpointPicker {
             case RANDOM -> endpoints.get(ThreadLocalRandom.current().nextInt(endpoints.size()));
             case LEAST_REQUEST, EWMA -> fewerConnections(endpoints);
         });
+    }
+
+    private static List<Endpoint> inFamilyOf(InetAddress destination, List<Endpoint> endpoints) {
+        boolean ipv6 = destination instanceof Inet6Address;
+        List<Endpoint> sameFamily = endpoints.stream()
+                .filter(endpoint -> endpoint.address() instanceof Inet6Address == ipv6)
+                .toList();
+        return sameFamily.isEmpty() ? endpoints : sameFamily;
     }
 
     /** Counts a connection to {@code endpoint} until the returned action runs. */

@@ -45,7 +45,8 @@ public final class OutboundResolver {
         if (service.waypoint().isPresent() && !isWaypoint(source, service.waypoint().get(), config)) {
             return toWaypoint(source, service.waypoint().get(), original, config);
         }
-        Optional<Endpoint> endpoint = picker.pick(service, config.loadBalancer(service, port.get().port()));
+        Optional<Endpoint> endpoint = picker.pick(service, config.loadBalancer(service, port.get().port()),
+                original.getAddress());
         if (endpoint.isEmpty()) {
             return new OutboundRoute.Refused(FailureReason.UNKNOWN_DESTINATION,
                     "service " + service.name() + " has no endpoints");
@@ -74,8 +75,8 @@ public final class OutboundResolver {
         if (source.isEmpty()) {
             return unknownSource(target);
         }
-        HboneKey key = new HboneKey(source.get().identity(), destination.tunnel().orElseThrow(),
-                destination.identity());
+        HboneKey key = new HboneKey(source.get().identity(),
+                destination.tunnelFor(target.getAddress()).orElseThrow(), destination.identity());
         return new OutboundRoute.Tunnel(key, target, source.get(), Optional.of(destination));
     }
 
@@ -85,22 +86,26 @@ public final class OutboundResolver {
         if (source.isEmpty()) {
             return unknownSource(original);
         }
-        Optional<Workload> instance = waypointInstance(waypoint, config);
+        Optional<Workload> instance = waypointInstance(waypoint, original, config);
         if (instance.isEmpty() || instance.get().addresses().isEmpty()) {
             return new OutboundRoute.Refused(FailureReason.UNKNOWN_DESTINATION, "waypoint " + waypoint + " not found");
         }
+        // In the original destination's family when the waypoint has one: an IPv6 connection stays IPv6 to it.
         InetSocketAddress address = new InetSocketAddress(waypoint.address()
-                .orElse(instance.get().addresses().get(0)), waypoint.port());
+                .orElseGet(() -> instance.get().addressInFamilyOf(original.getAddress())
+                        .orElse(instance.get().addresses().get(0))), waypoint.port());
         HboneKey key = new HboneKey(source.get().identity(), address, instance.get().identity());
         return new OutboundRoute.Tunnel(key, original, source.get(), Optional.empty());
     }
 
-    private Optional<Workload> waypointInstance(WaypointAddress waypoint, TunnelConfig config) {
+    private Optional<Workload> waypointInstance(WaypointAddress waypoint, InetSocketAddress original,
+            TunnelConfig config) {
         if (waypoint.address().isPresent()) {
             return config.workload(waypoint.address().get());
         }
         return config.serviceByHostname(waypoint.hostname().orElseThrow())
-                .flatMap(service -> picker.pick(service, config.loadBalancer(service, waypoint.port())))
+                .flatMap(service -> picker.pick(service, config.loadBalancer(service, waypoint.port()),
+                        original.getAddress()))
                 .flatMap(endpoint -> config.workloadByUid(endpoint.workloadUid()));
     }
 

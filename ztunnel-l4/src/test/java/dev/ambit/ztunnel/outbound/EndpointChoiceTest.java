@@ -32,14 +32,17 @@ class EndpointChoiceTest {
                 Map.of());
     }
 
+    /** The VIP every pick below is for: an IPv4 one, as the loopback endpoints are. */
+    private static final InetAddress VIP = Workloads.loopback(100);
+
     private static InetAddress picked(EndpointPicker picker, MeshService service, LoadBalancerAlgorithm algorithm) {
-        return picker.pick(service, algorithm).orElseThrow().address();
+        return picker.pick(service, algorithm, VIP).orElseThrow().address();
     }
 
     @Test
     void aServiceWithoutEndpointsHasNoPick() {
         for (LoadBalancerAlgorithm algorithm : LoadBalancerAlgorithm.values()) {
-            assertEquals(Optional.empty(), new EndpointPicker().pick(service("empty"), algorithm));
+            assertEquals(Optional.empty(), new EndpointPicker().pick(service("empty"), algorithm, VIP));
         }
     }
 
@@ -109,6 +112,25 @@ class EndpointChoiceTest {
             other += picked(picker, service, LoadBalancerAlgorithm.LEAST_REQUEST).equals(Workloads.loopback(11)) ? 1 : 0;
         }
         assertTrue(other > 250, "all closed on .11: it is the idle one now, got " + other);
+    }
+
+    @Test
+    void aConnectionKeepsItsAddressFamilyWhenTheServiceHasEndpointsInIt() throws Exception {
+        InetAddress ipv6Vip = InetAddress.getByName("fd00:10:96::10");
+        Endpoint v4 = endpoint(11);
+        Endpoint v6 = new Endpoint("uid-11", InetAddress.getByName("fd00:10:244:1::11"), Map.of());
+        Endpoint otherV6 = new Endpoint("uid-12", InetAddress.getByName("fd00:10:244:1::12"), Map.of());
+        MeshService dualStack = service("d", v4, v6, otherV6);
+        for (LoadBalancerAlgorithm algorithm : LoadBalancerAlgorithm.values()) {
+            EndpointPicker picker = new EndpointPicker();
+            for (int i = 0; i < 20; i++) {
+                assertEquals(v4.address(), picked(picker, dualStack, algorithm), algorithm + ", IPv4 VIP");
+                assertTrue(picker.pick(dualStack, algorithm, ipv6Vip).orElseThrow().address()
+                        instanceof java.net.Inet6Address, algorithm + ", IPv6 VIP");
+            }
+            // A service with endpoints in one family only still answers the other.
+            assertEquals(v4.address(), picker.pick(service("v4", v4), algorithm, ipv6Vip).orElseThrow().address());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ambit.api.model.IpLiteral;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.workload.DataplaneMode;
 import dev.ambit.api.model.workload.Endpoint;
@@ -136,6 +137,59 @@ class OutboundRoutingCasesTest {
         OutboundRoute.Tunnel onward = assertInstanceOf(OutboundRoute.Tunnel.class,
                 resolver.resolve(fromWaypoint, original, config));
         assertEquals(ECHO.identity(), onward.key().expectedIdentity(), "the waypoint's own traffic goes on");
+    }
+
+    @Test
+    void aDualStackServiceKeepsTheConnectionsFamilyToTheEndpointAndBetweenTheNodes() {
+        InetAddress vip6 = IpLiteral.parse("fd00:10:96::10");
+        InetAddress echo6 = IpLiteral.parse("fd00:10:244:2::11");
+        InetSocketAddress tunnelB6 = new InetSocketAddress(IpLiteral.parse("fd00:10::2"), 15008);
+        Workload client = dualStack(CLIENT, IpLiteral.parse("fd00:10:244:1::4"),
+                new InetSocketAddress(IpLiteral.parse("fd00:10::1"), 15008));
+        Workload echo = dualStack(ECHO, echo6, tunnelB6);
+        MeshService service = new MeshService(NamespacedName.of("demo", "echo"), "echo.demo.svc.cluster.local",
+                List.of(VIP, vip6), List.of(new ServicePort("", 80, 8080, Optional.empty())),
+                List.of(new Endpoint(echo.uid(), Workloads.loopback(11), Map.of()),
+                        new Endpoint(echo.uid(), echo6, Map.of())), Optional.empty(), Map.of());
+        TunnelConfig config = config(List.of(client, echo), service);
+
+        OutboundRoute.Tunnel overIpv6 = assertInstanceOf(OutboundRoute.Tunnel.class, resolver.resolve(
+                new InetSocketAddress(client.addresses().get(1), 40000), new InetSocketAddress(vip6, 80), config));
+        assertEquals(new InetSocketAddress(echo6, 8080), overIpv6.target());
+        assertEquals(tunnelB6, overIpv6.key().destination(), "HBONE between the nodes over IPv6");
+        assertEquals(client, overIpv6.source(), "the client is known by its IPv6 address");
+
+        OutboundRoute.Tunnel overIpv4 = assertInstanceOf(OutboundRoute.Tunnel.class,
+                resolver.resolve(CLIENT_SOCKET, new InetSocketAddress(VIP, 80), config));
+        assertEquals(new InetSocketAddress(Workloads.loopback(11), 8080), overIpv4.target());
+        assertEquals(TUNNEL_B, overIpv4.key().destination());
+    }
+
+    @Test
+    void aDualStackWaypointIsReachedInTheFamilyOfTheOriginalDestination() {
+        InetAddress vip6 = IpLiteral.parse("fd00:10:96::10");
+        InetAddress waypoint6 = IpLiteral.parse("fd00:10:244:2::20");
+        Workload waypoint = dualStack(WAYPOINT, waypoint6,
+                new InetSocketAddress(IpLiteral.parse("fd00:10::2"), 15008));
+        MeshService service = new MeshService(NamespacedName.of("demo", "echo"), "echo.demo.svc.cluster.local",
+                List.of(VIP, vip6), List.of(new ServicePort("", 80, 8080, Optional.empty())),
+                List.of(endpoint(ECHO, Map.of())), Optional.of(WaypointAddress.hostname(WAYPOINT_HOST)), Map.of());
+        TunnelConfig config = config(List.of(CLIENT, ECHO, waypoint), service, waypointService(
+                new Endpoint(waypoint.uid(), Workloads.loopback(20), Map.of()),
+                new Endpoint(waypoint.uid(), waypoint6, Map.of())));
+        InetSocketAddress original = new InetSocketAddress(vip6, 80);
+        OutboundRoute.Tunnel route = assertInstanceOf(OutboundRoute.Tunnel.class,
+                resolver.resolve(CLIENT_SOCKET, original, config));
+        assertEquals(new InetSocketAddress(waypoint6, 15008), route.key().destination());
+        assertEquals(original, route.target());
+    }
+
+    /** {@code workload} with a second address and its node's tunnel in the other family. */
+    private static Workload dualStack(Workload workload, InetAddress address, InetSocketAddress otherFamilyTunnel) {
+        return new Workload(workload.uid(), workload.name(), workload.identity(), workload.node(),
+                List.of(workload.addresses().get(0), address), workload.dataplaneMode(), workload.tunnel(),
+                workload.waypoint(), workload.labels(), workload.canonicalName(), workload.canonicalRevision(),
+                workload.services(), workload.dnsCapture(), Optional.of(otherFamilyTunnel));
     }
 
     @Test

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param services          the services that select it
  * @param dnsCapture        whether its node captures its DNS into the tunnel's DNS proxy (docs/dns.md); off with
  *                          the label {@code ambit.dev/dns-capture: "false"} on the pod or its namespace
+ * @param otherFamilyTunnel on a dual-stack node, its tunnel's HBONE listener in the address family {@code tunnel}
+ *                          is not in (the node's second InternalIP); empty on a single-stack node
  */
 public record Workload(
         String uid,
@@ -39,7 +41,8 @@ public record Workload(
         String canonicalName,
         String canonicalRevision,
         List<NamespacedName> services,
-        boolean dnsCapture) implements ConfigResource {
+        boolean dnsCapture,
+        Optional<InetSocketAddress> otherFamilyTunnel) implements ConfigResource {
 
     private static final int MAX_UID_LENGTH = 253;
 
@@ -55,15 +58,27 @@ public record Workload(
         tunnel = v.optional(tunnel);
         v.check(tunnel.isPresent() || dataplaneMode != DataplaneMode.AMBIENT, "tunnel",
                 "is required when dataplaneMode is AMBIENT");
-        tunnel.ifPresent(address -> {
-            v.check(!address.isUnresolved(), "tunnel", "'" + address.getHostString() + "' is not an IP address");
-            v.address("tunnel", address.getAddress());
-        });
+        tunnel.ifPresent(address -> checkTunnel(v, "tunnel", address));
+        otherFamilyTunnel = v.optional(otherFamilyTunnel);
+        v.check(otherFamilyTunnel.isEmpty() || tunnel.isPresent(), "otherFamilyTunnel", "needs a tunnel");
+        otherFamilyTunnel.ifPresent(address -> checkTunnel(v, "otherFamilyTunnel", address));
+        v.check(otherFamilyTunnel.isEmpty() || tunnel.isEmpty()
+                        || isIpv6(otherFamilyTunnel.get().getAddress()) != isIpv6(tunnel.get().getAddress()),
+                "otherFamilyTunnel", "is in the same address family as tunnel");
         waypoint = v.optional(waypoint);
         labels = v.labels("labels", labels);
         v.labelValue("canonicalName", v.notEmpty("canonicalName", canonicalName));
         v.labelValue("canonicalRevision", v.notEmpty("canonicalRevision", canonicalRevision));
         services = v.distinct("services", v.list("services", services));
+    }
+
+    /** A workload on a single-stack node (one tunnel address). */
+    public Workload(String uid, NamespacedName name, SpiffeId identity, String node, List<InetAddress> addresses,
+                    DataplaneMode dataplaneMode, Optional<InetSocketAddress> tunnel, Optional<WaypointAddress> waypoint,
+                    Map<String, String> labels, String canonicalName, String canonicalRevision,
+                    List<NamespacedName> services, boolean dnsCapture) {
+        this(uid, name, identity, node, addresses, dataplaneMode, tunnel, waypoint, labels, canonicalName,
+                canonicalRevision, services, dnsCapture, Optional.empty());
     }
 
     /** A workload whose DNS is captured, the default. */
@@ -73,6 +88,29 @@ public record Workload(
                     List<NamespacedName> services) {
         this(uid, name, identity, node, addresses, dataplaneMode, tunnel, waypoint, labels, canonicalName,
                 canonicalRevision, services, true);
+    }
+
+    /**
+     * The tunnel to carry a connection to {@code destination} over: the node's HBONE listener in the destination's
+     * address family when the node has one, so an IPv6 connection crosses between nodes over IPv6 (and an IPv4 one
+     * over IPv4); else its only one. Empty when the workload has no tunnel (not ambient).
+     */
+    public Optional<InetSocketAddress> tunnelFor(InetAddress destination) {
+        return otherFamilyTunnel.filter(other -> isIpv6(other.getAddress()) == isIpv6(destination)).or(() -> tunnel);
+    }
+
+    /** Its address in {@code family}'s address family (the family of that address), if it has one. */
+    public Optional<InetAddress> addressInFamilyOf(InetAddress family) {
+        return addresses.stream().filter(address -> isIpv6(address) == isIpv6(family)).findFirst();
+    }
+
+    private static boolean isIpv6(InetAddress address) {
+        return address instanceof java.net.Inet6Address;
+    }
+
+    private static void checkTunnel(FieldValidator v, String field, InetSocketAddress address) {
+        v.check(!address.isUnresolved(), field, "'" + address.getHostString() + "' is not an IP address");
+        v.address(field, address.getAddress());
     }
 
     @Override

@@ -102,6 +102,26 @@ class WorkloadTest {
     }
 
     @Test
+    void refusesASecondTunnelOfTheSameFamily() {
+        assertInvalid("Workload demo/hello-v1: otherFamilyTunnel: is in the same address family as tunnel",
+                () -> withOtherFamilyTunnel(new InetSocketAddress(ip("172.18.0.9"), MeshPorts.HBONE)));
+    }
+
+    @Test
+    void carriesAConnectionOverTheTunnelOfItsDestinationsFamily() {
+        InetSocketAddress ipv4 = HELLO.tunnel().orElseThrow();
+        InetSocketAddress ipv6 = new InetSocketAddress(ip("fd00:18::2"), MeshPorts.HBONE);
+        Workload dualStack = withOtherFamilyTunnel(ipv6);
+        assertEquals(Optional.of(ipv6), dualStack.tunnelFor(ip("fd00:10:244:1::17")));
+        assertEquals(Optional.of(ipv4), dualStack.tunnelFor(ip("10.244.1.17")));
+        // A single-stack node's one tunnel carries both families.
+        Workload singleStack = withOtherFamilyTunnel(null);
+        assertEquals(Optional.of(ipv4), singleStack.tunnelFor(ip("fd00:10:244:1::17")));
+        assertEquals(Optional.of(ip("fd00:10:244:1::17")), dualStack.addressInFamilyOf(ip("fd00:10:96::10")));
+        assertEquals(Optional.of(ip("10.244.1.17")), dualStack.addressInFamilyOf(ip("10.96.0.10")));
+    }
+
+    @Test
     void namesTheWorkloadEvenWithoutAName() {
         assertInvalid("Workload null: name: is required",
                 () -> new Workload("uid-1", null, HELLO.identity(), "node-1", List.of(), DataplaneMode.NONE,
@@ -113,6 +133,13 @@ class WorkloadTest {
         assertEquals(MeshPorts.HBONE, WaypointAddress.address(ip("10.96.0.20")).port());
         assertInvalid("WaypointAddress: hostname: exactly one of hostname and address must be set",
                 () -> new WaypointAddress(Optional.of("waypoint.demo"), Optional.of(ip("10.96.0.20")), 15008));
+    }
+
+    private static Workload withOtherFamilyTunnel(InetSocketAddress other) {
+        return new Workload(HELLO.uid(), HELLO.name(), HELLO.identity(), HELLO.node(),
+                List.of(ip("10.244.1.17"), ip("fd00:10:244:1::17")), HELLO.dataplaneMode(), HELLO.tunnel(),
+                HELLO.waypoint(), HELLO.labels(), HELLO.canonicalName(), HELLO.canonicalRevision(), HELLO.services(),
+                true, Optional.ofNullable(other));
     }
 
     private static Workload withAddresses(List<InetAddress> addresses, Map<String, String> labels,

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -58,16 +59,15 @@ public final class WorkloadConverter {
         }
         NamespacedName name = NamespacedName.of(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         Map<String, String> labels = map(pod.getMetadata().getLabels());
+        List<InetSocketAddress> tunnels = mode == DataplaneMode.AMBIENT ? tunnels(nodeName, node) : List.of();
         String serviceAccount = pod.getSpec().getServiceAccountName();
         return Optional.of(new Workload(uidOf(pod), name,
                 at("spec.serviceAccountName", () -> SpiffeId.of(settings.trustDomain(), name.namespace(),
                         serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount)),
-                nodeName, addresses, mode,
-                mode == DataplaneMode.AMBIENT ? Optional.of(tunnel(nodeName, node)) : Optional.empty(),
-                waypoint, labels,
+                nodeName, addresses, mode, tunnels.stream().findFirst(), waypoint, labels,
                 canonical(labels, "app.kubernetes.io/name", "app", name.name()),
                 canonical(labels, "app.kubernetes.io/version", "version", "latest"),
-                services, dnsCapture(labels, namespace)));
+                services, dnsCapture(labels, namespace), tunnels.stream().skip(1).findFirst()));
     }
 
     /** The pod UID; pods written for file mode may leave it out, and are then known by namespace and name. */
@@ -117,15 +117,29 @@ public final class WorkloadConverter {
         return !"false".equalsIgnoreCase(value);
     }
 
-    /** The node's tunnel: its InternalIP (file mode: a {@code Node} object says it) on the HBONE port. */
-    private static InetSocketAddress tunnel(String nodeName, Node node) {
+    /**
+     * The node's tunnel: its InternalIP (file mode: a {@code Node} object says it) on the HBONE port; on a dual-stack
+     * node, also its first InternalIP of the other address family, as the kubelet lists one per family.
+     */
+    private static List<InetSocketAddress> tunnels(String nodeName, Node node) {
         List<NodeAddress> nodeAddresses = node == null || node.getStatus() == null ? List.of()
                 : list(node.getStatus().getAddresses());
-        return nodeAddresses.stream().filter(address -> "InternalIP".equals(address.getType())).findFirst()
-                .map(address -> new InetSocketAddress(at("status.addresses", () -> IpLiteral.parse(address.getAddress())),
-                        MeshPorts.HBONE))
-                .orElseThrow(() -> new InvalidConfigException("", "spec.nodeName", "node '" + nodeName
-                        + "' has no InternalIP address yet, so the pod's tunnel is unknown"));
+        List<InetSocketAddress> tunnels = new ArrayList<>();
+        for (NodeAddress address : nodeAddresses) {
+            if (!"InternalIP".equals(address.getType())) {
+                continue;
+            }
+            InetAddress ip = at("status.addresses", () -> IpLiteral.parse(address.getAddress()));
+            if (tunnels.isEmpty() || tunnels.size() == 1
+                    && tunnels.get(0).getAddress() instanceof Inet6Address != ip instanceof Inet6Address) {
+                tunnels.add(new InetSocketAddress(ip, MeshPorts.HBONE));
+            }
+        }
+        if (tunnels.isEmpty()) {
+            throw new InvalidConfigException("", "spec.nodeName", "node '" + nodeName
+                    + "' has no InternalIP address yet, so the pod's tunnel is unknown");
+        }
+        return tunnels;
     }
 
     private static String canonical(Map<String, String> labels, String preferred, String fallback, String absent) {

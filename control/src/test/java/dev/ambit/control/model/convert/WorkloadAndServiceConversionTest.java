@@ -287,6 +287,34 @@ class WorkloadAndServiceConversionTest {
     }
 
     @Test
+    void aDualStackNodeGivesItsPodsATunnelInEachFamily() {
+        Node dualStack = K8sYaml.read(Node.class, """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: node-a
+                status:
+                  addresses:
+                  - type: InternalIP
+                    address: 10.0.0.1
+                  - type: InternalIP
+                    address: 10.0.0.7
+                  - type: ExternalIP
+                    address: 2001:db8::9
+                  - type: InternalIP
+                    address: fd00::a
+                """);
+        Workload workload = WORKLOADS.convert(HELLO, AMBIENT, dualStack, Optional.empty(), List.of()).orElseThrow();
+        assertEquals(Optional.of(new InetSocketAddress(IpLiteral.parse("10.0.0.1"), MeshPorts.HBONE)),
+                workload.tunnel());
+        // The second IPv4 InternalIP is no second family; the ExternalIP is not the node's tunnel.
+        assertEquals(Optional.of(new InetSocketAddress(IpLiteral.parse("fd00::a"), MeshPorts.HBONE)),
+                workload.otherFamilyTunnel());
+        assertEquals(Optional.empty(), workload(HELLO, AMBIENT).orElseThrow().otherFamilyTunnel(),
+                "a single-stack node has one tunnel");
+    }
+
+    @Test
     void anAmbientPodNeedsItsNodesAddress() {
         InvalidConfigException noNode = assertThrows(InvalidConfigException.class,
                 () -> WORKLOADS.convert(HELLO, AMBIENT, null, Optional.empty(), List.of()));
