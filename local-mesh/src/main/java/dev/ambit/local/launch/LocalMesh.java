@@ -79,8 +79,6 @@ public final class LocalMesh implements AutoCloseable {
     private static final String HELLO_IMAGE = "ambit.dev/samples/hello";
     private static final String SLEEP_IMAGE = "ambit.dev/samples/sleep";
     private static final String WAYPOINT_IMAGE = "ambit.dev/waypoint";
-    /** The IPv6 wildcard: a socket bound to it takes connections to every address of both families. */
-    private static final String ALL_ADDRESSES = "::";
 
     private final Path workDir;
     private final String classpath;
@@ -820,16 +818,15 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * What a waypoint and an ingress gateway are both started with: their Gateway and node, the controller and their
-     * credentials, and every request's spans to the local collector (the chart's tracing values). Both listen on
-     * every address of their pod ({@value #ALL_ADDRESSES}, one socket taking both families): a waypoint's IPv6
-     * address reaches its HBONE listener as its IPv4 one does, and an ingress gateway's load balancer address
-     * reaches its listeners.
+     * credentials, and every request's spans to the local collector (the chart's tracing values). No
+     * {@code --listen-address}, as the controller's deployer gives none: both listen on every address of their pod,
+     * {@code ::} taking both families, so a waypoint's IPv6 address reaches its HBONE listener as its IPv4 one does,
+     * and an ingress gateway's load balancer address reaches its listeners.
      */
     private List<String> gatewayArgs(LocalPod pod, String gateway) {
         return new ArrayList<>(List.of(
                 "--gateway", gateway,
                 "--node-name", pod.node(),
-                "--listen-address", ALL_ADDRESSES,
                 "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                 "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
                 "--token-file", tokenFile(pod.node()).toString(),
