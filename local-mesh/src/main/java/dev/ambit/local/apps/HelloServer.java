@@ -61,7 +61,7 @@ public final class HelloServer {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
             // An IPv4 connection to the dual-stack socket shows as its IPv4 address, not as ::ffff:a.b.c.d.
-            exchange.getResponseHeaders().set(SERVED_ON, exchange.getLocalAddress().getAddress().getHostAddress());
+            exchange.getResponseHeaders().set(SERVED_ON, IpText.of(exchange.getLocalAddress().getAddress()));
             exchange.sendResponseHeaders(200, greeting.length);
             try (OutputStream body = exchange.getResponseBody()) {
                 body.write(greeting);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ambit.testbed.RequestSummary;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -40,5 +41,16 @@ class AppsParsingTest {
         assertEquals(new InetSocketAddress("10.244.2.11", 9000), AppArguments.hostAndPort("10.244.2.11:9000"));
         assertThrows(IllegalArgumentException.class, () -> AppArguments.hostAndPort("fd00:10:244:2::11:9000"));
         assertThrows(IllegalArgumentException.class, () -> AppArguments.hostAndPort("9000"));
+    }
+
+    @Test
+    void ipv6AddressesAreWrittenShort() throws Exception {
+        assertEquals("fd00:10:96::10", IpText.of(InetAddress.getByName("fd00:10:96:0:0:0:0:10")));
+        assertEquals("::", IpText.of(InetAddress.getByName("::")));
+        assertEquals("::1", IpText.of(InetAddress.getByName("::1")));
+        assertEquals("fd00:0:0:1::1", IpText.of(InetAddress.getByName("fd00:0:0:1:0:0:0:1")), "the longer run");
+        assertEquals("fd00::1:0:0:1:1", IpText.of(InetAddress.getByName("fd00:0:0:1:0:0:1:1")), "the first of equals");
+        assertEquals("fd00:0:1:2:3:4:5:6", IpText.of(InetAddress.getByName("fd00:0:1:2:3:4:5:6")), "one zero stays");
+        assertEquals("10.244.1.11", IpText.of(InetAddress.getByName("10.244.1.11")));
     }
 }
