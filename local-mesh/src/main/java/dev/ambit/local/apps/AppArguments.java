@@ -1,5 +1,6 @@
 package dev.ambit.local.apps;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /** The {@code name=value} options the sample clients take after their positional arguments. */
@@ -18,6 +19,19 @@ final class AppArguments {
     static Path stopFile(String[] args, int from) {
         String value = value(args, from, "stop_file");
         return value == null ? null : Path.of(value);
+    }
+
+    /** {@code host:port}, an IPv6 host in brackets ({@code [fd00:10:96::10]:8080}), as in a URL. */
+    static InetSocketAddress hostAndPort(String target) {
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0 || (target.indexOf(':') != colon && !target.startsWith("["))) {
+            throw new IllegalArgumentException("'" + target + "' is not host:port (an IPv6 address in brackets)");
+        }
+        String host = target.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(host, Integer.parseInt(target.substring(colon + 1)));
     }
 
     private static String value(String[] args, int from, String name) {

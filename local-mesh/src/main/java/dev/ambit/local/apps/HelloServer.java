@@ -10,12 +10,18 @@ import java.util.concurrent.Executors;
 
 /**
  * The demo's sample app, in the spirit of the mesh guides' helloworld: {@code GET /hello} answers
- * {@code Hello, world! version: v1, hostname: hello-v1-...}, and {@code POST /echo} answers the request body (the
- * end-to-end tests check long-lived connections byte for byte with it). Runs inside a simulated pod.
+ * {@code Hello, world! version: v1, hostname: hello-v1-...}, with the address the connection arrived on in the
+ * header {@value #SERVED_ON} (e.g. {@code fd00:10:244:2::11}: the last hop, the destination tunnel's connection to
+ * the pod, came over IPv6), and {@code POST /echo} answers the request body (the end-to-end tests check long-lived
+ * connections byte for byte with it). Listens on every address of both families (the wildcard socket is
+ * dual-stack). Runs inside a simulated pod.
  *
  * <p>Usage: {@code HelloServer <port> <version> <hostname>}
  */
 public final class HelloServer {
+
+    /** The response header naming the local address the request's connection arrived on. */
+    public static final String SERVED_ON = "x-served-on";
 
     private HelloServer() {
     }
@@ -54,6 +60,8 @@ public final class HelloServer {
         try (exchange) {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            // An IPv4 connection to the dual-stack socket shows as its IPv4 address, not as ::ffff:a.b.c.d.
+            exchange.getResponseHeaders().set(SERVED_ON, IpText.of(exchange.getLocalAddress().getAddress()));
             exchange.sendResponseHeaders(200, greeting.length);
             try (OutputStream body = exchange.getResponseBody()) {
                 body.write(greeting);

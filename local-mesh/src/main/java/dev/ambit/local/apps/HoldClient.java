@@ -19,7 +19,7 @@ import java.util.List;
  * Runs for at most {@code seconds} or until {@code stop_file} exists.
  *
  * <p>Usage: {@code HoldClient <host:port> <connections> [seconds=N] [interval_ms=N] [stop_file=PATH]} (defaults
- * 3600 and 1000)
+ * 3600 and 1000); an IPv6 host in brackets, {@code [fd00:10:244:2::11]:9000}.
  *
  * <p>Prints {@code event=hold_open connections=N elapsed_ms=T} once all are connected, {@code event=hold_progress
  * round=R open=N failures=F} after each round, {@code event=hold_failure index=I reason="..."} for the first failures,
@@ -50,8 +50,7 @@ public final class HoldClient {
                     + "[stop_file=PATH]");
             System.exit(2);
         }
-        String[] target = args[0].split(":");
-        InetSocketAddress address = new InetSocketAddress(target[0], Integer.parseInt(target[1]));
+        InetSocketAddress address = AppArguments.hostAndPort(args[0]);
         int connections = Integer.parseInt(args[1]);
         long seconds = AppArguments.option(args, 2, "seconds", 3600);
         long interval = AppArguments.option(args, 2, "interval_ms", 1000);

@@ -43,7 +43,10 @@ import javax.net.ssl.TrustManagerFactory;
  * SHA-256 fingerprint, {@code certificates=9f2c...:10} (a failed handshake is a failure of kind {@code tls}).
  *
  * <p>Output: {@code versions=v1:101,v2:99 statuses=200:200 failures=0 p50_ms=3 p99_ms=9 max_ms=12
- * failure_kinds=- rbac=-}, then {@code last_failure="..."} if a request failed. {@code failure_kinds} says why
+ * failure_kinds=- rbac=- served_on=ipv4:150,ipv6:50}, then {@code last_failure="..."} if a request failed.
+ * {@code served_on} counts the responses by the address family of the hello server's {@code x-served-on} header
+ * (the address its connection arrived on: the last hop's family), {@code -} when none had it; read it with
+ * {@link #servedOn(String)}. {@code failure_kinds} says why
  * requests got no response ({@code connect_timeout}: the SYN went unanswered, as when the kernel drops it;
  * {@code refused}, {@code unreachable}, {@code reset}, {@code read_timeout}, {@code no_response}, {@code other});
  * {@code rbac} counts the 403s whose body is a waypoint's {@code RBAC: access denied: ...} by the policy it names
@@ -56,6 +59,11 @@ public final class RequestClient {
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] \\d{3}[ \r]");
     private static final Pattern RBAC_DENIAL = Pattern.compile(
             "\r\n\r\nRBAC: access denied: (?:denied by policy (\\S+)|(no ALLOW policy matched))");
+    private static final Pattern SERVED_ON = Pattern.compile("\r\nx-served-on: *([^\r\n]+)",
+            Pattern.CASE_INSENSITIVE);
+    private static final String SERVED_ON_FIELD = "served_on=";
+    public static final String IPV4 = "ipv4";
+    public static final String IPV6 = "ipv6";
     private static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
     private static final String TIMEOUT_OPTION = "timeout_ms=";
     private static final String STOP_FILE_OPTION = "stop_file=";
@@ -98,6 +106,7 @@ public final class RequestClient {
         Map<Integer, Integer> statuses = new TreeMap<>();
         Map<String, Integer> failureKinds = new TreeMap<>();
         Map<String, Integer> rbac = new TreeMap<>();
+        Map<String, Integer> servedOn = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         int failures = 0;
         String lastFailure = "";
@@ -111,6 +120,7 @@ public final class RequestClient {
                 if (version.find()) {
                     versions.merge(version.group(1), 1, Integer::sum);
                 }
+                servedOnFamily(response).ifPresent(family -> servedOn.merge(family, 1, Integer::sum));
                 Matcher denial = RBAC_DENIAL.matcher(response);
                 if (response.startsWith(" 403", 8) && denial.find()) {
                     rbac.merge(denial.group(1) != null ? denial.group(1) : "no_allow_match", 1, Integer::sum);
@@ -126,8 +136,36 @@ public final class RequestClient {
                 + " p50_ms=" + percentile(latencies, 50) + " p99_ms=" + percentile(latencies, 99)
                 + " max_ms=" + percentile(latencies, 100)
                 + " failure_kinds=" + join(failureKinds) + " rbac=" + join(rbac)
+                + " " + SERVED_ON_FIELD + join(servedOn)
                 + (tls != null ? " certificates=" + join(certificates) : "")
                 + (failures > 0 ? " last_failure=\"" + lastFailure.replace('"', '\'') + "\"" : ""));
+    }
+
+    /** {@value #IPV4} or {@value #IPV6}: the family of the response's {@code x-served-on} address, if it has one. */
+    static java.util.Optional<String> servedOnFamily(String response) {
+        int headEnd = response.indexOf("\r\n\r\n");
+        Matcher servedOn = SERVED_ON.matcher(headEnd < 0 ? response : response.substring(0, headEnd + 2));
+        return servedOn.find()
+                ? java.util.Optional.of(servedOn.group(1).strip().contains(":") ? IPV6 : IPV4)
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * A summary line's {@code served_on} counts: responses by the family ({@value #IPV4}, {@value #IPV6}) of the
+     * address they were served on; empty when no response said (or the line has no such field).
+     */
+    public static Map<String, Integer> servedOn(String summaryLine) {
+        Map<String, Integer> counts = new TreeMap<>();
+        String line = summaryLine.strip().lines().reduce((first, second) -> second).orElse("");
+        for (String field : line.split(" ")) {
+            if (field.startsWith(SERVED_ON_FIELD) && !field.equals(SERVED_ON_FIELD + "-")) {
+                for (String entry : field.substring(SERVED_ON_FIELD.length()).split(",")) {
+                    int colon = entry.lastIndexOf(':');
+                    counts.put(entry.substring(0, colon), Integer.parseInt(entry.substring(colon + 1)));
+                }
+            }
+        }
+        return counts;
     }
 
     /** One HTTP/1.1 request on a new connection, closed after the response: each request crosses the mesh anew. */

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * {@code Resolve <name> ...}: looks each name up as an application does (the JDK's resolver, which asks the
  * system's, i.e. glibc with the pod's /etc/resolv.conf) and prints one line, {@code name=address,address name=!}
- * with {@code !} for a name that did not resolve.
+ * with {@code !} for a name that did not resolve; IPv6 addresses in their short form ({@code fd00:10:96::10}).
  */
 public final class Resolve {
 
@@ -25,7 +25,7 @@ public final class Resolve {
 
     private static String addresses(String name) {
         try {
-            return Arrays.stream(InetAddress.getAllByName(name)).map(InetAddress::getHostAddress)
+            return Arrays.stream(InetAddress.getAllByName(name)).map(IpText::of)
                     .collect(Collectors.joining(","));
         } catch (UnknownHostException e) {
             return UNRESOLVED;

@@ -369,7 +369,8 @@ public final class DemoRunner {
                           image: %s
                     """.formatted(pod.name(), pod.namespace(), pod.uid(), pod.node(), pod.image()));
             if (reported.contains(pod)) {
-                yaml.append("status:\n  podIP: ").append(pod.ip()).append('\n');
+                yaml.append("status:\n  podIP: ").append(pod.ip()).append("\n  podIPs:\n");
+                pod.ips().forEach(ip -> yaml.append("    - {ip: \"").append(ip).append("\"}\n"));
             }
         }
         Path file = null;

@@ -121,7 +121,7 @@ public final class LocalMesh implements AutoCloseable {
             manifests = Manifests.read(configDir());
             LocalNetwork.createNodes(manifests.nodes().size());
             for (LocalPod pod : manifests.pods()) {
-                LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+                LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip(), pod.ipv6());
                 // The kubelet makes the pod's cgroup before its sandbox (the agent finds the pod by it), and the
                 // node's pods cgroup exists before the agent attaches to it.
                 createDirectories(podCgroup(pod));
@@ -237,7 +237,7 @@ public final class LocalMesh implements AutoCloseable {
      * already. The pod runs nothing until {@link #runInPod(LocalPod, Class, List, Duration)}.
      */
     public void startPodNow(LocalPod pod, Duration addDeadline) {
-        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip(), pod.ipv6());
         createDirectories(podCgroup(pod));
         new PodSandboxes(workDir.resolve("run")).add(pod, netnsOf(pod), cniSocket(pod.node()),
                 ambientNamespacesFile(pod.node()), addDeadline);
@@ -249,7 +249,7 @@ public final class LocalMesh implements AutoCloseable {
      * {@link #createPodCgroup} made its cgroup.
      */
     public void createPodNetworkWithoutCni(LocalPod pod) {
-        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip());
+        LocalNetwork.createPod(manifests.node(pod.node()).number(), podNetnsSuffix(pod), pod.ip(), pod.ipv6());
     }
 
     /** Creates a pod's cgroup, as the kubelet does before the pod's containers. */
@@ -321,9 +321,9 @@ public final class LocalMesh implements AutoCloseable {
         processes.put(name, MeshProcess.start(name, AddressPlan.nodeNetns(number), cgroups.agent(number),
                 mesh("agent", "dev.ambit.nodeagent.NodeAgentMain", List.of("run",
                         "--node-name", nodeName,
-                        // Pods reach their node through its bridge address, and the tunnel's connections to pods
-                        // come from it: that is what STRICT pods must let in.
-                        "--node-ip", AddressPlan.podGateway(number),
+                        // Pods reach their node through its bridge addresses, and the tunnel's connections to pods
+                        // come from them: that is what STRICT pods must let in. One per family.
+                        "--node-ip", AddressPlan.podGateway(number) + "," + AddressPlan.podGatewayIpv6(number),
                         "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                         "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
                         "--token-file", tokenFile(nodeName).toString(),
@@ -621,7 +621,7 @@ public final class LocalMesh implements AutoCloseable {
                     List.of(String.valueOf(pod.containerPort()), pod.env().getOrDefault("VERSION", "v1"), pod.name()));
             case WAYPOINT_IMAGE -> manifests.ingressGatewayOf(pod).isPresent() ? ingressCommand(pod)
                     : mesh("waypoint", "dev.ambit.waypoint.WaypointMain", gatewayArgs(pod,
-                    pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME"), pod.ip()));
+                    pod.env().get("GATEWAY_NAMESPACE") + "/" + pod.env().get("GATEWAY_NAME")));
             case SLEEP_IMAGE -> null;
             case NGINX_IMAGE -> nginxCommand(pod);
             default -> throw new IllegalArgumentException("Pod " + pod.namespace() + "/" + pod.name() + ": image '"
@@ -817,14 +817,16 @@ public final class LocalMesh implements AutoCloseable {
     }
 
     /**
-     * What a waypoint and an ingress gateway are both started with: their Gateway, node and address, the controller
-     * and their credentials, and every request's spans to the local collector (the chart's tracing values).
+     * What a waypoint and an ingress gateway are both started with: their Gateway and node, the controller and their
+     * credentials, and every request's spans to the local collector (the chart's tracing values). No
+     * {@code --listen-address}, as the controller's deployer gives none: both listen on every address of their pod,
+     * {@code ::} taking both families, so a waypoint's IPv6 address reaches its HBONE listener as its IPv4 one does,
+     * and an ingress gateway's load balancer address reaches its listeners.
      */
-    private List<String> gatewayArgs(LocalPod pod, String gateway, String listenAddress) {
+    private List<String> gatewayArgs(LocalPod pod, String gateway) {
         return new ArrayList<>(List.of(
                 "--gateway", gateway,
                 "--node-name", pod.node(),
-                "--listen-address", listenAddress,
                 "--controller", AddressPlan.CONTROLLER_IP + ":" + CONFIG_PORT,
                 "--ca", AddressPlan.CONTROLLER_IP + ":" + CA_PORT,
                 "--token-file", tokenFile(pod.node()).toString(),
@@ -835,12 +837,11 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * The waypoint process in its ingress role, with the flags the controller's deployer gives it in a cluster: one
-     * {@code --listener} per listener of its Gateway, the certificates' Secrets mounted as files. It listens on every
-     * address of its pod: the pod's own and the load balancer's.
+     * {@code --listener} per listener of its Gateway, the certificates' Secrets mounted as files.
      */
     private List<String> ingressCommand(LocalPod pod) {
         Manifests.LocalGateway gateway = manifests.ingressGatewayOf(pod).orElseThrow();
-        List<String> args = gatewayArgs(pod, gateway.namespace() + "/" + gateway.name(), "0.0.0.0");
+        List<String> args = gatewayArgs(pod, gateway.namespace() + "/" + gateway.name());
         args.add("--ingress");
         for (Manifests.LocalListener listener : gateway.listeners()) {
             StringBuilder flag = new StringBuilder("--listener=").append(listener.name()).append(',')

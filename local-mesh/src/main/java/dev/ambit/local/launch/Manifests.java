@@ -1,5 +1,6 @@
 package dev.ambit.local.launch;
 
+import dev.ambit.local.topology.AddressPlan;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -19,13 +21,33 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class Manifests {
 
-    /** A simulated node: its number in the address plan comes from its InternalIP (10.10.0.N). */
+    /**
+     * A simulated node: its number in the address plan comes from its IPv4 InternalIP (10.10.0.N); a second
+     * InternalIP, its IPv6 one, is the controller's to read.
+     */
     public record LocalNode(String name, int number) {
     }
 
-    /** A simulated pod: what runs in it comes from its first container's image and env. */
-    public record LocalPod(String name, String namespace, String uid, String node, String ip, String image,
-                           Map<String, String> env, int containerPort) {
+    /**
+     * A simulated pod: what runs in it comes from its first container's image and env. {@code ip} is its IPv4
+     * address, {@code ipv6} its IPv6 one when it is dual-stack (its {@code status.podIPs} name one).
+     */
+    public record LocalPod(String name, String namespace, String uid, String node, String ip, Optional<String> ipv6,
+                           String image, Map<String, String> env, int containerPort) {
+
+        /**
+         * A pod made in code (not read from a manifest), dual-stack as the demo's pods are: its IPv6 address is its
+         * IPv4 one's counterpart in the address plan ({@link AddressPlan#podIpv6Of}).
+         */
+        public LocalPod(String name, String namespace, String uid, String node, String ip, String image,
+                        Map<String, String> env, int containerPort) {
+            this(name, namespace, uid, node, ip, Optional.of(AddressPlan.podIpv6Of(ip)), image, env, containerPort);
+        }
+
+        /** Its addresses, IPv4 first: what a kubelet reports as {@code status.podIPs}. */
+        public List<String> ips() {
+            return ipv6.map(address -> List.of(ip, address)).orElse(List.of(ip));
+        }
     }
 
     /**
@@ -118,12 +140,15 @@ public final class Manifests {
         List<LocalNode> nodes = new ArrayList<>();
         List<LocalPod> pods = new ArrayList<>();
         Objects objects = new Objects();
+        Map<LocalPod, Path> podFiles = new java.util.IdentityHashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (Reader reader = Files.newBufferedReader(file)) {
                     for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
                         if (document instanceof Map<?, ?> object) {
+                            int before = pods.size();
                             collect(object, file, nodes, pods);
+                            pods.subList(before, pods.size()).forEach(pod -> podFiles.put(pod, file));
                             collectPodInputs(object, objects);
                         }
                     }
@@ -132,7 +157,23 @@ public final class Manifests {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read manifests in " + directory + ": " + e.getMessage(), e);
         }
+        checkPodRanges(nodes, podFiles);
         return new Manifests(nodes, pods, objects);
+    }
+
+    /**
+     * Each pod's addresses are in its node's pod ranges, as a node's IPAM hands them out: the local network routes
+     * only those. A pod whose Node is not in the manifests fails later, when it is placed.
+     */
+    private static void checkPodRanges(List<LocalNode> nodes, Map<LocalPod, Path> podFiles) {
+        podFiles.forEach((pod, file) -> nodes.stream().filter(node -> node.name().equals(pod.node())).findFirst()
+                .ifPresent(node -> pod.ips().forEach(ip -> {
+                    if (!AddressPlan.isPodIpOf(node.number(), ip)) {
+                        throw new IllegalArgumentException(file + ": Pod " + pod.namespace() + "/" + pod.name()
+                                + " has address " + ip + ", which is not in its node " + node.name() + "'s pod range "
+                                + AddressPlan.podCidrOfFamily(node.number(), ip));
+                    }
+                })));
     }
 
     /** Secrets, ConfigMaps, ingress Gateways, and which ConfigMap each pod mounts. */
@@ -183,7 +224,7 @@ public final class Manifests {
         Map<?, ?> metadata = map(object.get("metadata"));
         String name = String.valueOf(metadata.get("name"));
         if ("Node".equals(kind)) {
-            String ip = internalIp(map(object.get("status")), file, name);
+            String ip = internalIpv4(map(object.get("status")), file, name);
             nodes.add(new LocalNode(name, Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1))));
         } else if ("Pod".equals(kind)) {
             Map<?, ?> spec = map(object.get("spec"));
@@ -195,21 +236,55 @@ public final class Manifests {
             List<?> ports = list(container.get("ports"));
             int port = ports.isEmpty() ? 0 : ((Number) map(ports.get(0)).get("containerPort")).intValue();
             Object namespace = metadata.get("namespace");
+            PodIps ips = podIps(map(object.get("status")), file, name);
             pods.add(new LocalPod(name, namespace == null ? "default" : namespace.toString(),
                     require(metadata.get("uid"), file, name, "metadata.uid"),
-                    require(spec.get("nodeName"), file, name, "spec.nodeName"),
-                    require(map(object.get("status")).get("podIP"), file, name, "status.podIP"),
+                    require(spec.get("nodeName"), file, name, "spec.nodeName"), ips.ipv4, ips.ipv6,
                     require(container.get("image"), file, name, "spec.containers[0].image"), env, port));
         }
     }
 
-    private static String internalIp(Map<?, ?> status, Path file, String node) {
+    /**
+     * The IPv4 InternalIP: the node's number in the address plan. A dual-stack node has one InternalIP per family,
+     * in either order, as a kubelet with two {@code --node-ip} reports them.
+     */
+    private static String internalIpv4(Map<?, ?> status, Path file, String node) {
         for (Object address : list(status.get("addresses"))) {
-            if ("InternalIP".equals(map(address).get("type"))) {
-                return String.valueOf(map(address).get("address"));
+            Object ip = map(address).get("address");
+            if ("InternalIP".equals(map(address).get("type")) && ip != null && !AddressPlan.isIpv6(ip.toString())) {
+                return ip.toString();
             }
         }
-        throw new IllegalArgumentException(file + ": Node " + node + " has no InternalIP in status.addresses");
+        throw new IllegalArgumentException(file + ": Node " + node + " has no IPv4 InternalIP in status.addresses");
+    }
+
+    private record PodIps(String ipv4, Optional<String> ipv6) {
+    }
+
+    /**
+     * A pod's addresses as the kubelet reports them: {@code status.podIPs} (one per family) when present, else
+     * {@code status.podIP}. Every pod of the local mesh has an IPv4 address; the IPv6 one is optional.
+     */
+    private static PodIps podIps(Map<?, ?> status, Path file, String pod) {
+        List<String> ips = new ArrayList<>();
+        for (Object entry : list(status.get("podIPs"))) {
+            ips.add(require(map(entry).get("ip"), file, pod, "an ip in each status.podIPs entry"));
+        }
+        if (ips.isEmpty()) {
+            ips.add(require(status.get("podIP"), file, pod, "status.podIP or status.podIPs"));
+        }
+        List<String> ipv4 = ips.stream().filter(ip -> !AddressPlan.isIpv6(ip)).toList();
+        List<String> ipv6 = ips.stream().filter(AddressPlan::isIpv6).toList();
+        if (ipv4.size() != 1 || ipv6.size() > 1) {
+            throw new IllegalArgumentException(file + ": Pod " + pod + " has addresses " + ips
+                    + "; in local mode it needs one IPv4 address and at most one IPv6 address");
+        }
+        Object podIp = status.get("podIP");
+        if (podIp != null && !podIp.toString().equals(ips.get(0))) {
+            throw new IllegalArgumentException(file + ": Pod " + pod + " has status.podIP " + podIp
+                    + ", which is not the first of status.podIPs " + ips);
+        }
+        return new PodIps(ipv4.get(0), ipv6.stream().findFirst());
     }
 
     private static String require(Object value, Path file, String pod, String field) {

@@ -75,9 +75,13 @@ final class PodSandboxes {
     }
 
     private Result run(String command, LocalPod pod, String netns, Path socket, Path ambientNamespaces) {
+        // The previous plugin's result lists the pod's addresses, one per family, as a dual-stack network plugin's.
+        String ips = pod.ips().stream()
+                .map(ip -> "{\"address\":\"" + ip + (ip.contains(":") ? "/128" : "/32") + "\"}")
+                .collect(java.util.stream.Collectors.joining(","));
         String config = "{\"cniVersion\":\"1.0.0\",\"name\":\"ambit-local\",\"type\":\"ambit-cni\",\"socket\":\"" + socket
                 + "\",\"ambientNamespacesFile\":\"" + ambientNamespaces + "\",\"prevResult\":{\"cniVersion\":\"1.0.0\","
-                + "\"ips\":[{\"address\":\"" + pod.ip() + "/32\"}]}}";
+                + "\"ips\":[" + ips + "]}}";
         ProcessBuilder builder = new ProcessBuilder(binary.toString());
         builder.environment().put("CNI_COMMAND", command);
         builder.environment().put("CNI_CONTAINERID", pod.uid());

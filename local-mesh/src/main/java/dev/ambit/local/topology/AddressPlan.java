@@ -5,17 +5,23 @@ package dev.ambit.local.topology;
  * creates; nothing is routed to or from the host's own interfaces.
  *
  * <pre>
- *   netns ambl-net (underlay)   bridge ambl-ul, controller 10.10.0.254
- *     |-- veth -- netns ambl-node1   eth0 10.10.0.1   bridge br0 10.244.1.1/24 -- pods 10.244.1.x
- *     '-- veth -- netns ambl-node2   eth0 10.10.0.2   bridge br0 10.244.2.1/24 -- pods 10.244.2.x
+ *   netns ambl-net (underlay)   bridge ambl-ul, controller 10.10.0.254, fd00:10::254
+ *     |-- veth -- netns ambl-node1   eth0 10.10.0.1   bridge br0 10.244.1.1/24         -- pods 10.244.1.x
+ *     |                                   fd00:10::1              fd00:10:244:1::1/64  -- pods fd00:10:244:1::x
+ *     '-- veth -- netns ambl-node2   eth0 10.10.0.2   bridge br0 10.244.2.1/24         -- pods 10.244.2.x
+ *                                         fd00:10::2              fd00:10:244:2::1/64  -- pods fd00:10:244:2::x
  * </pre>
  *
- * Each node routes the other node's pod range through that node's underlay address, like a flat pod network.
+ * Dual-stack, with IPv6 unique local addresses: every IPv4 address of the plan has an IPv6 counterpart written with
+ * the same decimal digits (node 2 is {@code fd00:10::2}, pod {@code 10.244.1.11} is {@code fd00:10:244:1::11}: the
+ * digits copied, so the two read side by side, not converted to hex). A pod has an IPv6 address when its manifest
+ * gives one ({@code status.podIPs}); the cluster DNS address and the ingress load balancer address are IPv4 only.
+ * Each node routes the other node's pod ranges through that node's underlay addresses, like a flat pod network.
  * The ingress gateway's load balancer address ({@link #INGRESS_IP}, of the range 10.10.1.0/24) is routed from the
  * underlay to the gateway's node and from there to its pod, as a bare-metal load balancer announces it: clients on
  * the underlay reach the gateway there, from outside the mesh.
- * Service VIPs (10.96.0.0/16) are unreachable everywhere: only eBPF steering makes them work, so a connection
- * that reaches its service proves it went through the mesh.
+ * Service VIPs (10.96.0.0/16 and fd00:10:96::/112) are unreachable everywhere: only eBPF steering makes them work,
+ * so a connection that reaches its service proves it went through the mesh.
  */
 public final class AddressPlan {
 
@@ -23,7 +29,12 @@ public final class AddressPlan {
     public static final String UNDERLAY_NETNS = PREFIX + "net";
     public static final String UNDERLAY_BRIDGE = PREFIX + "ul";
     public static final String CONTROLLER_IP = "10.10.0.254";
+    public static final String CONTROLLER_IPV6 = "fd00:10::254";
     public static final String SERVICE_RANGE = "10.96.0.0/16";
+    public static final String SERVICE_RANGE_IPV6 = "fd00:10:96::/112";
+    /** hello-svc's IPv4 and IPv6 VIPs (examples/demo/11-hello-svc.yaml, {@code clusterIPs}). */
+    public static final String HELLO_SVC_IP = "10.96.0.10";
+    public static final String HELLO_SVC_IPV6 = "fd00:10:96::10";
     /** The ingress gateway's address, as a LoadBalancer Service's IP: reachable from the underlay. */
     public static final String INGRESS_IP = "10.10.1.10";
     /**
@@ -33,6 +44,8 @@ public final class AddressPlan {
     public static final String CLUSTER_DNS_IP = "10.96.0.53";
     static final int UNDERLAY_PREFIX_LENGTH = 24;
     static final int POD_PREFIX_LENGTH = 24;
+    static final int UNDERLAY_PREFIX_LENGTH_IPV6 = 64;
+    static final int POD_PREFIX_LENGTH_IPV6 = 64;
     public static final int MAX_NODES = 200;
 
     private AddressPlan() {
@@ -56,14 +69,56 @@ public final class AddressPlan {
         return "10.244." + checkNode(node) + ".0/" + POD_PREFIX_LENGTH;
     }
 
-    /** True when {@code ip} is in {@code node}'s pod range, and not its gateway. */
+    /** The node's IPv6 address on the underlay, beside {@link #nodeIp}. */
+    public static String nodeIpv6(int node) {
+        return "fd00:10::" + checkNode(node);
+    }
+
+    /** The node's IPv6 address on its pod bridge: the pods' IPv6 gateway, beside {@link #podGateway}. */
+    public static String podGatewayIpv6(int node) {
+        return "fd00:10:244:" + checkNode(node) + "::1";
+    }
+
+    public static String podCidrIpv6(int node) {
+        return "fd00:10:244:" + checkNode(node) + "::/" + POD_PREFIX_LENGTH_IPV6;
+    }
+
+    /**
+     * The IPv6 counterpart of a pod's IPv4 address: {@code 10.244.N.H} is {@code fd00:10:244:N::H}, H's decimal
+     * digits as they are. For pods made in code; a manifest's pod has the IPv6 address its {@code podIPs} give.
+     */
+    public static String podIpv6Of(String podIp) {
+        String[] octets = podIp.split("\\.");
+        if (octets.length != 4 || !octets[0].equals("10") || !octets[1].equals("244")) {
+            throw new IllegalArgumentException(podIp + " is not a pod address (10.244.N.H)");
+        }
+        return "fd00:10:244:" + octets[2] + "::" + octets[3];
+    }
+
+    /**
+     * True when {@code ip} is in {@code node}'s pod range, and not its gateway: {@code 10.244.N.H} or
+     * {@code fd00:10:244:N::H}, H from 2 to 254 (decimal digits, in both families).
+     */
     public static boolean isPodIpOf(int node, String ip) {
-        String prefix = "10.244." + node + ".";
+        String prefix = (isIpv6(ip) ? "fd00:10:244:" + node + "::" : "10.244." + node + ".");
         if (!ip.startsWith(prefix)) {
             return false;
         }
-        int host = Integer.parseInt(ip.substring(prefix.length()));
-        return host >= 2 && host <= 254;
+        String host = ip.substring(prefix.length());
+        if (host.isEmpty() || host.length() > 3 || !host.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        int number = Integer.parseInt(host);
+        return number >= 2 && number <= 254;
+    }
+
+    /** The pod range of {@code node} of {@code ip}'s family, for messages. */
+    public static String podCidrOfFamily(int node, String ip) {
+        return isIpv6(ip) ? podCidrIpv6(node) : podCidr(node);
+    }
+
+    public static boolean isIpv6(String ip) {
+        return ip.contains(":");
     }
 
     private static int checkNode(int node) {
