@@ -9,6 +9,7 @@ import dev.ambit.local.launch.Manifests.LocalPod;
 import dev.ambit.local.launch.MetricSample;
 import dev.ambit.local.topology.AddressPlan;
 import dev.ambit.nodeagent.redirect.PinnedSteeringView;
+import dev.ambit.testbed.Netns;
 import dev.ambit.testbed.RequestSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The demo's steps against a running local mesh: each changes only the YAML in the watched directory, waits until
  * the pushed config shows in the traffic, measures, and undoes itself. The result of each step is a map under its
  * key in the report ({@code mtls}, {@code split}, {@code headerRoute}, {@code fault}, {@code policy},
- * {@code ingress}, {@code metrics}, {@code tracing}, {@code graph}, {@code podStart}), with {@code pass} saying whether
+ * {@code ingress}, {@code metrics}, {@code tracing}, {@code graph}, {@code dns}, {@code ipv6}, {@code podStart}), with {@code pass} saying whether
  * it showed what it should.
  */
 public final class DemoRunner {
@@ -76,6 +77,7 @@ public final class DemoRunner {
         report.put("tracing", tracing());
         report.put("graph", graph());
         report.put("dns", dns());
+        report.put("ipv6", ipv6());
         report.put("podStart", podStart());
         return report;
     }
@@ -109,8 +111,10 @@ public final class DemoRunner {
 
         String helloVip = URI.create(HELLO_SVC).getHost();
         String outsideAddress = LocalMesh.UPSTREAM_RECORDS.get(OUTSIDE_NAME);
-        boolean pass = resolved.get(HELLO_SVC_NAME).equals(helloVip)
-                && resolved.get(HELLO_SVC_SHORT_NAME).equals(helloVip)
+        // hello-svc is dual-stack: its name has an A and an AAAA record (the JDK lists IPv4 first).
+        String helloVips = helloVip + "," + AddressPlan.HELLO_SVC_IPV6;
+        boolean pass = resolved.get(HELLO_SVC_NAME).equals(helloVips)
+                && resolved.get(HELLO_SVC_SHORT_NAME).equals(helloVips)
                 && resolved.get(OUTSIDE_NAME).equals(outsideAddress)
                 && answers.getOrDefault("mesh", 0L) >= 2 && answers.getOrDefault("upstream", 0L) >= 1
                 && byName.status(200) == 10 && verified >= 10
@@ -119,6 +123,75 @@ public final class DemoRunner {
                 "proxyAnswers", answers, "requestsByName", byName.statuses(), "mtlsVerifiedAtDestination", verified,
                 "peerPrincipals", List.copyOf(peers), "resolvedByOutsider", outsider,
                 "outsiderQueriesAtTheProxies", outsiderQueries);
+    }
+
+    static final String HELLO_SVC_IPV6 = "http://[" + AddressPlan.HELLO_SVC_IPV6 + "]:8080/hello";
+    static final int IPV6_REQUESTS = 10;
+    static final int IPV6_DIRECT_REQUESTS = 5;
+
+    /**
+     * IPv6 through the mesh: hello-svc and the pods are dual-stack. From the client pod (node1), requests to
+     * hello-svc's IPv6 address (through its waypoint) and to hello-v2's IPv6 address (on node2, straight to its pod)
+     * are all served on IPv6 addresses (hello's {@code x-served-on}: the last hop kept the family), the tunnels verify
+     * the client's and hello's SPIFFE IDs, and node1's tunnel holds its HBONE connection to node2's tunnel on node2's
+     * IPv6 address. Then the DENY policy answers the IPv6 requests 403, as the policy step saw for IPv4.
+     */
+    public Map<String, Object> ipv6() {
+        LocalPod client = mesh.manifests().pod(DEMO, "client");
+        LocalPod remoteHello = mesh.manifests().pod(DEMO, "hello-v2");
+        String remotePod = "http://[" + remoteHello.ipv6().orElseThrow() + "]:8080/hello";
+
+        Set<String> peers = new TreeSet<>();
+        double verifiedBefore = connectionsVerifiedFrom(CLIENT_PRINCIPAL, peers);
+        String viaServiceLine = requestLine(DEMO, "client", HELLO_SVC_IPV6, IPV6_REQUESTS);
+        String directLine = requestLine(DEMO, "client", remotePod, IPV6_DIRECT_REQUESTS);
+        long verified = Math.round(connectionsVerifiedFrom(CLIENT_PRINCIPAL, peers) - verifiedBefore);
+        RequestSummary viaService = RequestSummary.parse(viaServiceLine);
+        RequestSummary direct = RequestSummary.parse(directLine);
+        List<String> hbone = hboneConnections(mesh.manifests().node(client.node()).number(),
+                AddressPlan.nodeIpv6(mesh.manifests().node(remoteHello.node()).number()));
+
+        apply("44-deny-client.yaml");
+        awaitUntil("the DENY policy over IPv6", () -> fromClient(HELLO_SVC_IPV6, 3, QUICK_TIMEOUT),
+                result -> result.status(403) == 3);
+        RequestSummary denied = fromClient(HELLO_SVC_IPV6, DENIED_REQUESTS, QUICK_TIMEOUT);
+        undo("44-deny-client.yaml");
+        awaitUntil("the DENY policy over IPv6 to go", () -> fromClient(HELLO_SVC_IPV6, 3),
+                result -> result.status(200) == 3);
+
+        Map<String, Integer> servedViaService = RequestClient.servedOn(viaServiceLine);
+        Map<String, Integer> servedDirect = RequestClient.servedOn(directLine);
+        boolean pass = viaService.status(200) == IPV6_REQUESTS && viaService.versions().size() > 1
+                && servedViaService.equals(Map.of(RequestClient.IPV6, IPV6_REQUESTS))
+                && direct.status(200) == IPV6_DIRECT_REQUESTS
+                && direct.versions().equals(Map.of("v2", IPV6_DIRECT_REQUESTS))
+                && servedDirect.equals(Map.of(RequestClient.IPV6, IPV6_DIRECT_REQUESTS))
+                && verified >= IPV6_REQUESTS + IPV6_DIRECT_REQUESTS && peers.contains(HELLO_PRINCIPAL)
+                && !hbone.isEmpty() && deniedByThePolicy(denied);
+        return ordered("pass", pass, "serviceAddress", AddressPlan.HELLO_SVC_IPV6,
+                "viaService", ordered("statuses", viaService.statuses(), "versions", viaService.versions(),
+                        "servedOn", servedViaService),
+                "toPod", ordered("address", remoteHello.ipv6().orElseThrow(), "statuses", direct.statuses(),
+                        "versions", direct.versions(), "servedOn", servedDirect),
+                "mtlsVerifiedAtDestination", verified, "peerPrincipals", List.copyOf(peers),
+                "hboneBetweenNodes", hbone,
+                "deny", ordered("requests", denied.total(), "statuses", denied.statuses(), "rbac", denied.rbac(),
+                        "failures", denied.failureKinds()));
+    }
+
+    /**
+     * The established TCP connections in {@code node}'s namespace to {@code peer}'s HBONE port, as
+     * {@code [local]:port -> [peer]:15008}: the node tunnel's pooled HBONE connections to that node's tunnel.
+     */
+    private static List<String> hboneConnections(int node, String peer) {
+        String listed = new Netns(AddressPlan.nodeNetns(node)).run("ss", "-Htn", "state", "established", "dst",
+                "[" + peer + "]:" + MeshPorts.HBONE);
+        List<String> connections = new ArrayList<>();
+        for (String line : listed.lines().map(String::strip).filter(line -> !line.isEmpty()).toList()) {
+            String[] columns = line.split("\\s+");
+            connections.add(columns[columns.length - 2] + " -> " + columns[columns.length - 1]);
+        }
+        return connections;
     }
 
     /** Resolves {@code names} in the pod as its applications do: name to addresses, or {@link Resolve#UNRESOLVED}. */
@@ -815,9 +888,14 @@ public final class DemoRunner {
     }
 
     private RequestSummary requests(String namespace, String pod, String url, int count, String... options) {
+        return RequestSummary.parse(requestLine(namespace, pod, url, count, options));
+    }
+
+    /** The request client's summary line, for what {@link RequestSummary} does not read (e.g. {@code served_on}). */
+    private String requestLine(String namespace, String pod, String url, int count, String... options) {
         List<String> args = new ArrayList<>(List.of(url, String.valueOf(count)));
         args.addAll(List.of(options));
-        return RequestSummary.parse(mesh.runInPod(namespace, pod, RequestClient.class, args, RUN_TIMEOUT));
+        return mesh.runInPod(namespace, pod, RequestClient.class, args, RUN_TIMEOUT);
     }
 
     private List<MetricSample> scrape(String node) {

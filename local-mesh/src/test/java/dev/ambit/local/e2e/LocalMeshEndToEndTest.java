@@ -279,15 +279,25 @@ class LocalMeshEndToEndTest {
         assertPassed(demo.dns());
     }
 
-    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
+    /**
+     * IPv6 end to end: the client's requests to hello-svc's and a remote hello pod's IPv6 addresses are served on
+     * IPv6, with mTLS between the right identities and HBONE between the nodes over IPv6; DENY answers them 403.
+     */
     @Test
     @Order(15)
+    void ipv6RequestsCrossTheMeshInTheirFamilyWithMtlsAndTheDenyPolicyApplies() {
+        assertPassed(demo.ipv6());
+    }
+
+    /** After the controller's restart: it keeps its CA (--ca-dir), so new pods' certificates are trusted as before. */
+    @Test
+    @Order(16)
     void newAmbientPodsAreTunnelledFromTheirFirstRequestAndNoneStartsWhileTheAgentIsDown() {
         assertPassed(demo.podStart());
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void downLeavesNothingBehind() {
         mesh.down();
         assertTrue(LocalNetwork.existing().isEmpty(), "network namespaces left: " + LocalNetwork.existing());
