@@ -8,6 +8,7 @@ import dev.ambit.control.graph.MeshGraph.MeshNode;
 import dev.ambit.control.graph.MeshGraph.Node;
 import dev.ambit.control.graph.MeshGraph.ScrapeStatus;
 import dev.ambit.control.model.ConfigSnapshot;
+import io.netty.util.NetUtil;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ public final class GraphBuilder {
         for (Workload w : workloads) {
             w.services().forEach(service -> services.add(service.toString()));
             details.add(new MeshGraph.Workload(w.name().toString(), w.identity().uri(), w.node(),
-                    w.addresses().stream().map(a -> a.getHostAddress()).toList(), w.dataplaneMode().name(),
+                    w.addresses().stream().map(NetUtil::toAddressString).toList(), w.dataplaneMode().name(),
                     expiries.get(w.node() + " " + w.identity().uri()), directory.waypointOf(w).orElse(null),
                     directory.policiesOf(w)));
         }

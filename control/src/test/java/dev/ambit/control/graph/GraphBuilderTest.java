@@ -137,7 +137,7 @@ class GraphBuilderTest {
                 .orElseThrow();
         assertEquals(HELLO, v1.identity());
         assertEquals("node1", v1.node());
-        assertEquals(List.of("10.244.1.11"), v1.addresses());
+        assertEquals(List.of("10.244.1.11", "fd00:10:244:1::11"), v1.addresses(), "both families, IPv6 compressed");
         assertEquals(85000.0, v1.certificateExpiresInSeconds(), "node1's tunnel holds hello's certificate for v1");
         assertEquals("demo/waypoint", v1.waypoint());
         assertTrue(v1.policies().contains("AuthorizationPolicy demo/deny-client"), v1.policies().toString());

@@ -535,7 +535,7 @@ public final class LocalMesh implements AutoCloseable {
 
     /**
      * Waits until the controller serves {@code expected} config streams again: after a restart the tunnels, agents
-     * and waypoints come back on their own reconnect backoff (jittered, up to 30 s), and until then they do not see
+     * and waypoints come back on their own reconnect backoff (jittered, up to 5 s), and until then they do not see
      * new config: a pod started in between would wait for config that is not coming.
      */
     private void awaitConfigStreams(long expected) {

@@ -38,7 +38,14 @@ public final class ConfigStreamClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigStreamClient.class);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * While the controller is away a node serves its last config, but it learns of no new pod: a new pod's CNI ADD
+     * and its first connections wait for config naming it ({@code --cni-enroll-wait}, {@code --source-wait}: 5 s
+     * each). So a node must be back within about that long of the controller: 5 s, not the 30 s an xDS client
+     * often uses. Full jitter spreads a whole cluster's reconnects over those 5 s, and a resumed stream costs the
+     * controller only the differences (its {@code initial_resource_versions}).
+     */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final ConfigDiscoveryServiceGrpc.ConfigDiscoveryServiceStub stub;
     private final ClientInfo client;
