@@ -134,7 +134,8 @@ public final class DemoRunner {
      * hello-svc's IPv6 address (through its waypoint) and to hello-v2's IPv6 address (on node2, straight to its pod)
      * are all served on IPv6 addresses (hello's {@code x-served-on}: the last hop kept the family), the tunnels verify
      * the client's and hello's SPIFFE IDs, and node1's tunnel holds its HBONE connection to node2's tunnel on node2's
-     * IPv6 address. Then the DENY policy answers the IPv6 requests 403, as the policy step saw for IPv4.
+     * IPv6 address. Then the DENY policy answers the IPv6 requests to the service 403 at the waypoint, as the policy
+     * step saw for IPv4, and hello-v2's tunnel refuses the client's IPv6 connections straight to the pod (L4).
      */
     public Map<String, Object> ipv6() {
         LocalPod client = mesh.manifests().pod(DEMO, "client");
@@ -155,6 +156,10 @@ public final class DemoRunner {
         awaitUntil("the DENY policy over IPv6", () -> fromClient(HELLO_SVC_IPV6, 3, QUICK_TIMEOUT),
                 result -> result.status(403) == 3);
         RequestSummary denied = fromClient(HELLO_SVC_IPV6, DENIED_REQUESTS, QUICK_TIMEOUT);
+        // Straight to the pod, no waypoint: hello-v2's tunnel refuses the client's connection at L4.
+        double refusedBefore = refusedByPolicy(CLIENT_PRINCIPAL);
+        RequestSummary deniedDirect = fromClient(remotePod, IPV6_DIRECT_REQUESTS, QUICK_TIMEOUT);
+        long refused = Math.round(refusedByPolicy(CLIENT_PRINCIPAL) - refusedBefore);
         undo("44-deny-client.yaml");
         awaitUntil("the DENY policy over IPv6 to go", () -> fromClient(HELLO_SVC_IPV6, 3),
                 result -> result.status(200) == 3);
@@ -167,7 +172,9 @@ public final class DemoRunner {
                 && direct.versions().equals(Map.of("v2", IPV6_DIRECT_REQUESTS))
                 && servedDirect.equals(Map.of(RequestClient.IPV6, IPV6_DIRECT_REQUESTS))
                 && verified >= IPV6_REQUESTS + IPV6_DIRECT_REQUESTS && peers.contains(HELLO_PRINCIPAL)
-                && !hbone.isEmpty() && deniedByThePolicy(denied);
+                && !hbone.isEmpty() && deniedByThePolicy(denied)
+                && deniedDirect.responses() == 0 && deniedDirect.total() == IPV6_DIRECT_REQUESTS
+                && refused >= IPV6_DIRECT_REQUESTS;
         return ordered("pass", pass, "serviceAddress", AddressPlan.HELLO_SVC_IPV6,
                 "viaService", ordered("statuses", viaService.statuses(), "versions", viaService.versions(),
                         "servedOn", servedViaService),
@@ -176,7 +183,24 @@ public final class DemoRunner {
                 "mtlsVerifiedAtDestination", verified, "peerPrincipals", List.copyOf(peers),
                 "hboneBetweenNodes", hbone,
                 "deny", ordered("requests", denied.total(), "statuses", denied.statuses(), "rbac", denied.rbac(),
-                        "failures", denied.failureKinds()));
+                        "failures", denied.failureKinds()),
+                "denyToPod", ordered("requests", deniedDirect.total(), "statuses", deniedDirect.statuses(),
+                        "failures", deniedDirect.failureKinds(), "refusedByPolicyAtTheTunnel", refused));
+    }
+
+    /** Connections from {@code principal} the node tunnels refused by policy ({@code reason="policy_denied"}). */
+    private double refusedByPolicy(String principal) {
+        double total = 0;
+        for (LocalNode node : mesh.manifests().nodes()) {
+            for (MetricSample sample : scrape(node.name())) {
+                if (sample.name().equals("ambit_tcp_connections_refused_total")
+                        && principal.equals(sample.labels().get("source_principal"))
+                        && "policy_denied".equals(sample.labels().get("reason"))) {
+                    total += sample.value();
+                }
+            }
+        }
+        return total;
     }
 
     /**
