@@ -38,6 +38,14 @@ public record HboneSettings(
         int maxConnectionsPerPeer) {
 
     public static final int MIB = 1024 * 1024;
+    /**
+     * The largest DATA frame an HBONE endpoint accepts (SETTINGS_MAX_FRAME_SIZE), and so the largest its peer sends:
+     * 1 MiB, as ztunnel. With the protocol's default 16 KiB a relayed read of up to 256 KiB became 16 frames, each
+     * decoded, dispatched to its stream and flushed to the pod by itself on the receiving side (bench/run --profile:
+     * one 16 KiB send per frame). A frame carries what one read gave, so small exchanges are unchanged. What a peer
+     * can make a tunnel hold is bounded by the windows either way (16 MiB per connection), not by the frame size.
+     */
+    public static final int MAX_FRAME_SIZE = MIB;
 
     public HboneSettings {
         if (streamWindow < 65_535 || connectionWindow < streamWindow) {
@@ -62,6 +70,7 @@ public record HboneSettings(
     public Http2Settings initialHttp2Settings(boolean server) {
         Http2Settings initial = Http2Settings.defaultSettings()
                 .initialWindowSize(streamWindow)
+                .maxFrameSize(MAX_FRAME_SIZE)
                 .maxConcurrentStreams(maxConcurrentStreams)
                 .maxHeaderListSize(maxHeaderListSize);
         if (!server) {
