@@ -1,5 +1,6 @@
 package dev.ambit.api.model;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -17,6 +18,11 @@ public final class IpLiteral {
     private static final int MAX_IPV6_LENGTH = 45;
 
     private IpLiteral() {
+    }
+
+    /** Whether {@code a} and {@code b} are of one address family (both IPv4 or both IPv6). */
+    public static boolean sameFamily(InetAddress a, InetAddress b) {
+        return a instanceof Inet6Address == b instanceof Inet6Address;
     }
 
     /** The address {@code text} spells; an {@link InvalidConfigException} with an empty field otherwise. */

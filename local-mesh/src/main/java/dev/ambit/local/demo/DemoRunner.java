@@ -190,12 +190,17 @@ public final class DemoRunner {
 
     /** Connections from {@code principal} the node tunnels refused by policy ({@code reason="policy_denied"}). */
     private double refusedByPolicy(String principal) {
+        return sumOverNodes("ambit_tcp_connections_refused_total",
+                labels -> principal.equals(labels.get("source_principal"))
+                        && "policy_denied".equals(labels.get("reason")));
+    }
+
+    /** A node tunnel counter summed over every node, over the series whose labels {@code match}. */
+    private double sumOverNodes(String metric, Predicate<Map<String, String>> match) {
         double total = 0;
         for (LocalNode node : mesh.manifests().nodes()) {
             for (MetricSample sample : scrape(node.name())) {
-                if (sample.name().equals("ambit_tcp_connections_refused_total")
-                        && principal.equals(sample.labels().get("source_principal"))
-                        && "policy_denied".equals(sample.labels().get("reason"))) {
+                if (sample.name().equals(metric) && match.test(sample.labels())) {
                     total += sample.value();
                 }
             }
@@ -609,12 +614,7 @@ public final class DemoRunner {
 
     /** Plaintext connection attempts into STRICT pods that the nodes' eBPF dropped so far, over every node. */
     private long strictDrops() {
-        double drops = 0;
-        for (LocalNode node : mesh.manifests().nodes()) {
-            drops += scrape(node.name()).stream().filter(sample -> sample.name().equals("ambit_bpf_drops_total"))
-                    .mapToDouble(MetricSample::value).sum();
-        }
-        return (long) drops;
+        return (long) sumOverNodes("ambit_bpf_drops_total", labels -> true);
     }
 
     static final String INGRESS_HTTP = "http://" + AddressPlan.INGRESS_IP + "/hello";

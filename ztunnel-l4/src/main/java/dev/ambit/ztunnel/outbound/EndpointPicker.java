@@ -1,11 +1,12 @@
 package dev.ambit.ztunnel.outbound;
 
+import dev.ambit.api.model.IpLiteral;
 import dev.ambit.api.model.NamespacedName;
 import dev.ambit.api.model.traffic.LoadBalancerAlgorithm;
 import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
-import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,12 +43,25 @@ public final class EndpointPicker {
         });
     }
 
+    /**
+     * The endpoints in {@code destination}'s family. Runs per new connection, so a single-stack service (every
+     * endpoint already in the family, or none is) gets its own list back, with nothing copied.
+     */
     private static List<Endpoint> inFamilyOf(InetAddress destination, List<Endpoint> endpoints) {
-        boolean ipv6 = destination instanceof Inet6Address;
-        List<Endpoint> sameFamily = endpoints.stream()
-                .filter(endpoint -> endpoint.address() instanceof Inet6Address == ipv6)
-                .toList();
-        return sameFamily.isEmpty() ? endpoints : sameFamily;
+        int sameFamily = 0;
+        for (Endpoint endpoint : endpoints) {
+            sameFamily += IpLiteral.sameFamily(endpoint.address(), destination) ? 1 : 0;
+        }
+        if (sameFamily == 0 || sameFamily == endpoints.size()) {
+            return endpoints;
+        }
+        List<Endpoint> inFamily = new ArrayList<>(sameFamily);
+        for (Endpoint endpoint : endpoints) {
+            if (IpLiteral.sameFamily(endpoint.address(), destination)) {
+                inFamily.add(endpoint);
+            }
+        }
+        return inFamily;
     }
 
     /** Counts a connection to {@code endpoint} until the returned action runs. */

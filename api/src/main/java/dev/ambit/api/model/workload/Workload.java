@@ -3,6 +3,7 @@ package dev.ambit.api.model.workload;
 import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.api.model.ConfigResource;
 import dev.ambit.api.model.FieldValidator;
+import dev.ambit.api.model.IpLiteral;
 import dev.ambit.api.model.NamespacedName;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,7 +64,7 @@ public record Workload(
         v.check(otherFamilyTunnel.isEmpty() || tunnel.isPresent(), "otherFamilyTunnel", "needs a tunnel");
         otherFamilyTunnel.ifPresent(address -> checkTunnel(v, "otherFamilyTunnel", address));
         v.check(otherFamilyTunnel.isEmpty() || tunnel.isEmpty()
-                        || isIpv6(otherFamilyTunnel.get().getAddress()) != isIpv6(tunnel.get().getAddress()),
+                        || !IpLiteral.sameFamily(otherFamilyTunnel.get().getAddress(), tunnel.get().getAddress()),
                 "otherFamilyTunnel", "is in the same address family as tunnel");
         waypoint = v.optional(waypoint);
         labels = v.labels("labels", labels);
@@ -96,16 +97,13 @@ public record Workload(
      * over IPv4); else its only one. Empty when the workload has no tunnel (not ambient).
      */
     public Optional<InetSocketAddress> tunnelFor(InetAddress destination) {
-        return otherFamilyTunnel.filter(other -> isIpv6(other.getAddress()) == isIpv6(destination)).or(() -> tunnel);
+        return otherFamilyTunnel.filter(other -> IpLiteral.sameFamily(other.getAddress(), destination))
+                .or(() -> tunnel);
     }
 
     /** Its address in {@code family}'s address family (the family of that address), if it has one. */
     public Optional<InetAddress> addressInFamilyOf(InetAddress family) {
-        return addresses.stream().filter(address -> isIpv6(address) == isIpv6(family)).findFirst();
-    }
-
-    private static boolean isIpv6(InetAddress address) {
-        return address instanceof java.net.Inet6Address;
+        return addresses.stream().filter(address -> IpLiteral.sameFamily(address, family)).findFirst();
     }
 
     private static void checkTunnel(FieldValidator v, String field, InetSocketAddress address) {

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -130,8 +129,7 @@ public final class WorkloadConverter {
                 continue;
             }
             InetAddress ip = at("status.addresses", () -> IpLiteral.parse(address.getAddress()));
-            if (tunnels.isEmpty() || tunnels.size() == 1
-                    && tunnels.get(0).getAddress() instanceof Inet6Address != ip instanceof Inet6Address) {
+            if (tunnels.isEmpty() || tunnels.size() == 1 && !IpLiteral.sameFamily(tunnels.get(0).getAddress(), ip)) {
                 tunnels.add(new InetSocketAddress(ip, MeshPorts.HBONE));
             }
         }
