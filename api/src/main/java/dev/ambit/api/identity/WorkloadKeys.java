@@ -1,28 +1,22 @@
 package dev.ambit.api.identity;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Key pairs and certificate requests for workload identities: ECDSA P-256, SHA-256, one URI SAN. */
 public final class WorkloadKeys {
 
     public static final String CURVE = "secp256r1";
     public static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+
+    private static final byte[] ECDSA_WITH_SHA256 = Der.oid("1.2.840.10045.4.3.2");
+    private static final byte[] EXTENSION_REQUEST = Der.oid("1.2.840.113549.1.9.14");
+    private static final byte[] SUBJECT_ALTERNATIVE_NAME = Der.oid("2.5.29.17");
+    /** GeneralName's uniformResourceIdentifier: [6] IMPLICIT IA5String. */
+    private static final int URI_NAME = 6;
 
     private WorkloadKeys() {
     }
@@ -37,24 +31,32 @@ public final class WorkloadKeys {
         }
     }
 
-    /** A PKCS#10 request for {@code identity}, signed by {@code keys}. */
-    public static PKCS10CertificationRequest certificateRequest(KeyPair keys, SpiffeId identity) {
+    /**
+     * A PKCS#10 request (RFC 2986) for {@code identity}, signed by {@code keys}, in DER: an empty subject, the public
+     * key, and an extension request for one critical subjectAltName, the identity's URI (critical because the
+     * subject is empty, RFC 5280 4.2.1.6). Built with the JDK alone; the controller's CA reads it with BouncyCastle.
+     */
+    public static byte[] certificateRequest(KeyPair keys, SpiffeId identity) {
+        byte[] subjectAltName = Der.sequence(Der.contextPrimitive(URI_NAME,
+                identity.uri().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        byte[] extensions = Der.sequence(Der.sequence(SUBJECT_ALTERNATIVE_NAME, Der.bool(true),
+                Der.octetString(subjectAltName)));
+        byte[] info = Der.sequence(
+                Der.smallInteger(0),
+                Der.sequence(),
+                keys.getPublic().getEncoded(),
+                Der.contextConstructed(0, Der.sequence(EXTENSION_REQUEST, Der.set(extensions))));
         try {
-            ExtensionsGenerator extensions = new ExtensionsGenerator();
-            extensions.addExtension(Extension.subjectAlternativeName, true,
-                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri())));
-            return new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]),
-                    keys.getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
-                    .build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(keys.getPrivate()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (OperatorCreationException e) {
+            Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
+            signer.initSign(keys.getPrivate());
+            signer.update(info);
+            return Der.sequence(info, Der.sequence(ECDSA_WITH_SHA256), Der.bitString(signer.sign()));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign a certificate request with " + SIGNATURE_ALGORITHM, e);
         }
     }
 
     public static String certificateRequestPem(KeyPair keys, SpiffeId identity) {
-        return Pem.encode(certificateRequest(keys, identity));
+        return Pem.encode(Pem.CERTIFICATE_REQUEST, certificateRequest(keys, identity));
     }
 }

@@ -204,20 +204,26 @@ class PeerVerificationTest {
                 .contains("missing.pem: cannot be read"));
 
         KeyPair keys = WorkloadKeys.generate();
-        PKCS10CertificationRequest request = Pem.certificateRequest(WorkloadKeys.certificateRequestPem(keys, HELLO),
-                "csr.pem");
+        // Built with the JDK, read back with the CA's parser (BouncyCastle): the signature verifies, one critical
+        // URI SAN, an empty subject.
+        PKCS10CertificationRequest request = new PKCS10CertificationRequest(Pem.single(
+                WorkloadKeys.certificateRequestPem(keys, HELLO), Pem.CERTIFICATE_REQUEST, "csr.pem"));
+        assertTrue(request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .build(keys.getPublic())));
+        assertEquals("SHA256WITHECDSA", new org.bouncycastle.operator.DefaultAlgorithmNameFinder()
+                .getAlgorithmName(request.getSignatureAlgorithm()));
         assertEquals(HELLO.uri(), GeneralNames.fromExtensions(request.getRequestedExtensions(),
                 Extension.subjectAlternativeName).getNames()[0].getName().toString());
         assertTrue(request.getRequestedExtensions().getExtension(Extension.subjectAlternativeName).isCritical());
         assertEquals(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), request.getSubject());
         assertEquals("csr.pem: expected exactly one CERTIFICATE REQUEST block", assertThrows(PemException.class,
-                () -> Pem.certificateRequest(chain, "csr.pem")).getMessage());
+                () -> Pem.single(chain, Pem.CERTIFICATE_REQUEST, "csr.pem")).getMessage());
         assertEquals("key.pem: expected exactly one private key block, found 2 blocks", assertThrows(
                 PemException.class, () -> Pem.privateKey(chain, "key.pem")).getMessage());
-        assertEquals("key.pem: expected a PRIVATE KEY block, found X509CertificateHolder", assertThrows(
+        assertEquals("key.pem: expected a PRIVATE KEY block, found CERTIFICATE", assertThrows(
                 PemException.class, () -> Pem.privateKey(Pem.encode(List.of(leaf)), "key.pem")).getMessage());
         String mixed = chain + Pem.encodePrivateKey(keys.getPrivate());
-        assertEquals("chain.pem: expected only CERTIFICATE blocks, found PrivateKeyInfo", assertThrows(
+        assertEquals("chain.pem: expected only CERTIFICATE blocks, found PRIVATE KEY", assertThrows(
                 PemException.class, () -> Pem.certificates(mixed, "chain.pem")).getMessage());
         assertTrue(keys.getPublic().getAlgorithm().equals("EC"));
         assertEquals(WorkloadKeys.CURVE, "secp256r1");

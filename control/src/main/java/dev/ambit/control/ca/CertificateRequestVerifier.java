@@ -1,6 +1,5 @@
 package dev.ambit.control.ca;
 
-import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.PemException;
 import dev.ambit.api.identity.SpiffeId;
 import java.security.PublicKey;
@@ -33,7 +32,7 @@ final class CertificateRequestVerifier {
         JcaPKCS10CertificationRequest request;
         PublicKey key;
         try {
-            request = new JcaPKCS10CertificationRequest(Pem.certificateRequest(csrPem, "certificate request"));
+            request = new JcaPKCS10CertificationRequest(CertificateRequests.parse(csrPem, "certificate request"));
             key = request.getPublicKey();
         } catch (PemException e) {
             throw new CertificateRequestException(e.getMessage());

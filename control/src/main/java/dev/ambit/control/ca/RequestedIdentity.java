@@ -1,7 +1,6 @@
 package dev.ambit.control.ca;
 
 import dev.ambit.api.identity.InvalidSpiffeIdException;
-import dev.ambit.api.identity.Pem;
 import dev.ambit.api.identity.PemException;
 import dev.ambit.api.identity.SpiffeId;
 import org.bouncycastle.asn1.pkcs.Attribute;
@@ -24,7 +23,7 @@ final class RequestedIdentity {
     static SpiffeId of(String csrPem) {
         PKCS10CertificationRequest request;
         try {
-            request = Pem.certificateRequest(csrPem, "certificate request");
+            request = CertificateRequests.parse(csrPem, "certificate request");
         } catch (PemException e) {
             throw new CertificateRequestException(e.getMessage());
         }

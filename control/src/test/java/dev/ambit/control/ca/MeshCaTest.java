@@ -74,8 +74,7 @@ class MeshCaTest {
     @Test
     void refusesARequestWhoseSignatureDoesNotVerify() throws Exception {
         KeyPair keys = WorkloadKeys.generate();
-        PKCS10CertificationRequest request = WorkloadKeys.certificateRequest(keys, HELLO);
-        byte[] der = request.getEncoded();
+        byte[] der = WorkloadKeys.certificateRequest(keys, HELLO);
         der[der.length - 5] ^= 0x5a; // inside the signature value
         String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
                 + "\n-----END CERTIFICATE REQUEST-----\n";
@@ -88,8 +87,8 @@ class MeshCaTest {
     void refusesARequestSignedByAnotherKey() throws Exception {
         KeyPair keys = WorkloadKeys.generate();
         KeyPair other = WorkloadKeys.generate();
-        String pem = Pem.encode(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate())));
+        String pem = Pem.encode(Pem.CERTIFICATE_REQUEST, new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate())).getEncoded());
         CertificateRequestException e = assertThrows(CertificateRequestException.class,
                 () -> CA.issue(pem, HELLO, null));
         assertTrue(e.getMessage().contains("signature does not verify"), e.getMessage());
@@ -127,8 +126,8 @@ class MeshCaTest {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair keys = rsa.generateKeyPair();
-        String pem = Pem.encode(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        String pem = Pem.encode(Pem.CERTIFICATE_REQUEST, new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
         CertificateRequestException e = assertThrows(CertificateRequestException.class,
                 () -> CA.issue(pem, HELLO, null));
         assertTrue(e.getMessage().contains("must be ECDSA P-256"), e.getMessage());
@@ -214,8 +213,8 @@ class MeshCaTest {
     }
 
     private static String csrWith(KeyPair keys, ExtensionsGenerator extensions) throws Exception {
-        return Pem.encode(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
+        return Pem.encode(Pem.CERTIFICATE_REQUEST, new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
                 .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded());
     }
 }

@@ -43,7 +43,7 @@ record TestIntermediate(X509Certificate certificate, X509Certificate root, Priva
     }
 
     String chainPem() {
-        return Pem.encode(certificate, root);
+        return Pem.encode(java.util.List.of(certificate, root));
     }
 
     String keyPem() {

@@ -110,8 +110,8 @@ public final class TestCa {
     public List<X509Certificate> sign(String csrPem, SpiffeId identity, Duration ttl) {
         PublicKey key;
         try {
-            key = new JcaPKCS10CertificationRequest(Pem.certificateRequest(csrPem, "test CSR")).getPublicKey();
-        } catch (GeneralSecurityException e) {
+            key = new JcaPKCS10CertificationRequest(Pem.single(csrPem, Pem.CERTIFICATE_REQUEST, "test CSR")).getPublicKey();
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalArgumentException("test CSR has no usable key", e);
         }
         Instant now = clock.instant();
