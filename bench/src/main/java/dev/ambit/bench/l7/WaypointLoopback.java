@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * java -cp bench/target/benchmarks.jar dev.ambit.bench.l7.WaypointLoopback [--seconds 10] [--rounds 3]
- *     [--connections 16] [--h2-clients 8] [--h2-streams 8] [--port 21080] [--only direct,haproxy,waypoint]
+ *     [--warm-up-max 60] [--connections 16] [--h2-clients 8] [--h2-streams 8] [--port 21080]
+ *     [--only direct,haproxy,waypoint]
  *     [--access-log file|off] [--waypoint-jvm "-XX:StartFlightRecording=filename=/tmp/wp.jfr,settings=profile"]
  *     [--waypoint-transport io_uring|epoll|nio] [--haproxy-log]
  *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--keep]
@@ -75,6 +76,9 @@ public final class WaypointLoopback {
     private static final List<String> MESH_JVM = List.of("-Xmx160m", "-XX:+UseSerialGC",
             "-XX:+IgnoreUnrecognizedVMOptions", "--enable-native-access=ALL-UNNAMED");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** Warm-up: rounds of this many seconds per tool, until a round's rate is within this share of the last's. */
+    private static final int WARM_ROUND_SECONDS = 5;
+    private static final double WARM_SETTLED = 0.10;
 
     private WaypointLoopback() {
     }
@@ -119,6 +123,7 @@ public final class WaypointLoopback {
 
         private final int seconds;
         private final int rounds;
+        private final int warmUpMaxSeconds;
         private final int connections;
         private final int h2Clients;
         private final int h2Streams;
@@ -143,6 +148,7 @@ public final class WaypointLoopback {
         Run(CommandLine args) throws IOException {
             seconds = args.integer("seconds", 10);
             rounds = args.integer("rounds", 3);
+            warmUpMaxSeconds = args.integer("warm-up-max", 60);
             connections = args.integer("connections", 16);
             h2Clients = args.integer("h2-clients", 8);
             h2Streams = args.integer("h2-streams", 8);
@@ -351,12 +357,32 @@ public final class WaypointLoopback {
 
         // ---- load
 
-        /** A short pass of each tool against each path: JIT and connection pools warm before anything counts. */
+        /**
+         * Warm-up rounds per path, as bench/run's for the waypoint: wrk and h2load for {@code WARM_ROUND_SECONDS}
+         * each, until both rates are within {@code WARM_SETTLED} of the round before, at most {@code --warm-up-max}
+         * seconds. The waypoint's JIT takes 20-30 s of load to settle on two cores; a fixed 5 s measured its first
+         * round half-compiled (bench/RESULTS.md, 2026-12-07).
+         */
         private void warmUp() throws Exception {
             for (String path : paths) {
-                wrk(path, 0, 5);
-                h2load(path, 0, 5);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpMaxSeconds);
+                Sample lastH1 = null;
+                Sample lastH2 = null;
+                while (true) {
+                    Sample h1 = wrk(path, 0, WARM_ROUND_SECONDS);
+                    Sample h2 = h2load(path, 0, WARM_ROUND_SECONDS);
+                    if ((settled(h1, lastH1) && settled(h2, lastH2)) || System.nanoTime() > deadline) {
+                        break;
+                    }
+                    lastH1 = h1;
+                    lastH2 = h2;
+                }
             }
+        }
+
+        private static boolean settled(Sample now, Sample before) {
+            return before != null && before.rps() > 0
+                    && Math.abs(now.rps() - before.rps()) <= WARM_SETTLED * before.rps();
         }
 
         private Sample wrk(String path, int round, int duration) throws Exception {
