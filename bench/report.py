@@ -93,10 +93,11 @@ def l4_row(name, rss, cpu0, cpu1, idle, one, eight, lat, conns, cold):
 
 def wrk_row(name, rss, out, cold="/dev/null", warmup_s="null"):
     text = read(out)
-    cold_text = read(cold)
+    cold_rate = re.search(r"Requests/sec:\s*([\d.]+)", read(cold))
     emit({"section": "l7", "name": name, "rps": round(requests_per_second(text)),
           "p50_us": wrk_percentile(text, 50), "p99_us": wrk_percentile(text, 99), "rss_mib": number(rss),
-          "cold_rps": round(requests_per_second(cold_text)) if cold_text.strip() else None,
+          # The cold run's rate when it printed one: a failed cold run leaves the column empty, not the report.
+          "cold_rps": round(float(cold_rate.group(1))) if cold_rate else None,
           "warmup_s": number(warmup_s)})
 
 
