@@ -69,8 +69,9 @@ class IngressTlsTest {
     static int port;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         v1 = TestBackend.http1("v1");
+        writeRsa("legacy", "legacy");
         write("shop", "shop");
         write("wild", "wild");
         write("any", "any");
@@ -83,11 +84,14 @@ class IngressTlsTest {
                 .config());
         tls = new ListenerCertificates(List.of(
                 new ListenerCertificates.Entry("shop", Optional.of("shop.example.com"), certificates.resolve("shop")),
+                new ListenerCertificates.Entry("legacy", Optional.of("legacy.example.com"),
+                        certificates.resolve("legacy")),
                 new ListenerCertificates.Entry("wild", Optional.of("*.example.com"), certificates.resolve("wild")),
                 new ListenerCertificates.Entry("any", Optional.empty(), certificates.resolve("any"))));
         GatewayListenerSource source = new GatewayListenerSource(transport, group,
                 new InetSocketAddress("127.0.0.1", 0), new GatewayPort(GATEWAY, 443, List.of(
                         new GatewayListener(GATEWAY, "shop", 443, Optional.of("shop.example.com")),
+                        new GatewayListener(GATEWAY, "legacy", 443, Optional.of("legacy.example.com")),
                         new GatewayListener(GATEWAY, "wild", 443, Optional.of("*.example.com")),
                         new GatewayListener(GATEWAY, "any", 443, Optional.empty()))),
                 1000, Optional.of(tls));
@@ -109,6 +113,34 @@ class IngressTlsTest {
         Path dir = Files.createDirectories(certificates.resolve(directory));
         Files.writeString(dir.resolve("tls.crt"), Pem.encode(certificate.chain()));
         Files.writeString(dir.resolve("tls.key"), Pem.encodePrivateKey(certificate.key()));
+    }
+
+    /**
+     * An RSA certificate with its key in PKCS#1 ("RSA PRIVATE KEY"), the form many existing Secrets hold: self-signed,
+     * since which certificate is served is what the tests check.
+     */
+    private static void writeRsa(String directory, String serviceAccount) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        java.time.Instant now = java.time.Instant.now();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=" + serviceAccount);
+        org.bouncycastle.cert.X509v3CertificateBuilder builder =
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                        java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(3600)), name,
+                        keys.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier,
+                        SpiffeId.of("cluster.local", "edge", serviceAccount).uri())));
+        X509Certificate certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                        .build(keys.getPrivate())));
+        byte[] pkcs1 = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded())
+                .parsePrivateKey().toASN1Primitive().getEncoded();
+        Path dir = Files.createDirectories(certificates.resolve(directory));
+        Files.writeString(dir.resolve("tls.crt"), Pem.encode(certificate));
+        Files.writeString(dir.resolve("tls.key"), Pem.encode("RSA PRIVATE KEY", pkcs1));
     }
 
     /** One HTTPS request with SNI {@code serverName} (none when null): the served certificate's name and the answer. */
@@ -156,6 +188,11 @@ class IngressTlsTest {
         assertEquals("wild", get("www.example.com", "TLSv1.3").get(0));
         assertEquals("any", get("example.org", "TLSv1.3").get(0), "no listener names it: the one without hostname");
         assertEquals("any", get(null, "TLSv1.3").get(0), "no SNI: the one without hostname");
+    }
+
+    @Test
+    void anRsaCertificateWithAPkcs1KeyIsServed() throws Exception {
+        assertEquals(List.of("legacy", "HTTP/1.1 200 OK", "v1"), get("legacy.example.com", "TLSv1.3"));
     }
 
     @Test
