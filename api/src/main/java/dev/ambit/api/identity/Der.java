@@ -1,7 +1,9 @@
 package dev.ambit.api.identity;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The few DER (ASN.1) encodings a workload needs, written and read with the JDK alone: a certificate request to
@@ -113,7 +115,7 @@ final class Der {
     record Element(int tag, byte[] content) {
 
         /** The elements inside a constructed element (a SEQUENCE, a SET, a constructed context tag). */
-        java.util.List<Element> children() {
+        List<Element> children() {
             return Der.read(content);
         }
     }
@@ -122,8 +124,8 @@ final class Der {
      * The top-level elements of {@code der}, in order. Throws {@link IllegalArgumentException} on anything truncated
      * or longer than it says, and on indefinite lengths (not DER).
      */
-    static java.util.List<Element> read(byte[] der) {
-        java.util.List<Element> elements = new java.util.ArrayList<>();
+    static List<Element> read(byte[] der) {
+        List<Element> elements = new ArrayList<>();
         int at = 0;
         while (at < der.length) {
             int tag = der[at++] & 0xFF;

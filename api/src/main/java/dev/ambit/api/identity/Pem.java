@@ -60,7 +60,10 @@ public final class Pem {
         return List.copyOf(chain);
     }
 
-    /** The single private key in {@code pem}: PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY". */
+    /**
+     * The single private key in {@code pem}: PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY",
+     * unencrypted.
+     */
     public static PrivateKey privateKey(String pem, String source) {
         List<Block> blocks = blocks(pem, source);
         if (blocks.size() != 1) {

@@ -1,5 +1,6 @@
 package dev.ambit.api.identity;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,7 +39,7 @@ public final class WorkloadKeys {
      */
     public static byte[] certificateRequest(KeyPair keys, SpiffeId identity) {
         byte[] subjectAltName = Der.sequence(Der.contextPrimitive(URI_NAME,
-                identity.uri().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                identity.uri().getBytes(StandardCharsets.US_ASCII)));
         byte[] extensions = Der.sequence(Der.sequence(SUBJECT_ALTERNATIVE_NAME, Der.bool(true),
                 Der.octetString(subjectAltName)));
         byte[] info = Der.sequence(
