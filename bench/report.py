@@ -44,11 +44,17 @@ def sockperf_percentiles(text):
     return found.get(50.0), found.get(99.0), found.get(99.9)
 
 
-def requests_per_second(text):
+def wrk_rate(text):
+    """wrk's requests per second, or None when it printed none (it failed)."""
     match = re.search(r"Requests/sec:\s*([\d.]+)", text)
-    if not match:
+    return float(match.group(1)) if match else None
+
+
+def requests_per_second(text):
+    rate = wrk_rate(text)
+    if rate is None:
         raise SystemExit("wrk printed no rate:\n" + text)
-    return float(match.group(1))
+    return rate
 
 
 def wrk_percentile(text, percent):
@@ -93,11 +99,11 @@ def l4_row(name, rss, cpu0, cpu1, idle, one, eight, lat, conns, cold):
 
 def wrk_row(name, rss, out, cold="/dev/null", warmup_s="null"):
     text = read(out)
-    cold_rate = re.search(r"Requests/sec:\s*([\d.]+)", read(cold))
+    cold_rate = wrk_rate(read(cold))
     emit({"section": "l7", "name": name, "rps": round(requests_per_second(text)),
           "p50_us": wrk_percentile(text, 50), "p99_us": wrk_percentile(text, 99), "rss_mib": number(rss),
           # The cold run's rate when it printed one: a failed cold run leaves the column empty, not the report.
-          "cold_rps": round(float(cold_rate.group(1))) if cold_rate else None,
+          "cold_rps": round(cold_rate) if cold_rate is not None else None,
           "warmup_s": number(warmup_s)})
 
 
