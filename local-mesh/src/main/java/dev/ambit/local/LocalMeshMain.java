@@ -4,9 +4,14 @@ import dev.ambit.local.demo.DemoRunner;
 import dev.ambit.local.demo.DemoSummary;
 import dev.ambit.local.launch.LocalMesh;
 import dev.ambit.local.topology.LocalCgroups;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,13 +64,26 @@ public final class LocalMeshMain {
         @Option(names = "--keep", description = "Leave the mesh running afterwards.")
         boolean keep;
 
+        @Option(names = "--record-class-lists", description = "Have the mesh processes record the classes they"
+                + " load (in the work directory's class-lists/), and after the demo rewrite the images' class lists"
+                + " (images/cds/*.classlist) from them.")
+        boolean recordClassLists;
+
         @Override
         public Integer call() {
-            LocalMesh mesh = mesh();
+            if (recordClassLists && keep) {
+                throw new IllegalArgumentException("--record-class-lists needs the mesh taken down after the demo"
+                        + " (the processes complete their lists on exit); drop --keep");
+            }
+            requireRoot();
+            boolean recorded = false;
+            LocalMesh mesh = new LocalMesh(workDir, moduleDir, recordClassLists
+                    ? Optional.of(emptyDirectory(workDir.resolve("class-lists"))) : Optional.empty());
             try {
                 mesh.up(manifests);
                 Map<String, Object> report = new DemoRunner(mesh, manifests).run();
                 System.out.print(json ? DemoSummary.json(report) : DemoSummary.text(report));
+                recorded = DemoSummary.passed(report);
                 if (keep) {
                     // With --json, stdout is the JSON document alone.
                     (json ? System.err : System.out).println("The mesh keeps running; service graph: "
@@ -75,6 +93,10 @@ public final class LocalMeshMain {
             } finally {
                 if (!keep) {
                     mesh.down();
+                    // Only a demo whose every step passed went through all the code the lists are for.
+                    if (recordClassLists && recorded) {
+                        mesh.writeRecordedClassLists();
+                    }
                 }
             }
         }
@@ -108,6 +130,21 @@ public final class LocalMeshMain {
                     return 1;
                 })
                 .execute(args));
+    }
+
+    /** A directory for recorded class lists, emptied: a list left by an earlier run would be merged again. */
+    private static Path emptyDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path list : old.filter(f -> f.getFileName().toString().endsWith(".classlist")).toList()) {
+                    Files.delete(list);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir + " for class lists: " + e.getMessage(), e);
+        }
     }
 
     static void requireRoot() {

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,9 @@ public final class LocalMesh implements AutoCloseable {
 
     private final Path workDir;
     private final String classpath;
+    private final String meshClasspath;
     private final Path jvmOptionsDir;
+    private final ClassDataArchives classData;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
     private final Map<String, MeshProcess> processes = new LinkedHashMap<>();
     /** Config streams the controller served when it was last stopped: its restart waits for as many. */
@@ -93,9 +96,20 @@ public final class LocalMesh implements AutoCloseable {
     private Duration workloadCertTtl = Duration.ofHours(24);
 
     public LocalMesh(Path workDir, Path moduleDir) {
+        this(workDir, moduleDir, Optional.empty());
+    }
+
+    /**
+     * @param recordClassLists if present, the mesh processes record the classes they load there (for
+     *                         {@link #writeRecordedClassLists}) instead of starting from their images' archives
+     */
+    public LocalMesh(Path workDir, Path moduleDir, Optional<Path> recordClassLists) {
         this.workDir = workDir.toAbsolutePath();
         this.classpath = MeshClasspath.of(moduleDir);
+        this.meshClasspath = MeshClasspath.ofMeshProcesses(moduleDir);
         this.jvmOptionsDir = MeshClasspath.jvmOptionsDir(moduleDir);
+        this.classData = new ClassDataArchives(ClassDataArchives.listsDir(jvmOptionsDir),
+                moduleDir.toAbsolutePath().resolve("target").resolve("cds"), meshClasspath, recordClassLists);
     }
 
     public Path configDir() {
@@ -116,6 +130,7 @@ public final class LocalMesh implements AutoCloseable {
      */
     public void up(Path manifestsDir) {
         down();
+        classData.prepare();
         try {
             copyManifests(manifestsDir);
             manifests = Manifests.read(configDir());
@@ -637,11 +652,18 @@ public final class LocalMesh implements AutoCloseable {
 
     private List<String> mesh(String process, String mainClass, List<String> args) {
         List<String> jvm = new ArrayList<>(MeshClasspath.meshJvm(jvmOptionsDir, process));
+        // After the options file, so that this host's archive replaces the image's path there.
+        jvm.addAll(classData.flagsFor(process));
         // The processes' own logging set-up (no XML to parse at start), on stderr: each process's goes to its file.
         jvm.add("-D" + EventLogConfigurator.TARGET_PROPERTY + "=stderr");
         List<String> command = new ArrayList<>(MeshClasspath.MESH_ENVIRONMENT);
-        command.addAll(MeshClasspath.java(classpath, jvm, mainClass, args));
+        command.addAll(MeshClasspath.java(meshClasspath, jvm, mainClass, args));
         return command;
+    }
+
+    /** After a recording run has been taken down: the images' class lists, from what its processes loaded. */
+    public void writeRecordedClassLists() {
+        classData.writeRecordedLists();
     }
 
     private void awaitReady(String what, String netns, String url) {

@@ -18,10 +18,17 @@ public final class MeshClasspath {
 
     /** From the module directory {@code moduleDir} (the one holding {@code target/}). */
     public static String of(Path moduleDir) {
-        Path target = moduleDir.resolve("target");
-        Path file = target.resolve("runtime-classpath.txt");
+        return moduleDir.resolve("target").resolve("classes").toAbsolutePath() + ":" + ofMeshProcesses(moduleDir);
+    }
+
+    /**
+     * The mesh processes' classpath: the runtime dependencies alone, jars as in the images, without this module's
+     * classes (which they do not use, and whose directory would stop their class-data-sharing archive's dump).
+     */
+    public static String ofMeshProcesses(Path moduleDir) {
+        Path file = moduleDir.resolve("target").resolve("runtime-classpath.txt");
         try {
-            return target.resolve("classes").toAbsolutePath() + ":" + Files.readString(file).strip();
+            return Files.readString(file).strip();
         } catch (IOException e) {
             throw new UncheckedIOException(file + " is missing; build first (mvn -DskipTests install)", e);
         }

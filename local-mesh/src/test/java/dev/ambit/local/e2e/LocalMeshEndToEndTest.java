@@ -14,6 +14,7 @@ import dev.ambit.local.topology.LocalNetwork;
 import dev.ambit.local.topology.MeshProcess;
 import dev.ambit.nodeagent.testing.RequiresPrivileges;
 import dev.ambit.testbed.RequestSummary;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,23 @@ class LocalMeshEndToEndTest {
                     .map(line -> line.replaceAll(".* result=(\\S+) .*", "$1"))
                     .toList();
             assertEquals(pod.getValue(), answers.isEmpty() ? "no ADD" : answers.get(answers.size() - 1), pod.getKey());
+        }
+    }
+
+    /** As in the images: each mesh process maps its image's class-data-sharing archive (images/README.md). */
+    @Test
+    @Order(0)
+    void everyMeshProcessStartedFromItsImagesClassDataArchive() throws IOException {
+        Map<String, String> archiveOf = Map.of("controller", "controller-", "agent-node1", "node-agent-",
+                "tunnel-node1", "node-agent-", "agent-node2", "node-agent-", "tunnel-node2", "node-agent-",
+                "pod-demo-waypoint", "waypoint-");
+        for (Map.Entry<String, String> process : archiveOf.entrySet()) {
+            long pid = mesh.processIds().get(process.getKey());
+            List<String> archives = Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
+                    .filter(line -> line.endsWith(".jsa")).map(line -> line.substring(line.lastIndexOf('/') + 1))
+                    .distinct().toList();
+            assertTrue(archives.size() == 1 && archives.get(0).startsWith(process.getValue()),
+                    process.getKey() + " maps " + archives);
         }
     }
 

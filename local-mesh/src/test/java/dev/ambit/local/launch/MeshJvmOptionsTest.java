@@ -65,6 +65,37 @@ class MeshJvmOptionsTest {
         assertTrue(dockerfile.contains(" MALLOC_ARENA_MAX=2"), image);
     }
 
+    /** The archive each options file names is the one its image dumps, from that image's class list. */
+    @ParameterizedTest
+    @CsvSource({"agent, node-agent", "tunnel, node-agent", "waypoint, waypoint", "controller, controller"})
+    void eachProcessMapsTheArchiveItsImageDumps(String process, String image) throws IOException {
+        String options = Files.readString(OPTIONS.resolve(process + ".options"));
+        String dockerfile = Files.readString(IMAGES.resolve(image).resolve("Dockerfile"));
+        String archive = "/opt/ambit/cds/" + image + ".jsa";
+
+        assertEquals(image, ClassDataArchives.IMAGE_OF_PROCESS.get(process));
+        assertTrue(options.contains("\n-XX:SharedArchiveFile=" + archive + "\n"), process + ".options names " + archive);
+        assertTrue(dockerfile.contains("COPY images/cds/" + image + ".classlist /opt/ambit/cds/\n"), image);
+        assertTrue(dockerfile.matches("(?s).*\nRUN java -Xshare:dump -XX:SharedClassListFile=/opt/ambit/cds/" + image
+                + "\\.classlist \\\\\n +-XX:SharedArchiveFile=" + archive.replace(".", "\\.")
+                + " -cp \"/opt/ambit/lib/\\*\".*"), image + " dumps " + archive + " on its entrypoint's class path");
+        // Dumped before the options are the image's defaults: they name the archive the dump is writing.
+        assertTrue(dockerfile.indexOf("-Xshare:dump") < dockerfile.indexOf("ENV JDK_JAVA_OPTIONS"), image);
+    }
+
+    /** A list recorded from the wrong processes would archive classes the image's process never loads. */
+    @ParameterizedTest
+    @CsvSource({"node-agent, dev/ambit/nodeagent/NodeAgentMain dev/ambit/ztunnel/Ztunnel dev/ambit/nodeagent/agent/NodeAgent",
+            "waypoint, dev/ambit/waypoint/WaypointMain dev/ambit/waypoint/Waypoint",
+            "controller, dev/ambit/control/ControllerMain"})
+    void eachImagesClassListHoldsItsProcessesClasses(String image, String classes) throws IOException {
+        List<String> list = Files.readAllLines(ClassDataArchives.listsDir(OPTIONS).resolve(image + ".classlist"));
+
+        for (String name : classes.split(" ")) {
+            assertTrue(list.contains(name), image + ".classlist has " + name);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theNodeAgentImageShipsTheTunnelsOptionsToo() throws IOException {
         String dockerfile = Files.readString(IMAGES.resolve("node-agent").resolve("Dockerfile"));
