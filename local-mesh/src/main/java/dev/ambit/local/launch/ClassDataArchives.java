@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * "Class-data sharing").
  *
  * <p>An image dumps its archive at build time against its own JDK and class path. The local mesh does the same for
- * this host's JDK and its own class path, once per build of the jars: archives are kept under {@code target/cds}
- * by a fingerprint of the JDK, the class path (each jar's size and time) and the list, since the JVM maps an archive
- * only onto the class path it was dumped with. A dump that fails leaves the process to start without an archive,
+ * this host's JDK and each image's class path ({@link MeshClasspath#ofImage}), once per build of the jars: archives
+ * are kept under {@code target/cds} by a fingerprint of the JDK, the class path (each jar's size and time) and the
+ * list, since the JVM maps an archive only onto the class path it was dumped with. A dump that fails leaves the process to start without an archive,
  * as a JVM does with one it cannot map.
  *
  * <p>In recording mode the processes write the classes they load instead ({@code -XX:DumpLoadedClassList}), and
@@ -51,7 +52,7 @@ public final class ClassDataArchives {
 
     private final Path listsDir;
     private final Path archivesDir;
-    private final String classpath;
+    private final Function<String, String> classpathOfImage;
     private final Optional<Path> recordDir;
     private final Map<String, CompletableFuture<Optional<Path>>> archives = new ConcurrentHashMap<>();
     private final AtomicInteger recorded = new AtomicInteger();
@@ -59,13 +60,15 @@ public final class ClassDataArchives {
     /**
      * @param listsDir    the images' class lists ({@code images/cds})
      * @param archivesDir where dumped archives are kept ({@code local-mesh/target/cds})
-     * @param classpath   the mesh processes' class path: jars only, as a dump refuses non-empty directories
+     * @param classpathOfImage each image's class path ({@link MeshClasspath#ofImage}): jars only, as a dump refuses
+     *                         non-empty directories
      * @param recordDir   if present, processes record their loaded classes there instead of mapping an archive
      */
-    public ClassDataArchives(Path listsDir, Path archivesDir, String classpath, Optional<Path> recordDir) {
+    public ClassDataArchives(Path listsDir, Path archivesDir, Function<String, String> classpathOfImage,
+            Optional<Path> recordDir) {
         this.listsDir = listsDir;
         this.archivesDir = archivesDir;
-        this.classpath = classpath;
+        this.classpathOfImage = classpathOfImage;
         this.recordDir = recordDir;
     }
 
@@ -85,8 +88,8 @@ public final class ClassDataArchives {
     public List<String> flagsFor(String process) {
         String image = imageOf(process);
         if (recordDir.isPresent()) {
-            Path list = recordDir.get().resolve(image + "." + process + "." + recorded.incrementAndGet() + ".classlist");
-            return List.of("-XX:DumpLoadedClassList=" + list);
+            String name = image + "." + process + "." + recorded.incrementAndGet() + ".classlist";
+            return List.of("-XX:DumpLoadedClassList=" + recordDir.get().resolve(name));
         }
         return archive(image).join().map(archive -> List.of("-XX:SharedArchiveFile=" + archive)).orElse(List.of());
     }
@@ -113,7 +116,8 @@ public final class ClassDataArchives {
         }
     }
 
-    private static String imageOf(String process) {
+    /** The image {@code process} (agent, tunnel, waypoint, controller) runs from. */
+    static String imageOf(String process) {
         String image = IMAGE_OF_PROCESS.get(process);
         if (image == null) {
             throw new IllegalArgumentException("no image runs a process named '" + process + "'");
@@ -136,19 +140,20 @@ public final class ClassDataArchives {
             return Optional.empty();
         }
         try {
-            Path archive = archivesDir.resolve(image + "-" + fingerprint(list) + ".jsa");
+            String classpath = classpathOfImage.apply(image);
+            Path archive = archivesDir.resolve(image + "-" + fingerprint(list, classpath) + ".jsa");
             if (Files.isRegularFile(archive)) {
                 return Optional.of(archive);
             }
             removeOlderArchives(image);
-            return dump(image, list, archive);
+            return dump(image, list, classpath, archive);
         } catch (IOException e) {
             log.warn("event=class_data_archive_unavailable image={} reason=\"{}\"", image, e.getMessage());
             return Optional.empty();
         }
     }
 
-    private Optional<Path> dump(String image, Path list, Path archive) throws IOException {
+    private Optional<Path> dump(String image, Path list, String classpath, Path archive) throws IOException {
         Files.createDirectories(archivesDir);
         Path partial = archivesDir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         Path output = archivesDir.resolve(image + ".dump.log");
@@ -192,7 +197,7 @@ public final class ClassDataArchives {
     }
 
     /** What an archive depends on: the JDK, each class path entry as it is on disk, and the class list. */
-    String fingerprint(Path list) throws IOException {
+    static String fingerprint(Path list, String classpath) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

@@ -83,7 +83,7 @@ public final class LocalMesh implements AutoCloseable {
 
     private final Path workDir;
     private final String classpath;
-    private final String meshClasspath;
+    private final Path moduleDir;
     private final Path jvmOptionsDir;
     private final ClassDataArchives classData;
     private final LocalCgroups cgroups = LocalCgroups.onThisHost();
@@ -106,10 +106,11 @@ public final class LocalMesh implements AutoCloseable {
     public LocalMesh(Path workDir, Path moduleDir, Optional<Path> recordClassLists) {
         this.workDir = workDir.toAbsolutePath();
         this.classpath = MeshClasspath.of(moduleDir);
-        this.meshClasspath = MeshClasspath.ofMeshProcesses(moduleDir);
+        this.moduleDir = moduleDir;
         this.jvmOptionsDir = MeshClasspath.jvmOptionsDir(moduleDir);
         this.classData = new ClassDataArchives(ClassDataArchives.listsDir(jvmOptionsDir),
-                moduleDir.toAbsolutePath().resolve("target").resolve("cds"), meshClasspath, recordClassLists);
+                moduleDir.toAbsolutePath().resolve("target").resolve("cds"),
+                image -> MeshClasspath.ofImage(moduleDir, image), recordClassLists);
     }
 
     public Path configDir() {
@@ -657,7 +658,8 @@ public final class LocalMesh implements AutoCloseable {
         // The processes' own logging set-up (no XML to parse at start), on stderr: each process's goes to its file.
         jvm.add("-D" + EventLogConfigurator.TARGET_PROPERTY + "=stderr");
         List<String> command = new ArrayList<>(MeshClasspath.MESH_ENVIRONMENT);
-        command.addAll(MeshClasspath.java(meshClasspath, jvm, mainClass, args));
+        command.addAll(MeshClasspath.java(MeshClasspath.ofImage(moduleDir, ClassDataArchives.imageOf(process)), jvm,
+                mainClass, args));
         return command;
     }
 

@@ -1,15 +1,19 @@
 package dev.ambit.local.launch;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * The classpath every process of the local mesh runs with: this module's classes and its runtime dependencies (the
- * controller, node agent, waypoint and sample apps), as the build wrote them to {@code target/runtime-classpath.txt}.
+ * The class paths of the local mesh's processes: the mesh processes run on their images' ({@link #ofImage}), the
+ * sample apps and helpers on this module's classes and runtime dependencies, as the build wrote them to
+ * {@code target/runtime-classpath.txt}.
  */
 public final class MeshClasspath {
 
@@ -18,17 +22,49 @@ public final class MeshClasspath {
 
     /** From the module directory {@code moduleDir} (the one holding {@code target/}). */
     public static String of(Path moduleDir) {
-        return moduleDir.resolve("target").resolve("classes").toAbsolutePath() + ":" + ofMeshProcesses(moduleDir);
+        Path target = moduleDir.resolve("target");
+        Path file = target.resolve("runtime-classpath.txt");
+        try {
+            return target.resolve("classes").toAbsolutePath() + ":" + Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + " is missing; build first (mvn -DskipTests install)", e);
+        }
     }
 
+    /** The module each image is built from, with its jar and {@code target/image-classpath.txt}. */
+    static final Map<String, String> MODULE_OF_IMAGE =
+            Map.of("node-agent", "node-agent", "waypoint", "waypoint-l7", "controller", "control");
+
     /**
-     * The mesh processes' classpath: the runtime dependencies alone, jars as in the images, without this module's
-     * classes (which they do not use, and whose directory would stop their class-data-sharing archive's dump).
+     * The class path of image {@code image}'s processes, as its Dockerfile ships it in {@code /opt/ambit/lib}: its
+     * module's jar and the runtime dependencies that module's build wrote to {@code target/image-classpath.txt}.
+     * Jars only, as a class-data-sharing dump requires; and only what the image has, so that the local mesh loads
+     * the classes a deployed process loads (the agent's image has no BouncyCastle, this module's class path does).
      */
-    public static String ofMeshProcesses(Path moduleDir) {
-        Path file = moduleDir.resolve("target").resolve("runtime-classpath.txt");
+    public static String ofImage(Path moduleDir, String image) {
+        String module = MODULE_OF_IMAGE.get(image);
+        if (module == null) {
+            throw new IllegalArgumentException("no image named '" + image + "'");
+        }
+        Path target = moduleDir.toAbsolutePath().normalize().getParent().resolve(module).resolve("target");
+        String jarPrefix = "ambit-" + module + "-";
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(target)) {
+            jars = files.filter(f -> {
+                String name = f.getFileName().toString();
+                return name.startsWith(jarPrefix) && name.endsWith(".jar") && !name.endsWith("-tests.jar")
+                        && !name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar");
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(target + " is missing; build first (mvn -DskipTests install)", e);
+        }
+        if (jars.size() != 1) {
+            throw new IllegalStateException(target + " should hold one " + jarPrefix + "*.jar, not " + jars
+                    + "; build first (mvn -DskipTests install)");
+        }
+        Path file = target.resolve("image-classpath.txt");
         try {
-            return Files.readString(file).strip();
+            return jars.get(0) + File.pathSeparator + Files.readString(file).strip();
         } catch (IOException e) {
             throw new UncheckedIOException(file + " is missing; build first (mvn -DskipTests install)", e);
         }

@@ -27,20 +27,21 @@ class ClassDataArchivesTest {
     void anArchiveIsKeyedByTheJarsAsTheyAreOnDisk() throws IOException {
         Path jar = Files.write(dir.resolve("app.jar"), new byte[] {1, 2, 3});
         Path list = Files.writeString(dir.resolve("node-agent.classlist"), "java/lang/Object\n");
-        ClassDataArchives archives = new ClassDataArchives(dir, dir.resolve("cds"), jar.toString(), Optional.empty());
-        String before = archives.fingerprint(list);
+        String classpath = jar.toString();
+        String before = ClassDataArchives.fingerprint(list, classpath);
 
-        assertEquals(before, archives.fingerprint(list), "the same jars, the same archive");
+        assertEquals(before, ClassDataArchives.fingerprint(list, classpath), "the same jars, the same archive");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 1_000));
-        assertNotEquals(before, archives.fingerprint(list), "a rebuilt jar needs a new archive");
-        String rebuilt = archives.fingerprint(list);
+        assertNotEquals(before, ClassDataArchives.fingerprint(list, classpath), "a rebuilt jar needs a new archive");
+        String rebuilt = ClassDataArchives.fingerprint(list, classpath);
         Files.writeString(list, "java/lang/Object\njava/lang/String\n");
-        assertNotEquals(rebuilt, archives.fingerprint(list), "a new class list needs a new archive");
+        assertNotEquals(rebuilt, ClassDataArchives.fingerprint(list, classpath), "a new list needs a new archive");
     }
 
     @Test
     void withoutItsClassListAProcessStartsWithoutAnArchive() {
-        ClassDataArchives archives = new ClassDataArchives(dir, dir.resolve("cds"), "app.jar", Optional.empty());
+        ClassDataArchives archives =
+                new ClassDataArchives(dir, dir.resolve("cds"), image -> "app.jar", Optional.empty());
 
         assertEquals(List.of(), archives.flagsFor("tunnel"));
     }
@@ -48,7 +49,7 @@ class ClassDataArchivesTest {
     @Test
     void recordingGivesEachProcessItsOwnListAndMergesThemPerImage() throws IOException {
         Path recorded = Files.createDirectories(dir.resolve("recorded"));
-        ClassDataArchives archives = new ClassDataArchives(dir.resolve("lists"), dir.resolve("cds"), "app.jar",
+        ClassDataArchives archives = new ClassDataArchives(dir.resolve("lists"), dir.resolve("cds"), image -> "app.jar",
                 Optional.of(recorded));
 
         String agent = archives.flagsFor("agent").get(0);
@@ -72,7 +73,8 @@ class ClassDataArchivesTest {
 
     @Test
     void anUnknownProcessIsNamed() {
-        ClassDataArchives archives = new ClassDataArchives(dir, dir.resolve("cds"), "app.jar", Optional.empty());
+        ClassDataArchives archives =
+                new ClassDataArchives(dir, dir.resolve("cds"), image -> "app.jar", Optional.empty());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> archives.flagsFor("sidecar"));
         assertTrue(e.getMessage().contains("'sidecar'"), e.getMessage());

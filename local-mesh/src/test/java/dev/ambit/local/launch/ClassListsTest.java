@@ -17,9 +17,11 @@ class ClassListsTest {
 
     @Test
     void mergesRecordedListsInOrderEachLineOnce() throws IOException {
-        Path agent = write("agent", "# NOTE: Do not modify this file.", "java/lang/Object", "dev/ambit/nodeagent/NodeAgentMain",
+        Path agent = write("agent", "# NOTE: Do not modify this file.", "java/lang/Object",
+                "dev/ambit/nodeagent/NodeAgentMain",
                 "@lambda-proxy dev/ambit/nodeagent/NodeAgentMain run ()Ljava/lang/Runnable; ()V 6 x y ()V");
-        Path tunnel = write("tunnel", "java/lang/Object", "dev/ambit/ztunnel/Ztunnel", "dev/ambit/nodeagent/NodeAgentMain");
+        Path tunnel = write("tunnel", "java/lang/Object", "dev/ambit/ztunnel/Ztunnel",
+                "dev/ambit/nodeagent/NodeAgentMain");
 
         assertEquals(List.of("java/lang/Object", "dev/ambit/nodeagent/NodeAgentMain",
                 "@lambda-proxy dev/ambit/nodeagent/NodeAgentMain run ()Ljava/lang/Runnable; ()V 6 x y ()V",
@@ -29,7 +31,8 @@ class ClassListsTest {
     /** Generated classes: a dump cannot find them, and says so once per line. */
     @Test
     void dropsWhatNoDumpCanFind() throws IOException {
-        Path list = write("waypoint", "jdk/proxy1/$Proxy0", "com/sun/proxy/jdk/proxy1/$Proxy2", "io/netty/channel/$Proxy38",
+        Path list = write("waypoint", "jdk/proxy1/$Proxy0", "com/sun/proxy/jdk/proxy1/$Proxy2",
+                "io/netty/channel/$Proxy38",
                 "jdk/jfr/internal/handlers/EventHandler4700_1796628545681-10739",
                 "dev/ambit/waypoint/WaypointMain$$Lambda$23/0x0000000800c4b1f8",
                 "sun/nio/ch/Foo id: 4 super: 0 source: /tmp/custom.jar", "", "dev/ambit/waypoint/WaypointMain");

@@ -74,7 +74,8 @@ class MeshJvmOptionsTest {
         String archive = "/opt/ambit/cds/" + image + ".jsa";
 
         assertEquals(image, ClassDataArchives.IMAGE_OF_PROCESS.get(process));
-        assertTrue(options.contains("\n-XX:SharedArchiveFile=" + archive + "\n"), process + ".options names " + archive);
+        assertTrue(options.contains("\n-XX:SharedArchiveFile=" + archive + "\n"),
+                process + ".options names " + archive);
         assertTrue(dockerfile.contains("COPY images/cds/" + image + ".classlist /opt/ambit/cds/\n"), image);
         assertTrue(dockerfile.matches("(?s).*\nRUN java -Xshare:dump -XX:SharedClassListFile=/opt/ambit/cds/" + image
                 + "\\.classlist \\\\\n +-XX:SharedArchiveFile=" + archive.replace(".", "\\.")
@@ -85,7 +86,8 @@ class MeshJvmOptionsTest {
 
     /** A list recorded from the wrong processes would archive classes the image's process never loads. */
     @ParameterizedTest
-    @CsvSource({"node-agent, dev/ambit/nodeagent/NodeAgentMain dev/ambit/ztunnel/Ztunnel dev/ambit/nodeagent/agent/NodeAgent",
+    @CsvSource({
+            "node-agent, dev/ambit/nodeagent/NodeAgentMain dev/ambit/ztunnel/Ztunnel dev/ambit/nodeagent/agent/NodeAgent",
             "waypoint, dev/ambit/waypoint/WaypointMain dev/ambit/waypoint/Waypoint",
             "controller, dev/ambit/control/ControllerMain"})
     void eachImagesClassListHoldsItsProcessesClasses(String image, String classes) throws IOException {
