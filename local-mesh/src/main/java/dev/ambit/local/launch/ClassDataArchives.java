@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>An image dumps its archive at build time against its own JDK and class path. The local mesh does the same for
  * this host's JDK and each image's class path ({@link MeshClasspath#ofImage}), once per build of the jars: archives
  * are kept under {@code target/cds} by a fingerprint of the JDK, the class path (each jar's size and time) and the
- * list, since the JVM maps an archive only onto the class path it was dumped with. A dump that fails leaves the process to start without an archive,
- * as a JVM does with one it cannot map.
+ * list, since the JVM maps an archive only onto the class path it was dumped with. A dump that fails leaves the
+ * process to start without an archive, as a JVM does with one it cannot map.
  *
  * <p>In recording mode the processes write the classes they load instead ({@code -XX:DumpLoadedClassList}), and
  * {@link #writeRecordedLists} merges them into the images' lists.
@@ -126,11 +126,15 @@ public final class ClassDataArchives {
     }
 
     private CompletableFuture<Optional<Path>> archive(String image) {
-        return archives.computeIfAbsent(image, i -> CompletableFuture.supplyAsync(() -> existingOrDumped(i))
-                .exceptionally(error -> {
-                    log.warn("event=class_data_archive_unavailable image={} reason=\"{}\"", i, error.toString());
-                    return Optional.empty();
-                }));
+        // A thread of its own per dump: it waits seconds on a child process, which is no work for a shared pool.
+        return archives.computeIfAbsent(image, i -> CompletableFuture.supplyAsync(() -> existingOrDumped(i), task -> {
+            Thread thread = new Thread(task, "ambit-local-cds-" + i);
+            thread.setDaemon(true);
+            thread.start();
+        }).exceptionally(error -> {
+            log.warn("event=class_data_archive_unavailable image={} reason=\"{}\"", i, error.toString());
+            return Optional.empty();
+        }));
     }
 
     private Optional<Path> existingOrDumped(String image) {
