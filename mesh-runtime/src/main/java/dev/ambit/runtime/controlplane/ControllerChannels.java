@@ -7,6 +7,7 @@ import dev.ambit.runtime.tls.WorkloadCertificate;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -19,7 +20,10 @@ import javax.net.ssl.SSLException;
 /**
  * gRPC channels from a data-plane process to the controller. Both verify that the server is the controller's
  * SPIFFE identity (not a host name: its certificate has none); the config channel also presents the process's own
- * certificate. The JDK provider is enough here: a few control messages, not the data path.
+ * certificate. TLS is BoringSSL's when it loads, the JDK's otherwise: the traffic is a few control messages, but
+ * these are a starting process's first handshakes, on its way to ready. In a cold JVM the JDK's handshake (key
+ * agreement, signature checks, AES-GCM, all in Java) costs a few hundred milliseconds of CPU, its own and the JIT's
+ * compiling it; BoringSSL's costs next to none, and loading it takes less than that (bench/RESULTS.md, "Start-up").
  */
 public final class ControllerChannels {
 
@@ -44,7 +48,8 @@ public final class ControllerChannels {
 
     private static SslContext tls(TrustBundle bundle, SpiffeId controller, Clock clock,
             Optional<Supplier<Optional<WorkloadCertificate>>> own) {
-        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), provider)
                 .protocols("TLSv1.3")
                 .trustManager(SpiffeTrustManager.forServer(bundle, clock, controller));
         own.ifPresent(certificate -> builder.keyManager(new CurrentCertificateKeyManager(certificate)));

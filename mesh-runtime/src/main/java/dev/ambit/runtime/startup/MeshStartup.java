@@ -8,7 +8,6 @@ import dev.ambit.runtime.controlplane.ControlPlaneSettings;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.tls.CertManager;
 import dev.ambit.runtime.tls.TlsContextFactory;
-import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -60,9 +59,13 @@ public final class MeshStartup {
         return certificates(new TlsContextFactory(controlPlane.trustBundle(), clock));
     }
 
-    /** Certificates for the process's own identities, with {@code provider}'s TLS. */
-    public CertManager certificates(SslProvider provider) {
-        return certificates(new TlsContextFactory(provider, controlPlane.trustBundle(), clock));
+    /**
+     * Certificates for a process that presents them to the controller alone (its config stream), and never on HBONE:
+     * no TLS contexts are built for them ({@link CertManager#withoutTlsContexts}).
+     */
+    public CertManager certificatesForController() {
+        return opened.push(CertManager.withoutTlsContexts(controlPlane.certificateAuthority(),
+                controlPlane.trustBundle(), CERTIFICATE_TTL, clock));
     }
 
     private CertManager certificates(TlsContextFactory contexts) {

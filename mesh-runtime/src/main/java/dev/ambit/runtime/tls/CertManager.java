@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All certificate work runs on one scheduler thread, never on an event loop: key generation and context building
  * take milliseconds.
+ *
+ * <p>A process that presents its certificate only to the controller (the node agent) holds it {@linkplain
+ * #withoutTlsContexts without contexts}: it never makes or takes an HBONE connection, and building them cost it a
+ * tenth of its start-up's CPU.
  */
 public final class CertManager implements TlsContextSource, AutoCloseable {
 
@@ -42,6 +46,7 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
     static final Duration MAX_RETRY = Duration.ofMinutes(1);
 
     private final CertificateAuthorityClient ca;
+    /** Null when the identities' certificates are held without HBONE contexts. */
     private final TlsContextFactory contexts;
     private final TrustBundle bundle;
     private final Duration ttl;
@@ -58,6 +63,15 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
         this.contexts = contexts;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /**
+     * Certificates only, for presenting to the controller: no HBONE contexts are built, so {@link #serverContext}
+     * and {@link #clientContext} have none to give.
+     */
+    public static CertManager withoutTlsContexts(CertificateAuthorityClient ca, TrustBundle bundle, Duration ttl,
+            Clock clock) {
+        return new CertManager(ca, bundle, null, ttl, clock);
     }
 
     /** Starts holding {@code identity}; completes with its first certificate. Adding twice is harmless. */
@@ -189,7 +203,8 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
             throw new IllegalStateException("certificate " + certificate.serial() + " is already past half-life"
                     + " (not after " + certificate.notAfter() + "); is the CA's clock or the requested TTL wrong?");
         }
-        holder.current = new IdentityTls(certificate, contexts.server(certificate), contexts.client(certificate));
+        holder.current = contexts == null ? new IdentityTls(certificate, null, null)
+                : new IdentityTls(certificate, contexts.server(certificate), contexts.client(certificate));
         holder.failures = 0;
         reindex();
         holder.schedule(rotation, () -> request(holder));
@@ -197,7 +212,8 @@ public final class CertManager implements TlsContextSource, AutoCloseable {
         holder.waiters.forEach(waiter -> waiter.complete(certificate));
         holder.waiters.clear();
         log.info("event=certificate_installed identity={} serial={} not_after={} next_rotation={} provider={}",
-                certificate.identity(), certificate.serial(), certificate.notAfter(), rotation, contexts.provider());
+                certificate.identity(), certificate.serial(), certificate.notAfter(), rotation,
+                contexts == null ? "none" : contexts.provider());
     }
 
     /** The CA's answer is checked before use: the mesh's own chain, for our key and for the identity we asked. */

@@ -7,12 +7,15 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,15 +65,25 @@ public final class TlsContextFactory {
     }
 
     public SslContext server(WorkloadCertificate certificate) {
-        return build(SslContextBuilder.forServer(certificate.key(), certificate.chain())
-                .clientAuth(ClientAuth.REQUIRE), certificate);
+        return build(SslContextBuilder.forServer(keyManagers(certificate)).clientAuth(ClientAuth.REQUIRE),
+                certificate);
     }
 
     public SslContext client(WorkloadCertificate certificate) {
         return build(SslContextBuilder.forClient()
-                .keyManager(certificate.key(), certificate.chain())
+                .keyManager(keyManagers(certificate))
                 // The peer's SPIFFE ID is checked by SpiffeTrustManager; there is no DNS name to verify.
                 .endpointIdentificationAlgorithm(null), certificate);
+    }
+
+    /**
+     * The certificate's key managers, without a key store ({@link CertificateKeyManager} says why). BoringSSL takes
+     * the key and chain in its own form: the caching factory converts them at the context's first handshake and
+     * keeps the result, as Netty's own factory did, rather than at every handshake.
+     */
+    private static KeyManagerFactory keyManagers(WorkloadCertificate certificate) {
+        return new OpenSslCachingX509KeyManagerFactory(
+                new KeyManagerFactoryWrapper(new CertificateKeyManager(certificate)));
     }
 
     private SslContext build(SslContextBuilder builder, WorkloadCertificate certificate) {

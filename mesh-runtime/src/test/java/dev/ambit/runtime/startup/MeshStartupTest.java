@@ -118,7 +118,7 @@ class MeshStartupTest {
     void getsItsIdentityThenFollowsTheKindsItReadsAsThatIdentity() throws Exception {
         BlockingQueue<Collection<Workload>> applied = new LinkedBlockingQueue<>();
         MeshStartup startup = MeshStartup.connect(settings, opened, Clock.systemUTC());
-        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificates(SslProvider.JDK));
+        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificatesForController());
         assertEquals(TOKEN, tokens.poll(), "the CA was called with the process's token");
         assertTrue(identity.certificate().isPresent(), "issued before awaitIdentity returns");
 
@@ -141,7 +141,7 @@ class MeshStartupTest {
     @Test
     void aKindReadWithoutBeingSubscribedRejectsThePush() throws Exception {
         MeshStartup startup = MeshStartup.connect(settings, opened, Clock.systemUTC());
-        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificates(SslProvider.JDK));
+        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificatesForController());
         startup.followConfig(identity, CLIENT, ConfigSubscription.reading(List.of(Workload.class),
                 config -> config.all(MeshService.class)));
         Stream stream = configService.nextStream();
@@ -156,7 +156,7 @@ class MeshStartupTest {
     @Test
     void whatItOpenedClosesWithTheProcess() throws Exception {
         MeshStartup startup = MeshStartup.connect(settings, opened, Clock.systemUTC());
-        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificates(SslProvider.JDK));
+        ProcessIdentity identity = startup.awaitIdentity(AGENT, startup.certificatesForController());
         startup.followConfig(identity, CLIENT, ConfigSubscription.reading(List.of(Workload.class), config -> { }));
         Stream stream = configService.nextStream();
 

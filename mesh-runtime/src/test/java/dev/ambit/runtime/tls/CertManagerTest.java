@@ -98,6 +98,20 @@ class CertManagerTest {
         }
     }
 
+    @Test
+    void withoutTlsContextsHoldsAndRenewsTheCertificateButBuildsNoContexts() throws Exception {
+        try (CertManager manager = CertManager.withoutTlsContexts(ca.client(), ca.trustBundle(), TTL,
+                Clock.systemUTC())) {
+            WorkloadCertificate first = manager.add(ECHO).get(10, TimeUnit.SECONDS);
+            assertEquals(first, manager.certificate(ECHO).orElseThrow());
+            assertTrue(manager.nextRotation(ECHO).isPresent());
+            assertNull(manager.serverContext(ServerNames.of(ECHO)));
+            assertNull(manager.clientContext(ECHO));
+            WorkloadCertificate second = manager.rotate(ECHO).get(10, TimeUnit.SECONDS);
+            assertEquals(second, manager.certificate(ECHO).orElseThrow());
+        }
+    }
+
     private CertManager manager(CertificateAuthorityClient client) {
         return new CertManager(client, ca.trustBundle(), new TlsContextFactory(ca.trustBundle(), Clock.systemUTC()),
                 TTL, Clock.systemUTC());

@@ -23,7 +23,6 @@ import dev.ambit.runtime.startup.ProcessIdentity;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslProvider;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -94,8 +93,8 @@ public final class NodeAgent implements AutoCloseable {
 
         MeshStartup startup = MeshStartup.connect(settings.controlPlane(), opened, clock);
         SpiffeId identity = startup.identity(settings.controlPlane().rootNamespace(), IDENTITY_SERVICE_ACCOUNT);
-        // The agent's own certificate, for the config stream only: the JDK's TLS is plenty for one channel.
-        ProcessIdentity issued = startup.awaitIdentity(identity, startup.certificates(SslProvider.JDK));
+        // The agent's own certificate, for the config stream only: it never speaks HBONE, so no TLS contexts.
+        ProcessIdentity issued = startup.awaitIdentity(identity, startup.certificatesForController());
 
         PodCgroupLocator locator = new PodCgroupLocator(podsCgroup);
         PodReconciler reconciler = new PodReconciler(redirector.enroller(), locator);
