@@ -30,6 +30,7 @@ import dev.ambit.control.waypoint.WaypointDeployer;
 import dev.ambit.control.waypoint.WaypointDeploymentSettings;
 import dev.ambit.runtime.http.MetricsServer;
 import dev.ambit.runtime.lifecycle.ResourceStack;
+import dev.ambit.runtime.startup.StartupTime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.Server;
@@ -157,9 +158,9 @@ public final class Controller implements AutoCloseable {
         }
         health = own(HealthServer.start(new InetSocketAddress(config.listenAddress(), config.metricsPort()),
                 metrics.registry(), model::isReady, pages));
-        log.info("event=controller_started mode={} config_port={} ca_port={} metrics_port={} tls={} trust_domain={}",
-                config.configDir().isPresent() ? "file" : "kubernetes", configPort(), caPort(), metricsPort(),
-                !config.plaintext(), config.mesh().trustDomain());
+        log.info("event=controller_started mode={} config_port={} ca_port={} metrics_port={} tls={} trust_domain={}"
+                        + " startup_ms={}", config.configDir().isPresent() ? "file" : "kubernetes", configPort(),
+                caPort(), metricsPort(), !config.plaintext(), config.mesh().trustDomain(), StartupTime.millis());
     }
 
     /**

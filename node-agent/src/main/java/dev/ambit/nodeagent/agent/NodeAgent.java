@@ -20,6 +20,7 @@ import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.http.ReadinessServer;
 import dev.ambit.runtime.startup.MeshStartup;
 import dev.ambit.runtime.startup.ProcessIdentity;
+import dev.ambit.runtime.startup.StartupTime;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -119,9 +120,10 @@ public final class NodeAgent implements AutoCloseable {
         watchPodCgroups(podsCgroup, agent, scheduler, opened);
         scheduler.scheduleWithFixedDelay(agent::reconcileOnceConfigured, RECONCILE_PERIOD.toMillis(),
                 RECONCILE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("event=node_agent_started node={} node_ips={} pods_cgroup={} pin_root={} controller={} ca={} health={}",
-                settings.nodeName(), settings.nodeIps(), podsCgroup, settings.pinRoot(),
-                settings.controlPlane().controller(), settings.controlPlane().ca(), agent.health.address());
+        log.info("event=node_agent_started node={} node_ips={} pods_cgroup={} pin_root={} controller={} ca={} health={}"
+                        + " startup_ms={}", settings.nodeName(), settings.nodeIps(), podsCgroup, settings.pinRoot(),
+                settings.controlPlane().controller(), settings.controlPlane().ca(), agent.health.address(),
+                StartupTime.millis());
         return agent;
     }
 

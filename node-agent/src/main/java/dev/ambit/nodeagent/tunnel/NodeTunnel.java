@@ -15,6 +15,7 @@ import dev.ambit.ztunnel.config.TunnelConfig;
 import dev.ambit.runtime.lifecycle.ResourceStack;
 import dev.ambit.runtime.startup.MeshStartup;
 import dev.ambit.runtime.startup.ProcessIdentity;
+import dev.ambit.runtime.startup.StartupTime;
 import dev.ambit.runtime.transport.Transport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -106,9 +107,10 @@ public final class NodeTunnel implements AutoCloseable {
         settings.readyFile().ifPresent(file ->
                 node.readyFile = opened.push(ReadyFile.follow(file, tunnel::ready, READY_FILE_PERIOD)));
         log.info("event=node_tunnel_started node={} listen_address={} pin_root={} steering_pins={} controller={}"
-                        + " ready_file={}", settings.nodeName(), settings.listenAddress().getHostAddress(),
+                        + " ready_file={} startup_ms={}", settings.nodeName(), settings.listenAddress().getHostAddress(),
                 settings.pinRoot(), steering.opened() ? "opened" : "waiting (" + steering.problem().orElse("") + ")",
-                settings.controlPlane().controller(), settings.readyFile().map(Object::toString).orElse("-"));
+                settings.controlPlane().controller(), settings.readyFile().map(Object::toString).orElse("-"),
+                StartupTime.millis());
         return node;
     }
 

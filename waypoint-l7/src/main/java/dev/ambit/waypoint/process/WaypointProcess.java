@@ -29,6 +29,7 @@ import dev.ambit.runtime.http.ReadinessServer;
 import dev.ambit.runtime.startup.ConfigSubscription;
 import dev.ambit.runtime.startup.MeshStartup;
 import dev.ambit.runtime.startup.ProcessIdentity;
+import dev.ambit.runtime.startup.StartupTime;
 import dev.ambit.runtime.tls.CertManager;
 import dev.ambit.runtime.transport.Listener;
 import dev.ambit.runtime.transport.Transport;
@@ -110,14 +111,15 @@ public final class WaypointProcess implements AutoCloseable {
                 .build(), process.configSubscription());
         if (settings.ingress().isPresent()) {
             listenAsIngress(settings, waypoint, transport, group, opened);
-            log.info("event=ingress_started gateway={} identity={} transport={} controller={} listeners={}",
-                    settings.gateway(), identity, transport.name(), settings.controlPlane().controller(),
-                    settings.ingress().get().size());
+            log.info("event=ingress_started gateway={} identity={} transport={} controller={} listeners={}"
+                    + " startup_ms={}", settings.gateway(), identity, transport.name(),
+                    settings.controlPlane().controller(), settings.ingress().get().size(), StartupTime.millis());
         } else {
             waypoint.listen(new HboneInboundSource(transport, group, certificates, HboneSettings.defaults(),
                     new InetSocketAddress(settings.listenAddress(), MeshPorts.HBONE)));
-            log.info("event=waypoint_started gateway={} identity={} transport={} controller={}", settings.gateway(),
-                    identity, transport.name(), settings.controlPlane().controller());
+            log.info("event=waypoint_started gateway={} identity={} transport={} controller={} startup_ms={}",
+                    settings.gateway(), identity, transport.name(), settings.controlPlane().controller(),
+                    StartupTime.millis());
         }
         return process;
     }
