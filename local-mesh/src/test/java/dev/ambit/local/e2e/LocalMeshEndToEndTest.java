@@ -100,19 +100,29 @@ class LocalMeshEndToEndTest {
         }
     }
 
-    /** Each process's ready line says how long it took from exec (docs/architecture.md, "Logs"). */
+    /**
+     * Each process's ready line says how long it took from exec (docs/architecture.md, "Logs"). The mesh counts a
+     * process up by its readiness, which may turn a moment before the line is written: hence the wait.
+     */
     @Test
     @Order(0)
-    void everyMeshProcessLogsItsStartUpTime() throws IOException {
+    void everyMeshProcessLogsItsStartUpTime() throws IOException, InterruptedException {
         Map<String, String> readyEventOf = Map.of("controller", "controller_started",
                 "agent-node1", "node_agent_started", "tunnel-node1", "node_tunnel_started",
                 "agent-node2", "node_agent_started", "tunnel-node2", "node_tunnel_started",
                 "pod-demo-waypoint", "waypoint_started");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (Map.Entry<String, String> process : readyEventOf.entrySet()) {
             Pattern ready = Pattern.compile("event=" + process.getValue() + " .* startup_ms=(\\d+)");
-            List<Long> startups = Files.readAllLines(mesh.logs().resolve(process.getKey() + ".log")).stream()
-                    .map(ready::matcher).filter(Matcher::find).map(found -> Long.parseLong(found.group(1)))
-                    .toList();
+            Path log = mesh.logs().resolve(process.getKey() + ".log");
+            List<Long> startups = List.of();
+            while (startups.isEmpty() && System.nanoTime() < deadline) {
+                startups = Files.readAllLines(log).stream().map(ready::matcher).filter(Matcher::find)
+                        .map(found -> Long.parseLong(found.group(1))).toList();
+                if (startups.isEmpty()) {
+                    Thread.sleep(200);
+                }
+            }
             assertFalse(startups.isEmpty(), process.getKey() + " logged no " + process.getValue() + " with startup_ms");
             long last = startups.get(startups.size() - 1);
             assertTrue(last > 0 && last < RUN.toMillis(), process.getKey() + " startup_ms=" + last);

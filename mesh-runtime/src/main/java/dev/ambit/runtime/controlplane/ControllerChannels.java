@@ -23,7 +23,8 @@ import javax.net.ssl.SSLException;
  * certificate. TLS is BoringSSL's when it loads, the JDK's otherwise: the traffic is a few control messages, but
  * these are a starting process's first handshakes, on its way to ready. In a cold JVM the JDK's handshake (key
  * agreement, signature checks, AES-GCM, all in Java) costs a few hundred milliseconds of CPU, its own and the JIT's
- * compiling it; BoringSSL's costs next to none, and loading it takes less than that (bench/RESULTS.md, "Start-up").
+ * compiling it; BoringSSL's costs next to none, and loading it takes less than that (bench/RESULTS.md, "the TLS
+ * work a starting process did for nothing").
  */
 public final class ControllerChannels {
 

@@ -11,8 +11,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Presents one {@link WorkloadCertificate}, as client or server, for the life of the TLS context built with it (a
  * rotation builds new contexts). It stands in for a key store: Netty would otherwise put the key into an in-memory
  * PKCS#12 store under an empty password, and the JDK protects a PKCS#12 key with 10,000 rounds of PBKDF2, once to
- * store it and once to read it back, for every context. That was a tenth of a second of CPU per certificate at a
- * process's start, on the path to ready (bench/RESULTS.md, "Start-up: no key store per TLS context").
+ * store it and once to read it back, for every context: 15-60 ms of CPU per certificate in a cold JVM, on a starting
+ * process's path to ready (bench/RESULTS.md, "the TLS work a starting process did for nothing").
  */
 final class CertificateKeyManager extends X509ExtendedKeyManager {
 
