@@ -20,10 +20,15 @@ final class CertificateKeyManager extends X509ExtendedKeyManager {
 
     private final WorkloadCertificate certificate;
     private final X509Certificate[] chain;
+    /** Read once: a BoringSSL server asks for five key types at every handshake. */
+    private final String keyAlgorithm;
+    private final String signatureAlgorithm;
 
     CertificateKeyManager(WorkloadCertificate certificate) {
         this.certificate = certificate;
         this.chain = certificate.chain().toArray(new X509Certificate[0]);
+        this.keyAlgorithm = certificate.key().getAlgorithm();
+        this.signatureAlgorithm = certificate.leaf().getSigAlgName();
     }
 
     /**
@@ -35,11 +40,10 @@ final class CertificateKeyManager extends X509ExtendedKeyManager {
             return false;
         }
         int underscore = keyType.indexOf('_');
-        String keyAlgorithm = underscore < 0 ? keyType : keyType.substring(0, underscore);
-        if (!keyAlgorithm.equals(certificate.key().getAlgorithm())) {
+        if (!keyAlgorithm.equals(underscore < 0 ? keyType : keyType.substring(0, underscore))) {
             return false;
         }
-        return underscore < 0 || certificate.leaf().getSigAlgName().contains(keyType.substring(underscore + 1));
+        return underscore < 0 || signatureAlgorithm.contains(keyType.substring(underscore + 1));
     }
 
     private String aliasFor(String[] keyTypes) {
