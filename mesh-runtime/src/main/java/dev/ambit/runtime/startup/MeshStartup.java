@@ -56,7 +56,8 @@ public final class MeshStartup {
 
     /** Certificates for the process's own identities, with the best TLS there is (BoringSSL when it loads). */
     public CertManager certificates() {
-        return certificates(new TlsContextFactory(controlPlane.trustBundle(), clock));
+        return opened.push(new CertManager(controlPlane.certificateAuthority(), controlPlane.trustBundle(),
+                new TlsContextFactory(controlPlane.trustBundle(), clock), CERTIFICATE_TTL, clock));
     }
 
     /**
@@ -66,11 +67,6 @@ public final class MeshStartup {
     public CertManager certificatesForController() {
         return opened.push(CertManager.withoutTlsContexts(controlPlane.certificateAuthority(),
                 controlPlane.trustBundle(), CERTIFICATE_TTL, clock));
-    }
-
-    private CertManager certificates(TlsContextFactory contexts) {
-        return opened.push(new CertManager(controlPlane.certificateAuthority(), controlPlane.trustBundle(), contexts,
-                CERTIFICATE_TTL, clock));
     }
 
     /**
