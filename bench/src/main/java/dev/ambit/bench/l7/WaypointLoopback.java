@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * ({@link TcpUpstreamConnector}) routing by the bench's catch-all route ({@link BenchTopology#waypointConfig}), and
  * HAProxy 2.x in HTTP mode (keep-alive both ways, h2c prior knowledge detected on the plain bind). Backend and
  * waypoint run in their own JVMs with bench/run's mesh flags ({@code -Xmx160m -XX:+UseSerialGC}); the waypoint
- * writes its access log (one JSON line per request, as in production) to a file unless {@code --access-log off}.
- * Then, for each round and each path in turn (direct, haproxy, waypoint), {@code wrk -t2 -c16 --latency} (HTTP/1.1)
+ * writes its access log (one JSON line per request, as in production: to standard output, through the mesh's
+ * batching appender) to a file unless {@code --access-log off}. Then, for each round and each path in turn (direct, haproxy, waypoint), {@code wrk -t2 -c16 --latency} (HTTP/1.1)
  * and {@code h2load -t2 -c8 -m8} (prior-knowledge h2c), each for {@code --seconds}. Every request names the service
  * in {@code Host}/{@code :authority}, which is how a waypoint with a TCP inbound finds it.
  *
@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
  *     [--only direct,haproxy,waypoint]
  *     [--access-log file|off] [--waypoint-jvm "-XX:StartFlightRecording=filename=/tmp/wp.jfr,settings=profile"]
  *     [--waypoint-transport io_uring|epoll|nio] [--haproxy-log]
- *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--keep]
+ *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--profile cpu|alloc] [--keep]
  * }</pre>
  *
  * <p>{@code --baseline-jar} adds a path, {@code baseline}: a second waypoint run from another build's benchmarks.jar
@@ -63,6 +63,10 @@ import java.util.regex.Pattern;
  * comparison where both proxies log; by default it logs nothing, as in bench/run. {@code --waypoint-transport}
  * picks the waypoint's Netty transport instead of the best available; {@code --waypoint-jvm} adds JVM options
  * (a {@code -Dlogback.configurationFile} there replaces the generated logging configuration).
+ *
+ * <p>{@code --profile cpu|alloc}, after the rounds, runs wrk and h2load once more on each waypoint under async-profiler
+ * and keeps the flame graphs ({@code waypoint-http1-cpu.html}, {@code waypoint-h2c-cpu.html}, ...) in the work
+ * directory, which it keeps.
  *
  * <p>{@code --serve} starts the servers, prints their addresses and waits (Ctrl-C stops them), for ad-hoc load and
  * profiling; {@code --keep} keeps the work directory (configs, logs, access log, wrk/h2load output). Uses ports
@@ -138,6 +142,7 @@ public final class WaypointLoopback {
         private final Optional<String> waypointTransport;
         private final List<String> paths;
         private final boolean serve;
+        private final Optional<String> profile;
         private final boolean keep;
         private final Path work;
         private final List<Server> servers = new ArrayList<>();
@@ -165,7 +170,11 @@ public final class WaypointLoopback {
             paths = Arrays.asList(args.optional("only").orElse(baselineJar.isPresent()
                     ? "direct,haproxy,baseline,waypoint" : "direct,haproxy,waypoint").split(","));
             serve = args.flag("serve");
-            keep = args.flag("keep");
+            profile = args.optional("profile");
+            profile.filter(event -> !List.of("cpu", "alloc").contains(event)).ifPresent(event -> {
+                throw new IllegalArgumentException("--profile " + event + ": expected cpu or alloc");
+            });
+            keep = args.flag("keep") || profile.isPresent();
             work = Files.createTempDirectory("waypoint-loopback");
         }
 
@@ -187,9 +196,59 @@ public final class WaypointLoopback {
                         h2.computeIfAbsent(path, p -> new ArrayList<>()).add(h2load(path, round, seconds));
                     }
                 }
+                if (profile.isPresent()) {
+                    profileWaypoints(profile.get());
+                }
                 System.out.print(report());
             } finally {
                 stopAndClean();
+            }
+        }
+
+        /**
+         * One more wrk and one more h2load run on each waypoint path, each under async-profiler ({@code event} cpu or
+         * alloc, loaded into the warm waypoint with jcmd), written as flame graphs PATH-PROTOCOL-EVENT.html in the
+         * work directory. The library is the one the bench build unpacks next to benchmarks.jar.
+         */
+        private void profileWaypoints(String event) throws Exception {
+            Path library = asyncProfilerLibrary();
+            for (String path : paths) {
+                if (!path.equals("waypoint") && !path.equals("baseline")) {
+                    continue;
+                }
+                for (String protocol : List.of("http1", "h2c")) {
+                    long pid = processOf(path).orElseThrow().pid();
+                    profiler(pid, library, "start,event=" + event + (event.equals("cpu") ? ",interval=499us" : ""));
+                    Sample sample = protocol.equals("http1") ? wrk(path, 0, seconds) : h2load(path, 0, seconds);
+                    Path graph = work.resolve(path + "-" + protocol + "-" + event + ".html");
+                    profiler(pid, library, "stop,file=" + graph);
+                    log(String.format(Locale.ROOT, "profile %s %s: %s, %s", path, protocol, describe(sample), graph));
+                }
+            }
+        }
+
+        private static Path asyncProfilerLibrary() throws IOException {
+            String arch = switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> "x64";
+                case "aarch64" -> "arm64";
+                default -> System.getProperty("os.arch");
+            };
+            Path jar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]);
+            Path library = jar.toAbsolutePath().getParent().resolve("async-profiler/linux-" + arch
+                    + "/libasyncProfiler.so");
+            if (!Files.isRegularFile(library)) {
+                throw new IOException("no " + library + ": build bench first (mvn -pl bench -am package)");
+            }
+            return library;
+        }
+
+        /** One async-profiler command in a JVM. jcmd reads a bare a=b as its own option, hence the quotes. */
+        private void profiler(long pid, Path library, String command) throws Exception {
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "JVMTI.agent_load", library.toString(),
+                    "\"" + command + "\"").redirectErrorStream(true).start();
+            String answer = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || !answer.contains("return code: 0")) {
+                throw new IllegalStateException("async-profiler in " + pid + ": " + command + ": " + answer.strip());
             }
         }
 
@@ -216,14 +275,14 @@ public final class WaypointLoopback {
             backend.addAll(List.of("-cp", classpath, HttpBackend.class.getName(), "--address", LOOPBACK, "--port",
                     Integer.toString(backendPort)));
             startServer("backend", backend);
-            Path logback = work.resolve("waypoint-logback.xml");
-            Files.writeString(logback, waypointLogback());
             if (paths.contains("waypoint")) {
-                startServer("waypoint", waypointCommand(java, classpath, logback, waypointPort));
+                startWaypoint("waypoint", waypointCommand(java, classpath, logback("waypoint", classpath),
+                        waypointPort));
             }
             if (paths.contains("baseline")) {
-                startServer("baseline", waypointCommand(java, baselineJar.orElseThrow(() ->
-                        new IllegalArgumentException("the baseline path needs --baseline-jar")), logback, baselinePort));
+                String jar = baselineJar.orElseThrow(() ->
+                        new IllegalArgumentException("the baseline path needs --baseline-jar"));
+                startWaypoint("baseline", waypointCommand(java, jar, logback("baseline", jar), baselinePort));
             }
             if (paths.contains("haproxy")) {
                 Path config = work.resolve("haproxy.cfg");
@@ -254,26 +313,56 @@ public final class WaypointLoopback {
             return command;
         }
 
-        private String waypointLogback() {
-            return """
+        /**
+         * The logging of a waypoint process: events from WARN to standard error, and its access log as the mesh
+         * processes write it, to standard output (which goes to a file, see {@link #startWaypoint}): through the
+         * batching appender where the build has one, else through logback's console appender, as before it.
+         */
+        private Path logback(String name, String classpath) throws IOException {
+            String accessAppender = hasClass(classpath, "dev/ambit/runtime/logging/BatchedLineAppender.class")
+                    ? "dev.ambit.runtime.logging.BatchedLineAppender" : "ch.qos.logback.core.ConsoleAppender";
+            Path file = work.resolve(name + "-logback.xml");
+            Files.writeString(file, """
                     <configuration>
                       <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
                         <target>System.err</target>
                         <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level %%logger{20} %%msg%%n</pattern></encoder>
                       </appender>
-                      <appender name="ACCESS" class="ch.qos.logback.core.FileAppender">
-                        <file>%s</file>
+                      <appender name="ACCESS" class="%s">
+                        <target>System.out</target>
                         <encoder><pattern>%%msg%%n</pattern></encoder>
                       </appender>
                       <logger name="ambit.access" level="%s" additivity="false"><appender-ref ref="ACCESS"/></logger>
                       <logger name="dev.ambit" level="WARN"/>
                       <root level="WARN"><appender-ref ref="STDERR"/></root>
                     </configuration>
-                    """.formatted(accessLogFile(), accessLog ? "INFO" : "OFF");
+                    """.formatted(accessAppender, accessLog ? "INFO" : "OFF"));
+            return file;
         }
 
-        private Path accessLogFile() {
-            return work.resolve("access.log");
+        /** Whether {@code classpath} (this build's, or another build's benchmarks.jar) has {@code resource}. */
+        private static boolean hasClass(String classpath, String resource) throws IOException {
+            for (String entry : classpath.split(java.io.File.pathSeparator)) {
+                Path path = Path.of(entry);
+                if (Files.isDirectory(path) ? Files.exists(path.resolve(resource))
+                        : hasEntry(path, resource)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean hasEntry(Path jar, String resource) throws IOException {
+            if (!Files.isRegularFile(jar)) {
+                return false;
+            }
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                return file.getEntry(resource) != null;
+            }
+        }
+
+        private Path accessLogFile(String name) {
+            return work.resolve(name + "-access.log");
         }
 
         /**
@@ -297,6 +386,17 @@ public final class WaypointLoopback {
                       server backend %s:%d
                     """.formatted(haproxyLog ? "  log stdout format raw local0" : "",
                     haproxyLog ? "  log global\n  option httplog" : "", LOOPBACK, haproxyPort, LOOPBACK, backendPort);
+        }
+
+        /**
+         * A waypoint process: its standard output (the access log) appended to NAME-access.log, so that truncating
+         * the file between runs leaves no hole; its standard error to NAME.log.
+         */
+        private void startWaypoint(String name, List<String> command) throws IOException {
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(accessLogFile(name).toFile()))
+                    .redirectError(work.resolve(name + ".log").toFile()).start();
+            servers.add(new Server(name, process));
         }
 
         private void startServer(String name, List<String> command) throws IOException {
@@ -438,8 +538,11 @@ public final class WaypointLoopback {
 
         /** The access log is written but not kept: a 10 s run at tens of thousands of req/s is gigabytes. */
         private void truncateAccessLog() throws IOException {
-            if (Files.exists(accessLogFile())) {
-                Files.newOutputStream(accessLogFile(), java.nio.file.StandardOpenOption.TRUNCATE_EXISTING).close();
+            for (String name : List.of("waypoint", "baseline")) {
+                if (Files.exists(accessLogFile(name))) {
+                    Files.newOutputStream(accessLogFile(name), java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)
+                            .close();
+                }
             }
         }
 

@@ -79,6 +79,8 @@ class EventLogConfiguratorTest {
         Logger access = context.getLogger(LoggerNames.ACCESS);
         assertFalse(access.isAdditive(), "an access line is not also an event line");
         assertTrue(access.isInfoEnabled());
+        assertEquals("System.out", ((BatchedLineAppender) access.getAppender("access")).getTarget(),
+                "access lines leave in batches, on standard output");
         context.stop();
     }
 

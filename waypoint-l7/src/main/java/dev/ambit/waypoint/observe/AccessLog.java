@@ -1,5 +1,6 @@
 package dev.ambit.waypoint.observe;
 
+import dev.ambit.runtime.logging.LineBatches;
 import dev.ambit.runtime.logging.LoggerNames;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * The writer wakes every {@value #LINGER_MILLIS} ms while there is traffic (so queuing never signals it) and sleeps
  * when there is none. Nothing is dropped: once {@value #QUEUE_LIMIT} entries are waiting, the event loop writes
  * its line itself, which slows it to the backend's pace, as before. {@link #close} writes what is still queued.
+ *
+ * <p>Each batch ends with a {@linkplain LineBatches#flush flush}: the mesh's own logging
+ * configuration gathers access lines into a few writes per batch instead of a system call per line, and the flush
+ * sends them once the queue is empty. Other appenders ignore it.
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -39,6 +44,7 @@ public final class AccessLog implements AutoCloseable {
     private final AccessLogField[] fields;
     /** Per field ordinal: {@code "json_name":}. */
     private final String[] keys;
+    private final InstantText instants = new InstantText();
     private final Queue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private volatile Thread writer;
@@ -69,6 +75,7 @@ public final class AccessLog implements AutoCloseable {
                 queued.decrementAndGet();
             }
             log.info(format(entry, new StringBuilder(LINE_CAPACITY)));
+            LineBatches.flush(log);
             return;
         }
         queue.offer(entry);
@@ -137,7 +144,9 @@ public final class AccessLog implements AutoCloseable {
     /** @param scratch the writer thread's reusable builder; null on any other thread */
     private void drain(StringBuilder scratch) {
         AccessLogEntry entry;
+        boolean wrote = false;
         while ((entry = queue.poll()) != null) {
+            wrote = true;
             queued.decrementAndGet();
             try {
                 log.info(format(entry, scratch != null ? scratch : new StringBuilder(LINE_CAPACITY)));
@@ -145,6 +154,9 @@ public final class AccessLog implements AutoCloseable {
                 // A broken appender must not end the writer: the next lines may get through.
                 LoggerFactory.getLogger(AccessLog.class).warn("event=access_log_failed error=\"{}\"", e.toString());
             }
+        }
+        if (wrote) {
+            LineBatches.flush(log);
         }
     }
 
@@ -172,7 +184,9 @@ public final class AccessLog implements AutoCloseable {
             } else if (value instanceof Number) {
                 line.append(value);
             } else if (value instanceof Instant instant) {
-                line.append('"').append(instant).append('"');
+                line.append('"');
+                instants.append(line, instant);
+                line.append('"');
             } else {
                 appendString(line, value.toString());
             }

@@ -1,0 +1,92 @@
+package dev.ambit.runtime.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes a logger's lines to standard output (or error) in batches: whole lines gather in a buffer and leave in one
+ * {@code write(2)} when the next line would not fit, or when the logger's user ends a batch ({@link LineBatches#flush}). For the access log, a line per request: logback's console and file appenders make a system call per
+ * line, and on the waypoint that was 10-14 % of its CPU under load (bench/RESULTS.md, "the access log in batches").
+ *
+ * <p>The buffer holds {@value #PIPE_BUF} bytes. A container's standard output is a pipe, and the kernel writes up to
+ * that much to a pipe in one piece: another thread's event line, written to the same pipe meanwhile, cannot land
+ * inside one of these lines. A longer line is written alone, as before.
+ *
+ * <p>Lines wait until a flush: whoever logs through this appender flushes when its batch ends ({@code AccessLog}
+ * after each drain of its queue). Stopping the appender flushes what is left; the descriptor stays open.
+ */
+public final class BatchedLineAppender extends OutputStreamAppender<ILoggingEvent> {
+
+    /** Linux's PIPE_BUF: the largest write to a pipe that no other writer's bytes can interleave with. */
+    static final int PIPE_BUF = 4096;
+
+    private String target = "System.out";
+
+    public BatchedLineAppender() {
+        setImmediateFlush(false);
+    }
+
+    /** {@code System.out} (the default) or {@code System.err}, as logback's console appender names them. */
+    public void setTarget(String target) {
+        this.target = target;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    @Override
+    public void start() {
+        if (getOutputStream() == null) {
+            FileDescriptor descriptor;
+            switch (target) {
+                case "System.out" -> descriptor = FileDescriptor.out;
+                case "System.err" -> descriptor = FileDescriptor.err;
+                default -> {
+                    addError("target is " + target + ", expected System.out or System.err");
+                    return;
+                }
+            }
+            setOutputStream(batching(new FileOutputStream(descriptor)));
+        }
+        super.start();
+    }
+
+    /** Batches whole lines written to {@code out} into writes of at most {@value #PIPE_BUF} bytes; never closes it. */
+    static OutputStream batching(OutputStream out) {
+        return new BufferedOutputStream(new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                // The process's standard output outlives the appender (a reconfiguration stops it).
+                flush();
+            }
+        }, PIPE_BUF);
+    }
+
+    /** Writes the lines still buffered. */
+    public void flush() {
+        OutputStream out = getOutputStream();
+        if (out == null) {
+            return;
+        }
+        streamWriteLock.lock();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            addError("flush failed", e);
+        } finally {
+            streamWriteLock.unlock();
+        }
+    }
+}
