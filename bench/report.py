@@ -5,6 +5,7 @@
   report.py wrk-row NAME RSS WRK                                             one L7 row (HTTP/1.1)
   report.py h2load-row NAME RSS H2LOAD LOGFILE                               one L7 row (HTTP/2)
   report.py control-rows                < JSON lines of the control mains    control rows
+  report.py loopback-rows               < WaypointLoopback --json lines      the waypoint alone on loopback
   report.py json META | markdown META   < rows                               the report
 """
 import json
@@ -131,6 +132,16 @@ def control_rows():
             emit(row)
 
 
+def loopback_rows():
+    """WaypointLoopback's medians (its --json lines), already in row form."""
+    for line in sys.stdin:
+        line = line.strip()
+        if line.startswith("{"):
+            row = json.loads(line)
+            if row.get("section") == "loopback":
+                emit(row)
+
+
 def footprint_row(name, ready_s, rest, idle):
     emit({"section": "footprint", "name": name, "ready_s": number(ready_s), "rss_mib": number(rest),
           "idle_rss_mib": number(idle)})
@@ -141,7 +152,7 @@ def rows():
 
 
 def by_section(all_rows):
-    sections = {"l4": [], "l7": [], "control": [], "footprint": []}
+    sections = {"l4": [], "l7": [], "loopback": [], "control": [], "footprint": []}
     for row in all_rows:
         sections[row.pop("section")].append(row)
     return sections
@@ -201,6 +212,20 @@ def markdown(meta):
                    f"| {ratio(r['rps'], ref_haproxy and ref_haproxy['rps'])} "
                    f"| {ratio(r['p99_us'], ref_haproxy and ref_haproxy['p99_us'])} "
                    f"| {fmt(r.get('cold_rps'))} | {fmt(r.get('warmup_s'))} |")
+    if s["loopback"]:
+        rounds = s["loopback"][0].get("rounds")
+        out += ["", f"### L7: the waypoint alone on loopback (WaypointLoopback, medians of {rounds} round(s); no tunnels)",
+                "", "| path | req/s | p50 µs | p99 µs | proxy CPU µs/req | ÷ haproxy | p99 ÷ haproxy | CPU/req ÷ haproxy "
+                "| errors |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in s["loopback"]:
+            protocol = r["name"].split(", ", 1)[1]
+            ref = find(s["loopback"], "haproxy, " + protocol)
+            # The direct path's CPU is the backend's: nothing to compare with a proxy's.
+            cpu_ratio = "–" if r["name"].startswith("direct") \
+                else ratio(r["cpu_us_per_request"], ref and ref["cpu_us_per_request"])
+            out.append(f"| {r['name']} | {fmt(r['rps'])} | {fmt(r['p50_us'])} | {fmt(r['p99_us'])} "
+                       f"| {fmt(r['cpu_us_per_request'], 1)} | {ratio(r['rps'], ref and ref['rps'])} "
+                       f"| {ratio(r['p99_us'], ref and ref['p99_us'])} | {cpu_ratio} | {r['errors']} |")
     out += ["", "### Control plane", "", "| what | rate /s | p50 µs | p99 µs | max µs |", "|---|---:|---:|---:|---:|"]
     for r in s["control"]:
         out.append(f"| {r['name']} | {fmt(r.get('rps'))} | {fmt(r.get('p50_us'))} | {fmt(r.get('p99_us'))} "
@@ -210,7 +235,8 @@ def markdown(meta):
                 "| process | exec to ready s | RSS MiB at rest | RSS MiB, 1,000 idle conns |", "|---|---:|---:|---:|"]
         for r in s["footprint"]:
             out.append(f"| {r['name']} | {fmt(r['ready_s'], 2)} | {fmt(r['rss_mib'], 1)} | {fmt(r['idle_rss_mib'], 1)} |")
-    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct) + footprint_targets(s["footprint"])
+    out += ["", "### Targets", ""] + targets(l4, l7, stunnel, direct) + loopback_targets(s["loopback"]) \
+        + footprint_targets(s["footprint"])
     print("\n".join(out))
 
 
@@ -265,6 +291,18 @@ def targets(l4, l7, stunnel, direct):
     return lines
 
 
+def loopback_targets(loopback):
+    """Issue 18: the waypoint alone on loopback at 1.2× HAProxy's rate or better, in both protocols."""
+    lines = []
+    for protocol in ("HTTP/1.1 (wrk)", "HTTP/2 (h2load)"):
+        waypoint, haproxy = find(loopback, "waypoint, " + protocol), find(loopback, "haproxy, " + protocol)
+        if waypoint and haproxy and haproxy["rps"]:
+            met = waypoint["rps"] is not None and waypoint["rps"] >= 1.2 * haproxy["rps"]
+            lines.append(f"| waypoint alone on loopback {protocol} req/s ≥ 1.2× HAProxy "
+                         f"| {ratio(waypoint['rps'], haproxy['rps'])} | {'yes' if met else '**no**'} |")
+    return lines
+
+
 def footprint_targets(footprint):
     lines = []
 
@@ -290,7 +328,7 @@ def footprint_targets(footprint):
 
 
 COMMANDS = {"l4-row": l4_row, "wrk-row": wrk_row, "h2load-row": h2load_row, "control-rows": control_rows,
-            "footprint-row": footprint_row,
+            "footprint-row": footprint_row, "loopback-rows": loopback_rows,
             "json": to_json, "markdown": markdown}
 
 if __name__ == "__main__":

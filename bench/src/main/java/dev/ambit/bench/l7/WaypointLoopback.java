@@ -55,6 +55,7 @@ import java.util.regex.Pattern;
  *     [--access-log file|off] [--waypoint-jvm "-XX:StartFlightRecording=filename=/tmp/wp.jfr,settings=profile"]
  *     [--waypoint-transport io_uring|epoll|nio] [--haproxy-log]
  *     [--baseline-jar OTHER-BUILD/bench/target/benchmarks.jar] [--serve] [--profile cpu|alloc] [--keep]
+ *     [--json FILE]
  * }</pre>
  *
  * <p>{@code --baseline-jar} adds a path, {@code baseline}: a second waypoint run from another build's benchmarks.jar
@@ -63,6 +64,9 @@ import java.util.regex.Pattern;
  * comparison where both proxies log; by default it logs nothing, as in bench/run. {@code --waypoint-transport}
  * picks the waypoint's Netty transport instead of the best available; {@code --waypoint-jvm} adds JVM options
  * (a {@code -Dlogback.configurationFile} there replaces the generated logging configuration).
+ *
+ * <p>{@code --json FILE} also writes the medians as JSON lines, the rows bench/run's report reads (its "waypoint
+ * alone on loopback" table).
  *
  * <p>{@code --profile cpu|alloc}, after the rounds, runs wrk and h2load once more on each waypoint under async-profiler
  * and keeps the flame graphs ({@code waypoint-http1-cpu.html}, {@code waypoint-h2c-cpu.html}, ...) in the work
@@ -143,6 +147,7 @@ public final class WaypointLoopback {
         private final List<String> paths;
         private final boolean serve;
         private final Optional<String> profile;
+        private final Optional<Path> json;
         private final boolean keep;
         private final Path work;
         private final List<Server> servers = new ArrayList<>();
@@ -171,6 +176,7 @@ public final class WaypointLoopback {
                     ? "direct,haproxy,baseline,waypoint" : "direct,haproxy,waypoint").split(","));
             serve = args.flag("serve");
             profile = args.optional("profile");
+            json = args.optional("json").map(Path::of);
             profile.filter(event -> !List.of("cpu", "alloc").contains(event)).ifPresent(event -> {
                 throw new IllegalArgumentException("--profile " + event + ": expected cpu or alloc");
             });
@@ -200,6 +206,9 @@ public final class WaypointLoopback {
                     profileWaypoints(profile.get());
                 }
                 System.out.print(report());
+                if (json.isPresent()) {
+                    Files.writeString(json.get(), jsonRows());
+                }
             } finally {
                 stopAndClean();
             }
@@ -574,6 +583,32 @@ public final class WaypointLoopback {
             table(out, "HTTP/1.1 (wrk -c" + connections + ")", h1);
             table(out, "h2c (h2load -c" + h2Clients + " -m" + h2Streams + ")", h2);
             return out.toString();
+        }
+
+        /**
+         * One JSON line per path and protocol, medians, as bench/run's report takes its rows: section
+         * {@code loopback}, names {@code PATH, HTTP/1.1 (wrk)} and {@code PATH, HTTP/2 (h2load)}.
+         */
+        private String jsonRows() {
+            StringBuilder out = new StringBuilder();
+            for (Map.Entry<String, Map<String, List<Sample>>> protocol : List.of(Map.entry("HTTP/1.1 (wrk)", h1),
+                    Map.entry("HTTP/2 (h2load)", h2))) {
+                for (Map.Entry<String, List<Sample>> path : protocol.getValue().entrySet()) {
+                    Sample m = median(path.getValue());
+                    long errors = path.getValue().stream().mapToLong(Sample::errors).sum();
+                    out.append(String.format(Locale.ROOT, "{\"section\": \"loopback\", \"name\": \"%s, %s\", "
+                            + "\"rps\": %s, \"p50_us\": %s, \"p99_us\": %s, \"cpu_us_per_request\": %s, "
+                            + "\"errors\": %d, \"rounds\": %d}%n", path.getKey(), protocol.getKey(),
+                            jsonNumber(m.rps(), 0), jsonNumber(m.p50Micros(), 0), jsonNumber(m.p99Micros(), 0),
+                            jsonNumber(m.cpuMicrosPerRequest(), 1), errors, rounds));
+                }
+            }
+            return out.toString();
+        }
+
+        /** A figure a tool did not give (NaN) is null. */
+        private static String jsonNumber(double value, int decimals) {
+            return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%." + decimals + "f", value);
         }
 
         private void table(StringBuilder out, String tool, Map<String, List<Sample>> samples) {
