@@ -40,9 +40,10 @@ import java.util.regex.Pattern;
  * HAProxy 2.x in HTTP mode (keep-alive both ways, h2c prior knowledge detected on the plain bind). Backend and
  * waypoint run in their own JVMs with bench/run's mesh flags ({@code -Xmx160m -XX:+UseSerialGC}); the waypoint
  * writes its access log (one JSON line per request, as in production: to standard output, through the mesh's
- * batching appender) to a file unless {@code --access-log off}. Then, for each round and each path in turn (direct, haproxy, waypoint), {@code wrk -t2 -c16 --latency} (HTTP/1.1)
- * and {@code h2load -t2 -c8 -m8} (prior-knowledge h2c), each for {@code --seconds}. Every request names the service
- * in {@code Host}/{@code :authority}, which is how a waypoint with a TCP inbound finds it.
+ * batching appender) to a file unless {@code --access-log off}. Then, for each round and each path in turn (direct,
+ * haproxy, waypoint), {@code wrk -t2 -c16 --latency} (HTTP/1.1) and {@code h2load -t2 -c8 -m8} (prior-knowledge
+ * h2c), each for {@code --seconds}. Every request names the service in {@code Host}/{@code :authority}, which is how
+ * a waypoint with a TCP inbound finds it.
  *
  * <p>Prints a Markdown table of the medians over the rounds: req/s, p50 and p99 latency, the proxy's CPU time per
  * request (user + system, from /proc; the noise-robust figure on a shared host) and each as a ratio to HAProxy's.

@@ -11,8 +11,9 @@ import java.io.OutputStream;
 
 /**
  * Writes a logger's lines to standard output (or error) in batches: whole lines gather in a buffer and leave in one
- * {@code write(2)} when the next line would not fit, or when the logger's user ends a batch ({@link LineBatches#flush}). For the access log, a line per request: logback's console and file appenders make a system call per
- * line, and on the waypoint that was 10-14 % of its CPU under load (bench/RESULTS.md, "the access log in batches").
+ * {@code write(2)} when the next line would not fit, or when the code that logs them ends a batch
+ * ({@link LineBatches#flush}). Meant for the access log, a line per request, where logback's console and file
+ * appenders make a system call per line (bench/RESULTS.md, session 15: five to six lines per call instead).
  *
  * <p>The buffer holds {@value #PIPE_BUF} bytes. A container's standard output is a pipe, and the kernel writes up to
  * that much to a pipe in one piece: another thread's event line, written to the same pipe meanwhile, cannot land

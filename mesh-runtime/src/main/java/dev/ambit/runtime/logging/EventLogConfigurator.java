@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The mesh processes' logging, set up in code: one line per event ({@link EventLineEncoder}), the request access log
- * as is and in batches ({@link BatchedLineAppender}), libraries' chatter only from WARN. Found by logback through {@code META-INF/services}.
+ * as is and in batches ({@link BatchedLineAppender}), libraries' chatter only from WARN. Found by logback through
+ * {@code META-INF/services}.
  *
  * <p>Why not a {@code logback.xml}: reading one loads logback's XML configurator and the JDK's XML parser, about 800
  * classes for a dozen lines (1,813 classes and 1.4–3.0 s to log one line against 1,008 and 0.5–0.7 s, measured on

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * when there is none. Nothing is dropped: once {@value #QUEUE_LIMIT} entries are waiting, the event loop writes
  * its line itself, which slows it to the backend's pace, as before. {@link #close} writes what is still queued.
  *
- * <p>Each batch ends with a {@linkplain LineBatches#flush flush}: the mesh's own logging
- * configuration gathers access lines into a few writes per batch instead of a system call per line, and the flush
- * sends them once the queue is empty. Other appenders ignore it.
+ * <p>Each batch ends with a {@linkplain LineBatches#flush flush}: the mesh's own logging configuration gathers access
+ * lines into a few writes per batch instead of a system call per line, and the flush sends them once the queue is
+ * empty. Other appenders ignore it.
  */
 public final class AccessLog implements AutoCloseable {
 
