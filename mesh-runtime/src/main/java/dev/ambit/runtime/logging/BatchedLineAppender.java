@@ -64,6 +64,7 @@ public final class BatchedLineAppender extends OutputStreamAppender<ILoggingEven
         return new BufferedOutputStream(new FilterOutputStream(out) {
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
+                // FilterOutputStream would pass the batch on a byte at a time.
                 out.write(bytes, offset, length);
             }
 

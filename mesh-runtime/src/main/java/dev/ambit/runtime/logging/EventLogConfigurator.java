@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Context;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Locale;
@@ -107,28 +108,26 @@ public final class EventLogConfigurator extends ContextAwareBase implements Conf
         return level;
     }
 
-    /** The access log: a line per request, written in batches that its writer flushes ({@link BatchedLineAppender}). */
-    private static BatchedLineAppender batched(Context context, String target) {
-        Encoder<ILoggingEvent> encoder = EventLineEncoder.messageOnly();
-        encoder.setContext(context);
-        encoder.start();
-        BatchedLineAppender appender = new BatchedLineAppender();
-        appender.setContext(context);
-        appender.setName("access");
+    private static ConsoleAppender<ILoggingEvent> console(Context context, String name, String target,
+            Encoder<ILoggingEvent> encoder) {
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setTarget(target);
-        appender.setEncoder(encoder);
-        appender.start();
-        return appender;
+        return started(context, name, appender, encoder);
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(Context context, String name, String target,
+    /** The access log: a line per request, written in batches that its writer flushes ({@link BatchedLineAppender}). */
+    private static BatchedLineAppender batched(Context context, String target) {
+        BatchedLineAppender appender = new BatchedLineAppender();
+        appender.setTarget(target);
+        return started(context, "access", appender, EventLineEncoder.messageOnly());
+    }
+
+    private static <A extends OutputStreamAppender<ILoggingEvent>> A started(Context context, String name, A appender,
             Encoder<ILoggingEvent> encoder) {
         encoder.setContext(context);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName(name);
-        appender.setTarget(target);
         appender.setEncoder(encoder);
         appender.start();
         return appender;
