@@ -7,14 +7,10 @@ import dev.ambit.waypoint.proxy.ExchangeEnvironment;
 import dev.ambit.waypoint.proxy.RequestExchange;
 import dev.ambit.waypoint.route.GatewayPort;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -28,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client end of exchanges, what HTTP/1.x and HTTP/2 share: starts an exchange per request head, hands it the
- * request's content, reads only when the exchange asks, and tells it of writability and of the client going away.
- * {@link Http1Downstream} (one per connection, requests one after another) and {@link Http2StreamDownstream} (one per
- * stream) add what their protocol frames differently: refusals, the end of an exchange, the end of input.
+ * The client end of exchanges on a connection's pipeline, their plumbing: starts an exchange per decoded request
+ * head, hands it the request's content, reads only when the exchange asks, and tells it of writability and of the
+ * client going away. {@link Http1Downstream} adds HTTP/1.x's framing: which heads to refuse, keep-alive, the headers
+ * timeout, how a connection ends. (An HTTP/2 stream is no channel and no handler: {@link Http2StreamDownstream}.)
  */
 abstract class DownstreamHandler extends ChannelInboundHandlerAdapter implements Downstream {
 
@@ -53,9 +49,6 @@ abstract class DownstreamHandler extends ChannelInboundHandlerAdapter implements
     DownstreamHandler(ExchangeEnvironment env) {
         this.env = env;
     }
-
-    /** The channel of the client's connection (a stream's parent for HTTP/2). */
-    abstract Channel connectionChannel();
 
     /** Why this request head cannot be trusted, or null. */
     abstract String framingViolation(HttpRequest request);
@@ -82,7 +75,7 @@ abstract class DownstreamHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.connection = connectionChannel().attr(CONNECTION).get();
+        this.connection = ctx.channel().attr(CONNECTION).get();
         if (ctx.channel().isActive()) {
             read();
         }
@@ -136,24 +129,10 @@ abstract class DownstreamHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         requestAccepted(request);
-        if (request instanceof FullHttpRequest full) {
-            // HTTP/2 HEADERS with END_STREAM: a head and an empty end, handled like any other request.
-            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
-            bodyless = !full.content().isReadable();
-            RequestExchange exchange = start(head);
-            exchange.onRequestContent(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
-            return;
-        }
         bodyless = bodylessHead(request);
-        start(request);
-    }
-
-    /** The exchange may finish (and {@link #done} clear it) before this returns. */
-    private RequestExchange start(HttpRequest head) {
-        RequestExchange exchange = RequestExchange.create(env, this, head, !bodyless);
-        current = exchange;
-        exchange.begin();
-        return exchange;
+        // The exchange may finish (and done() clear it) before begin() returns.
+        current = RequestExchange.create(env, this, request, !bodyless);
+        current.begin();
     }
 
     /** The local answer to a request refused before it was forwarded. */
@@ -232,10 +211,7 @@ abstract class DownstreamHandler extends ChannelInboundHandlerAdapter implements
     public String sourceAddress() {
         // The same for every request of the connection: the access log and authorization ask for it each time.
         if (sourceAddress == null) {
-            Channel channel = connectionChannel();
-            sourceAddress = channel.remoteAddress() instanceof InetSocketAddress address
-                    ? address.getAddress().getHostAddress() + ":" + address.getPort()
-                    : String.valueOf(channel.remoteAddress());
+            sourceAddress = InboundConnection.describe(ctx.channel().remoteAddress());
         }
         return sourceAddress;
     }

@@ -2,7 +2,6 @@ package dev.ambit.waypoint.inbound;
 
 import dev.ambit.waypoint.http.RequestFraming;
 import dev.ambit.waypoint.proxy.ExchangeEnvironment;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -37,11 +36,6 @@ final class Http1Downstream extends DownstreamHandler {
         this.ctx = ctx;
         armHeadersTimer();
         super.handlerAdded(ctx);
-    }
-
-    @Override
-    Channel connectionChannel() {
-        return ctx.channel();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.ambit.api.identity.SpiffeId;
 import dev.ambit.waypoint.route.GatewayPort;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
@@ -21,5 +22,12 @@ public record InboundConnection(Channel channel, Optional<SpiffeId> peer, Option
     /** A connection to a service (HBONE or a plain listener in front of one). */
     public InboundConnection(Channel channel, Optional<SpiffeId> peer, Optional<InetSocketAddress> destination) {
         this(channel, peer, destination, Optional.empty());
+    }
+
+    /** A client's address as the access log and authorization name it: {@code ip:port}. */
+    static String describe(SocketAddress remote) {
+        return remote instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() + ":" + address.getPort()
+                : String.valueOf(remote);
     }
 }

@@ -7,12 +7,7 @@ import dev.ambit.waypoint.http.StrictRequestDecoder;
 import dev.ambit.waypoint.proxy.ExchangeEnvironment;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http2.Http2MultiplexCodecBuilder;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -20,13 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sets up a client connection: idle timeout, protocol detection, then either the HTTP/1.1 codec with one
- * {@link Http1Downstream} for the connection, or the HTTP/2 codec with an {@link Http2StreamDownstream} per stream.
- * Messages reach the handlers one per {@code read()} ({@link FlowControlHandler}), which is how backpressure works.
+ * {@link Http1Downstream} for the connection, or the HTTP/2 codec with an {@link Http2StreamDownstream} per stream
+ * ({@link Http2Downstreams}). Request messages reach an exchange one per {@code read()} (for HTTP/1.1 through
+ * {@link FlowControlHandler}), which is how backpressure works.
  */
 public final class InboundPipeline implements ProtocolDetector.Installer {
-
-    /** HTTP/2 window per client stream: large enough for throughput, small enough to bound buffering. */
-    static final int STREAM_WINDOW = 1024 * 1024;
 
     private final ExchangeEnvironment env;
     private final HttpLimits limits;
@@ -61,32 +54,15 @@ public final class InboundPipeline implements ProtocolDetector.Installer {
     }
 
     /**
-     * HTTP/2 runs on a TCP connection or on an HBONE CONNECT stream. Netty's {@code Http2MultiplexHandler} decides
-     * whether it is a server by whether the channel's parent is a {@code ServerChannel}; an HBONE stream's parent is
-     * the tunnel's TCP connection, so it would take itself for a client and treat the client's stream 1 as an HTTP/1
-     * upgrade (a connection error, answered with GOAWAY). {@code Http2MultiplexCodec} asks the HTTP/2 connection
-     * instead, which knows it is a server.
+     * HTTP/2 runs on a TCP connection or on an HBONE CONNECT stream; either way this end is the server, and each
+     * stream is an exchange ({@link Http2Downstreams}).
      */
     @Override
-    @SuppressWarnings("deprecation")
     public void installHttp2(ChannelHandlerContext ctx) {
+        InboundConnection connection = ctx.channel().attr(DownstreamHandler.CONNECTION).get();
         ctx.pipeline()
                 .addAfter(ctx.name(), "h2-flush", newFlushConsolidation())
-                .addAfter("h2-flush", "h2-codec", Http2MultiplexCodecBuilder.forServer(
-                        new ChannelInitializer<Http2StreamChannel>() {
-                            @Override
-                            protected void initChannel(Http2StreamChannel stream) {
-                                stream.config().setAutoRead(false);
-                                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                        new FlowControlHandler(), new Http2StreamDownstream(env));
-                            }
-                        })
-                        .initialSettings(Http2Settings.defaultSettings()
-                                .maxConcurrentStreams(limits.maxConcurrentStreams())
-                                .maxHeaderListSize(limits.maxHeaderSize())
-                                .initialWindowSize(STREAM_WINDOW))
-                        .validateHeaders(true)
-                        .build())
+                .addAfter("h2-flush", "h2-codec", Http2Downstreams.create(env, connection))
                 .addAfter("h2-codec", "h2-errors", connectionErrors);
         // The connection always reads: per-stream flow control bounds what each stream buffers.
         ctx.channel().config().setAutoRead(true);
