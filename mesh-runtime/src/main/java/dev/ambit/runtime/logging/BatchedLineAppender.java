@@ -1,5 +1,6 @@
 package dev.ambit.runtime.logging;
 
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.io.BufferedOutputStream;
@@ -8,6 +9,9 @@ import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * Writes a logger's lines to standard output (or error) in batches: whole lines gather in a buffer and leave in one
@@ -22,10 +26,13 @@ import java.io.OutputStream;
  * <p>Lines wait until a flush: whoever logs through this appender flushes when its batch ends ({@code AccessLog}
  * after each drain of its queue). Stopping the appender flushes what is left; the descriptor stays open.
  */
-public final class BatchedLineAppender extends OutputStreamAppender<ILoggingEvent> {
+public final class BatchedLineAppender extends OutputStreamAppender<ILoggingEvent> implements LineSink {
 
     /** Linux's PIPE_BUF: the largest write to a pipe that no other writer's bytes can interleave with. */
     static final int PIPE_BUF = 4096;
+
+    /** Patterns that write an event's message and a line separator, nothing else. */
+    private static final Set<String> MESSAGE_PATTERNS = Set.of("%msg%n", "%m%n", "%message%n");
 
     private String target = "System.out";
 
@@ -74,6 +81,42 @@ public final class BatchedLineAppender extends OutputStreamAppender<ILoggingEven
                 flush();
             }
         }, PIPE_BUF);
+    }
+
+    /**
+     * Whether {@link #write(String)} writes what logging the line as an event would: started, no filters of its own,
+     * and an encoder that writes the message alone in UTF-8 (the mesh's own, or a pattern of just {@code %msg%n}, as
+     * docs/waypoint.md shows for a configuration of one's own).
+     */
+    boolean takesPlainLines() {
+        if (!isStarted() || !getCopyOfAttachedFiltersList().isEmpty()) {
+            return false;
+        }
+        if (getEncoder() instanceof EventLineEncoder events) {
+            return events.writesMessageAlone();
+        }
+        return getEncoder() instanceof PatternLayoutEncoder pattern && MESSAGE_PATTERNS.contains(pattern.getPattern())
+                && !pattern.isOutputPatternAsHeader()
+                && StandardCharsets.UTF_8.equals(pattern.getCharset() != null ? pattern.getCharset()
+                        : Charset.defaultCharset());
+    }
+
+    /** Adds one line to the batch, the bytes its event would have been encoded to. */
+    @Override
+    public void write(String line) {
+        byte[] bytes = EventLineEncoder.messageLine(line);
+        OutputStream out = getOutputStream();
+        if (out == null) {
+            return;
+        }
+        streamWriteLock.lock();
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            addError("write failed", e);
+        } finally {
+            streamWriteLock.unlock();
+        }
     }
 
     /** Writes the lines still buffered. */

@@ -37,8 +37,21 @@ final class EventLineEncoder extends EncoderBase<ILoggingEvent> {
         return new EventLineEncoder(true);
     }
 
+    /** Whether this encoder writes an event's message alone, as {@link #messageLine} does. */
+    boolean writesMessageAlone() {
+        return messageOnly;
+    }
+
+    /** The bytes a message-only encoder writes for an event with this message and no stack trace. */
+    static byte[] messageLine(String message) {
+        return (message + CoreConstants.LINE_SEPARATOR).getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public byte[] encode(ILoggingEvent event) {
+        if (messageOnly && event.getThrowableProxy() == null) {
+            return messageLine(event.getFormattedMessage());
+        }
         StringBuilder line = new StringBuilder(128);
         if (!messageOnly) {
             TIME.formatTo(Instant.ofEpochMilli(event.getTimeStamp()), line);

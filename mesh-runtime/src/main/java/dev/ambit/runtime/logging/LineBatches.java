@@ -3,6 +3,7 @@ package dev.ambit.runtime.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import java.util.Iterator;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -12,6 +13,29 @@ import org.slf4j.Logger;
 public final class LineBatches {
 
     private LineBatches() {
+    }
+
+    /**
+     * Where {@code logger}'s lines may go without an event each: its batching appender, when logging a line there
+     * would do nothing but write the message as a line. That is the mesh's own set-up of the access log (INFO, not
+     * additive, that one appender with the message-only encoder, no filters, no turbo filters); any other
+     * configuration, a test's capture appender say, gets empty and is logged to as usual.
+     *
+     * <p>Why: an event per line (the event object, the MDC map, the encoder's copies) was 5 % of a waypoint's CPU
+     * under h2c load, about half its access log's cost (bench/RESULTS.md, session 16). Asked again for each batch,
+     * so that a reconfiguration takes effect at the next one.
+     */
+    public static Optional<LineSink> plainLines(Logger logger) {
+        if (!(logger instanceof ch.qos.logback.classic.Logger logback) || !logback.isInfoEnabled()
+                || logback.isAdditive() || !logback.getLoggerContext().getTurboFilterList().isEmpty()) {
+            return Optional.empty();
+        }
+        Iterator<Appender<ILoggingEvent>> appenders = logback.iteratorForAppenders();
+        if (!appenders.hasNext() || !(appenders.next() instanceof BatchedLineAppender batched) || appenders.hasNext()
+                || !batched.takesPlainLines()) {
+            return Optional.empty();
+        }
+        return Optional.of(batched);
     }
 
     /**

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.turbo.MDCFilter;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.spi.FilterReply;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -114,6 +120,77 @@ class BatchedLineAppenderTest {
 
         assertEquals(List.of("{\"n\":1}" + System.lineSeparator()), out.writes);
         assertFalse(out.closed, "standard output outlives the appender");
+    }
+
+    /** The access log's lines skip the event where the set-up is the mesh's own, and the bytes are the same. */
+    @Test
+    void theMeshsSetUpTakesPlainLinesWrittenAsTheirEventsWouldBe() {
+        appender();
+        LineSink plain = LineBatches.plainLines(logger).orElseThrow();
+        plain.write("{\"n\":1}");
+        logger.info("{\"n\":2}");
+        plain.write("{\"n\":3}");
+        LineBatches.flush(logger);
+
+        String nl = System.lineSeparator();
+        assertEquals(List.of("{\"n\":1}" + nl + "{\"n\":2}" + nl + "{\"n\":3}" + nl), out.writes);
+    }
+
+    /** A configuration of one's own with the message alone as its pattern takes them too; any other pattern not. */
+    @Test
+    void aMessageOnlyPatternTakesPlainLinesToo() {
+        BatchedLineAppender appender = appender();
+        appender.stop();
+        for (String pattern : List.of("%msg%n", "%d %msg%n")) {
+            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setPattern(pattern);
+            encoder.setCharset(StandardCharsets.UTF_8);
+            encoder.start();
+            appender.setEncoder(encoder);
+            appender.setOutputStream(BatchedLineAppender.batching(out));
+            appender.start();
+            assertEquals(pattern.equals("%msg%n"), LineBatches.plainLines(logger).isPresent(), pattern);
+            appender.stop();
+        }
+    }
+
+    /** Anything else would see, filter or format a line differently: it gets its events. */
+    @Test
+    void anyOtherSetUpIsLoggedToAsUsual() {
+        BatchedLineAppender appender = appender();
+        ListAppender<ILoggingEvent> capture = new ListAppender<>();
+        capture.setContext(context);
+        capture.start();
+        logger.addAppender(capture);
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "a second appender");
+        logger.detachAppender(capture);
+        assertTrue(LineBatches.plainLines(logger).isPresent());
+
+        logger.setAdditive(true);
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "additive");
+        logger.setAdditive(false);
+
+        logger.setLevel(Level.WARN);
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "INFO off");
+        logger.setLevel(Level.INFO);
+
+        appender.addFilter(new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return FilterReply.NEUTRAL;
+            }
+        });
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "the appender's own filter");
+        appender.clearAllFilters();
+
+        context.addTurboFilter(new MDCFilter());
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "a turbo filter");
+        context.resetTurboFilterList();
+
+        appender.stop();
+        assertTrue(LineBatches.plainLines(logger).isEmpty(), "stopped");
+        assertTrue(LineBatches.plainLines(NOPLogger.NOP_LOGGER).isEmpty(), "not logback");
     }
 
     @Test

@@ -81,6 +81,7 @@ class EventLogConfiguratorTest {
         assertTrue(access.isInfoEnabled());
         assertEquals("System.out", ((BatchedLineAppender) access.getAppender("access")).getTarget(),
                 "access lines leave in batches, on standard output");
+        assertTrue(LineBatches.plainLines(access).isPresent(), "access lines need no event each");
         context.stop();
     }
 

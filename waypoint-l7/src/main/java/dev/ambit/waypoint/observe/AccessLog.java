@@ -1,6 +1,7 @@
 package dev.ambit.waypoint.observe;
 
 import dev.ambit.runtime.logging.LineBatches;
+import dev.ambit.runtime.logging.LineSink;
 import dev.ambit.runtime.logging.LoggerNames;
 import java.time.Instant;
 import java.util.Arrays;
@@ -145,11 +146,21 @@ public final class AccessLog implements AutoCloseable {
     private void drain(StringBuilder scratch) {
         AccessLogEntry entry;
         boolean wrote = false;
+        LineSink plain = null;
         while ((entry = queue.poll()) != null) {
+            if (!wrote) {
+                // Without an event per line where the logging set-up is the mesh's own (LineBatches.plainLines).
+                plain = LineBatches.plainLines(log).orElse(null);
+            }
             wrote = true;
             queued.decrementAndGet();
             try {
-                log.info(format(entry, scratch != null ? scratch : new StringBuilder(LINE_CAPACITY)));
+                String line = format(entry, scratch != null ? scratch : new StringBuilder(LINE_CAPACITY));
+                if (plain != null) {
+                    plain.write(line);
+                } else {
+                    log.info(line);
+                }
             } catch (RuntimeException e) {
                 // A broken appender must not end the writer: the next lines may get through.
                 LoggerFactory.getLogger(AccessLog.class).warn("event=access_log_failed error=\"{}\"", e.toString());
