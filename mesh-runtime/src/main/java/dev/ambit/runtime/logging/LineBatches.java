@@ -21,9 +21,9 @@ public final class LineBatches {
      * additive, that one appender with the message-only encoder, no filters, no turbo filters); any other
      * configuration, a test's capture appender say, gets empty and is logged to as usual.
      *
-     * <p>Why: an event per line (the event object, the MDC map, the encoder's copies) was 5 % of a waypoint's CPU
-     * under h2c load, about half its access log's cost (bench/RESULTS.md, session 16). Asked again for each batch,
-     * so that a reconfiguration takes effect at the next one.
+     * <p>Why: an event per line (the event object, the MDC map, the encoder's copies) was about a quarter of the
+     * access log's CPU, 2.7 % of a waypoint's under h2c load (bench/RESULTS.md, session 16). Asked again for each
+     * batch, so that a reconfiguration takes effect at the next one.
      */
     public static Optional<LineSink> plainLines(Logger logger) {
         if (!(logger instanceof ch.qos.logback.classic.Logger logback) || !logback.isInfoEnabled()
