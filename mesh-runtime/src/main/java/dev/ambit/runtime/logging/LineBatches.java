@@ -18,8 +18,9 @@ public final class LineBatches {
     /**
      * Where {@code logger}'s lines may go without an event each: its batching appender, when logging a line there
      * would do nothing but write the message as a line. That is the mesh's own set-up of the access log (INFO, not
-     * additive, that one appender with the message-only encoder, no filters, no turbo filters); any other
-     * configuration, a test's capture appender say, gets empty and is logged to as usual.
+     * additive, that one appender writing the message alone, no filters, no turbo filters; see
+     * {@link BatchedLineAppender#takesPlainLines}); any other configuration, a test's capture appender say, gets
+     * empty and is logged to as usual.
      *
      * <p>Why: an event per line (the event object, the MDC map, the encoder's copies) was about a quarter of the
      * access log's CPU, 2.7 % of a waypoint's under h2c load (bench/RESULTS.md, session 16). Asked again for each
