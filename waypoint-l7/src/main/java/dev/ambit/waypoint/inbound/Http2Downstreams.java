@@ -11,8 +11,7 @@ import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Flags;
-import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -31,7 +30,7 @@ import io.netty.handler.codec.http2.Http2Stream;
  * its bytes go back to the client's windows only as the exchange takes them, so a stream's window, not the
  * connection, bounds what it buffers.
  */
-final class Http2Downstreams extends Http2ConnectionHandler implements Http2FrameListener {
+final class Http2Downstreams extends Http2ConnectionHandler {
 
     /** HTTP/2 window per client stream: large enough for throughput, small enough to bound buffering. */
     static final int STREAM_WINDOW = 1024 * 1024;
@@ -44,6 +43,7 @@ final class Http2Downstreams extends Http2ConnectionHandler implements Http2Fram
     private Http2Downstreams(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
             ExchangeEnvironment env, InboundConnection connection) {
         super(decoder, encoder, settings);
+        decoder.frameListener(new StreamFrames());
         this.env = env;
         this.connection = connection;
         this.downstreamKey = connection().newKey();
@@ -115,79 +115,41 @@ final class Http2Downstreams extends Http2ConnectionHandler implements Http2Fram
         }
     }
 
-    // ---- Http2FrameListener
+    /** HEADERS open a stream's exchange (or end it with trailers); DATA goes to its downstream. */
+    private final class StreamFrames extends Http2FrameAdapter {
 
-    @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
-            boolean endOfStream) throws Http2Exception {
-        Http2Stream stream = connection().stream(streamId);
-        Http2StreamDownstream downstream = stream.getProperty(downstreamKey);
-        if (downstream == null) {
-            downstream = new Http2StreamDownstream(this, ctx, stream);
-            stream.setProperty(downstreamKey, downstream);
-            downstream.onRequestHead(headers, endOfStream);
-        } else {
-            // The decoder lets a second HEADERS through only with END_STREAM: trailers.
-            downstream.onTrailers(headers);
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                boolean endOfStream) throws Http2Exception {
+            Http2Stream stream = connection().stream(streamId);
+            Http2StreamDownstream downstream = stream.getProperty(downstreamKey);
+            if (downstream == null) {
+                downstream = new Http2StreamDownstream(Http2Downstreams.this, ctx, stream);
+                stream.setProperty(downstreamKey, downstream);
+                downstream.onRequestHead(headers, endOfStream);
+            } else {
+                // The decoder lets a second HEADERS through only with END_STREAM: trailers.
+                downstream.onTrailers(headers);
+            }
         }
-    }
 
-    @Override
-    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-            short weight, boolean exclusive, int padding, boolean endOfStream) throws Http2Exception {
-        onHeadersRead(ctx, streamId, headers, padding, endOfStream);
-    }
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+                int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream)
+                throws Http2Exception {
+            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
 
-    @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-        Http2StreamDownstream downstream = connection().stream(streamId).getProperty(downstreamKey);
-        int held = downstream == null ? 0 : downstream.onData(data, endOfStream);
-        // Padding, and whatever no exchange holds, go back to the windows at once.
-        return data.readableBytes() + padding - held;
-    }
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+                boolean endOfStream) {
+            Http2StreamDownstream downstream = connection().stream(streamId).getProperty(downstreamKey);
+            int held = downstream == null ? 0 : downstream.onData(data, endOfStream);
+            // Padding, and whatever no exchange holds, go back to the windows at once.
+            return data.readableBytes() + padding - held;
+        }
 
-    @Override
-    public void onPriorityRead(ChannelHandlerContext ctx, int streamId, int streamDependency, short weight,
-            boolean exclusive) {
-    }
-
-    @Override
-    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-        // The decoder closes the stream after this: its downstream hears of it in onStreamClosed.
-    }
-
-    @Override
-    public void onSettingsAckRead(ChannelHandlerContext ctx) {
-    }
-
-    @Override
-    public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-    }
-
-    @Override
-    public void onPingRead(ChannelHandlerContext ctx, long data) {
-    }
-
-    @Override
-    public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-    }
-
-    @Override
-    public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
-            Http2Headers headers, int padding) {
-    }
-
-    @Override
-    public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-    }
-
-    @Override
-    public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
-    }
-
-    @Override
-    public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
-            ByteBuf payload) {
+        // A client's RST_STREAM closes its stream after this listener: the downstream hears of it in onStreamClosed.
     }
 
     /** Netty's builder keeps the codec's defaults (and its protections: reset floods, empty DATA, header sizes). */
@@ -216,9 +178,8 @@ final class Http2Downstreams extends Http2ConnectionHandler implements Http2Fram
         @Override
         protected Http2Downstreams build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                 Http2Settings initialSettings) {
-            Http2Downstreams handler = new Http2Downstreams(decoder, encoder, initialSettings, env, connection);
-            frameListener(handler);
-            return handler;
+            // The handler sets its own frame listener; the builder's is not asked for when the decoder has one.
+            return new Http2Downstreams(decoder, encoder, initialSettings, env, connection);
         }
     }
 }

@@ -13,11 +13,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Error;
@@ -60,11 +57,9 @@ final class Http2StreamDownstream implements Downstream {
 
     /** HEADERS opened the stream: the exchange starts, and a request without a body is complete at once. */
     void onRequestHead(Http2Headers headers, boolean endOfStream) throws Http2Exception {
+        // No Transfer-Encoding as Netty's HTTP/2-to-HTTP/1 codec adds: admission strips it as hop-by-hop, and the
+        // exchange frames the body for an HTTP/1.1 upstream itself.
         HttpRequest request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
-        if (!endOfStream && !HttpUtil.isContentLengthSet(request)) {
-            // As Netty's HTTP/2-to-HTTP/1 codec says it: a body of unknown length follows.
-            request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
         try {
             exchange = RequestExchange.create(connection.env(), this, request, !endOfStream);
             RequestExchange started = exchange;
