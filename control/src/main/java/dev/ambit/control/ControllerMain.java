@@ -1,8 +1,10 @@
 package dev.ambit.control;
 
 import dev.ambit.api.identity.SpiffeId;
+import dev.ambit.api.mesh.TracingSettings;
 import dev.ambit.api.model.policy.WorkloadPolicy;
 import dev.ambit.control.model.MeshSettings;
+import dev.ambit.runtime.transport.NettyProcessDefaults;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import dev.ambit.api.mesh.TracingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -204,6 +205,7 @@ public final class ControllerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        NettyProcessDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 
