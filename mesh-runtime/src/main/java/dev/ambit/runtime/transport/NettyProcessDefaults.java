@@ -19,13 +19,13 @@ package dev.ambit.runtime.transport;
  * <p>One buffer allocator per process: Netty's default allocator (which Netty itself uses where no channel's is at
  * hand, e.g. BoringSSL's set-up) is the pooled one the mesh's channels use, sized by the process's options file,
  * and gRPC's Netty transport uses it too instead of building its own pool. Netty 4.2's default would otherwise be its
- * adaptive allocator, and gRPC's another pooled one: three sets of chunks and thread caches, 3-5 MiB more RSS in a
- * waypoint at rest, and 130 more classes.
+ * adaptive allocator, and gRPC's another pooled one: three sets of chunks and thread caches, 3-6 MiB more RSS in a
+ * waypoint at rest.
  *
  * <p>Netty's JFR events for buffers are off. The first buffer allocated initialises their event classes, and with
- * them JFR's metadata repository, whether or not anything records: about 100 ms of the main thread's CPU in every
- * start (a waypoint: 1.7-1.9 s of CPU to ready instead of 2.0-2.2; bench/RESULTS.md, session 17). A JFR recording of
- * Netty's buffers needs {@code -Dio.netty.jfr.enabled=true}.
+ * them JFR's metadata repository, whether or not anything records: about 100 ms of the main thread's CPU and 130
+ * classes in every start (a waypoint: 1.7-1.9 s of CPU to ready instead of 2.0-2.2; bench/RESULTS.md, session 17).
+ * A JFR recording of Netty's buffers needs {@code -Dio.netty.jfr.enabled=true}.
  */
 public final class NettyProcessDefaults {
 
