@@ -184,7 +184,7 @@ public final class Ztunnel implements AutoCloseable {
         opened.push(ResourceStack.openAll(listening -> {
             Listener outboundListener = listening.push(
                     outbound.bind(group, options.outbound(), options.maxConnections()));
-            Listener hboneListener = listening.push(HboneServer.bind(transport, group, options.hbone(), certificates,
+            Listener hboneListener = listening.push(HboneServer.bindRelay(transport, group, options.hbone(), certificates,
                     options.hboneSettings(), inbound, metrics), hboneServer -> {
                         // Peers learn at once that no new streams are taken here.
                         hboneServer.stopAccepting();

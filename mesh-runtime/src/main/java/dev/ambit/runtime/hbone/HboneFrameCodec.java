@@ -1,18 +1,11 @@
 package dev.ambit.runtime.hbone;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Netty's HTTP/2 frame codec, ignoring frames that arrive on a stream after this end reset it (RFC 9113 §5.1).
@@ -26,22 +19,13 @@ import org.slf4j.LoggerFactory;
  */
 final class HboneFrameCodec extends Http2FrameCodec {
 
-    private static final Logger log = LoggerFactory.getLogger(HboneFrameCodec.class);
-
     private final RecentResets resets;
 
     private HboneFrameCodec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings,
             boolean decoupleCloseAndGoAway, boolean flushPreface, RecentResets resets) {
         super(encoder, decoder, settings, decoupleCloseAndGoAway, flushPreface);
         this.resets = resets;
-        connection().addListener(new Http2ConnectionAdapter() {
-            @Override
-            public void onStreamClosed(Http2Stream stream) {
-                if (stream.isResetSent()) {
-                    resets.add(stream.id());
-                }
-            }
-        });
+        resets.follow(connection());
     }
 
     /**
@@ -56,14 +40,9 @@ final class HboneFrameCodec extends Http2FrameCodec {
 
     @Override
     public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
-        if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.StreamException e
-                && e.error() == Http2Error.STREAM_CLOSED && connection().stream(e.streamId()) == null
-                && resets.contains(e.streamId())) {
-            log.debug("event=hbone_late_frame_ignored remote={} stream_id={}", ctx.channel().remoteAddress(),
-                    e.streamId());
-            return;
+        if (!resets.dropsLateFrame(ctx, connection(), outbound, cause)) {
+            super.onError(ctx, outbound, cause);
         }
-        super.onError(ctx, outbound, cause);
     }
 
     private static final class Builder extends Http2FrameCodecBuilder {

@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * The HBONE listener: mutual TLS 1.3 with ALPN {@code h2}, then HTTP/2 whose CONNECT streams are handed to an
- * {@link HboneStreamAcceptor}. Knows nothing of pods or policy, so a node tunnel and a waypoint use it alike.
+ * {@link HboneStreamAcceptor} as channels (a waypoint, which runs HTTP on them) or to an {@link HboneRelayAcceptor}
+ * as {@link RelayedStream}s (the node tunnel, which only relays bytes). Knows nothing of pods or policy.
  */
 public final class HboneServer {
 
@@ -28,6 +29,26 @@ public final class HboneServer {
     public static Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
             TlsContextSource contexts, HboneSettings settings, HboneStreamAcceptor acceptor,
             ConnectionFailures failures) {
+        return bind(transport, group, address, contexts, settings,
+                ServerHandshakeHandler.StreamsInstaller.channels(settings, acceptor, failures), failures);
+    }
+
+    /**
+     * Listens on {@code address} for streams that are only relayed to sockets (the node tunnel's inbound): each is a
+     * {@link RelayedStream}, served at the frame level without a channel per stream. Closing behaves as for
+     * {@link #bind(Transport, EventLoopGroup, InetSocketAddress, TlsContextSource, HboneSettings,
+     * HboneStreamAcceptor, ConnectionFailures) bind}.
+     */
+    public static Listener bindRelay(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            TlsContextSource contexts, HboneSettings settings, HboneRelayAcceptor acceptor,
+            ConnectionFailures failures) {
+        return bind(transport, group, address, contexts, settings,
+                ServerHandshakeHandler.StreamsInstaller.relays(settings, acceptor, failures), failures);
+    }
+
+    private static Listener bind(Transport transport, EventLoopGroup group, InetSocketAddress address,
+            TlsContextSource contexts, HboneSettings settings, ServerHandshakeHandler.StreamsInstaller streams,
+            ConnectionFailures failures) {
         PeerConnections peers = new PeerConnections(settings.maxConnectionsPerPeer());
         return Listener.bind("hbone", transport.serverBootstrap(group)
                         // HTTP/2 flow control bounds what each stream buffers: the connection itself always reads.
@@ -36,7 +57,7 @@ public final class HboneServer {
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, false),
                 address, settings.maxConnections(), failures,
                 channel -> channel.pipeline().addLast(new IdentitySniHandler(contexts, settings.handshakeTimeout()),
-                        new ServerHandshakeHandler(settings, acceptor, failures, peers)));
+                        new ServerHandshakeHandler(settings, streams, failures, peers)));
     }
 
     /**

@@ -25,7 +25,7 @@ final class Http2Connections {
      * (CVE-2023-44487) and made-you-reset (CVE-2025-55163) floods, which take thousands of resets a second: this lets
      * each stream slot of a full connection be reset once a second, and no more.
      */
-    private static final int RESET_WINDOW_SECONDS = 10;
+    static final int RESET_WINDOW_SECONDS = 10;
     private static final int RESETS_PER_STREAM_PER_WINDOW = 10;
 
     private Http2Connections() {
@@ -38,8 +38,7 @@ final class Http2Connections {
                 .gracefulShutdownTimeoutMillis(settings.gracefulShutdown().toMillis())
                 .validateHeaders(true);
         if (server) {
-            int resets = (int) Math.min(Integer.MAX_VALUE,
-                    (long) RESETS_PER_STREAM_PER_WINDOW * settings.maxConcurrentStreams());
+            int resets = serverResetsPerWindow(settings);
             codec.decoderEnforceMaxRstFramesPerWindow(resets, RESET_WINDOW_SECONDS)
                     .encoderEnforceMaxRstFramesPerWindow(resets, RESET_WINDOW_SECONDS);
         } else {
@@ -51,6 +50,16 @@ final class Http2Connections {
         pipeline.addLast(after);
         // The codec has sent its preface; the connection window is raised past the streams' sum of interest.
         channel.writeAndFlush(
-                new DefaultHttp2WindowUpdateFrame(settings.connectionWindow() - DEFAULT_CONNECTION_WINDOW));
+                new DefaultHttp2WindowUpdateFrame(connectionWindowIncrement(settings)));
+    }
+
+    /** RST_STREAM frames a server takes (and sends) per {@link #RESET_WINDOW_SECONDS} on one connection. */
+    static int serverResetsPerWindow(HboneSettings settings) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) RESETS_PER_STREAM_PER_WINDOW * settings.maxConcurrentStreams());
+    }
+
+    /** The WINDOW_UPDATE that takes a new connection's window from the protocol's default to the configured one. */
+    static int connectionWindowIncrement(HboneSettings settings) {
+        return settings.connectionWindow() - DEFAULT_CONNECTION_WINDOW;
     }
 }

@@ -21,24 +21,45 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits for the server side of the TLS handshake. On success, with ALPN {@code h2}, it takes the client's identity
  * from its (already verified) certificate and, unless that identity already holds its maximum of connections, turns
- * the connection into HTTP/2 whose streams go to the acceptor; on any failure it counts the reason and closes.
+ * the connection into HTTP/2 whose streams are served as the {@link StreamsInstaller} says; on any failure it counts
+ * the reason and closes.
  */
 final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ServerHandshakeHandler.class);
 
     private final HboneSettings settings;
-    private final HboneStreamAcceptor acceptor;
+    private final StreamsInstaller streams;
     private final ConnectionFailures failures;
     private final PeerConnections peers;
     private boolean failed;
 
-    ServerHandshakeHandler(HboneSettings settings, HboneStreamAcceptor acceptor, ConnectionFailures failures,
+    ServerHandshakeHandler(HboneSettings settings, StreamsInstaller streams, ConnectionFailures failures,
             PeerConnections peers) {
         this.settings = settings;
-        this.acceptor = acceptor;
+        this.streams = streams;
         this.failures = failures;
         this.peers = peers;
+    }
+
+    /** How an authenticated connection's CONNECT streams are served: as channels, or relayed at the frame level. */
+    @FunctionalInterface
+    interface StreamsInstaller {
+
+        void install(Channel channel, SpiffeId peer, IdleConnectionTimer idle);
+
+        /** Streams as channels, each handed to {@code acceptor} (a waypoint runs HTTP on them). */
+        static StreamsInstaller channels(HboneSettings settings, HboneStreamAcceptor acceptor,
+                ConnectionFailures failures) {
+            return (channel, peer, idle) -> installHttp2(channel, peer, settings, acceptor, idle, failures);
+        }
+
+        /** Streams relayed to sockets at the frame level ({@link RelayServerConnection}). */
+        static StreamsInstaller relays(HboneSettings settings, HboneRelayAcceptor acceptor,
+                ConnectionFailures failures) {
+            return (channel, peer, idle) -> RelayServerConnection.install(channel, peer, settings, acceptor, idle,
+                    failures);
+        }
     }
 
     @Override
@@ -74,7 +95,7 @@ final class ServerHandshakeHandler extends ChannelInboundHandlerAdapter {
         channel.closeFuture().addListener(f -> peers.closed(peer));
         IdleConnectionTimer idle = new IdleConnectionTimer(channel, settings.idleTimeout());
         ctx.pipeline().remove(this);
-        installHttp2(channel, peer, settings, acceptor, idle, failures);
+        streams.install(channel, peer, idle);
         idle.start();
         log.debug("event=hbone_connection_accepted peer={} remote={}", peer, channel.remoteAddress());
     }

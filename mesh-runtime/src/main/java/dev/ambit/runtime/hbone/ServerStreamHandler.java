@@ -56,7 +56,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, "first frame is not HEADERS");
             return;
         }
-        Optional<InetSocketAddress> target = connectTarget(request);
+        Optional<InetSocketAddress> target = connectTarget(request.headers(), request.isEndStream());
         if (target.isEmpty()) {
             reject(ctx, "not an HBONE CONNECT: " + describe(request.headers()));
             return;
@@ -66,9 +66,9 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
         acceptor.accept(new HboneStream(peer, target.get(), channel));
     }
 
-    private static Optional<InetSocketAddress> connectTarget(Http2HeadersFrame request) {
-        Http2Headers headers = request.headers();
-        if (request.isEndStream() || !HttpMethod.CONNECT.asciiName().contentEquals(headers.method())
+    /** Where an HBONE CONNECT wants to go; empty when the request is not one (a stream's reading side stays open). */
+    static Optional<InetSocketAddress> connectTarget(Http2Headers headers, boolean endStream) {
+        if (endStream || !HttpMethod.CONNECT.asciiName().contentEquals(headers.method())
                 || headers.path() != null || headers.scheme() != null
                 || headers.get(Http2Headers.PseudoHeaderName.PROTOCOL.value()) != null) {
             return Optional.empty();
@@ -84,7 +84,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    private static String describe(Http2Headers headers) {
+    static String describe(Http2Headers headers) {
         return "method=" + headers.method() + " authority=" + headers.authority() + " path=" + headers.path();
     }
 }

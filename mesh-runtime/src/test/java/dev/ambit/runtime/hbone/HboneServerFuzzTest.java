@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * HTTP/2 frames from an authenticated peer into the HBONE server's connection pipeline, built by the production code
  * ({@link ServerHandshakeHandler#installHttp2}) on an {@link EmbeddedChannel} in place of the TLS handshake. The
  * acceptor echoes accepted streams, as a tunnelled connection would carry bytes both ways, and refuses port 9.
+ * ({@link RelayServerFuzzTest} runs the same against the node tunnel's frame-level server.)
  *
  * <p>What must hold for any bytes: no exception escapes the connection or any stream's pipeline; what the server
  * writes stays proportional to what it was sent (no amplification, nothing queued without bound); every accepted
@@ -46,10 +47,19 @@ class HboneServerFuzzTest {
      * The defaults, but closing at once rather than after a graceful GOAWAY: with a graceful close the connection
      * stays open (its timeout runs on the embedded loop's clock), and what it still holds would look leaked.
      */
-    private static final HboneSettings SETTINGS = withoutGracefulShutdown(HboneSettings.defaults());
+    static final HboneSettings SETTINGS = withoutGracefulShutdown(HboneSettings.defaults());
 
     @FuzzTest(maxDuration = "10s")
     void frames(byte[] input) {
+        run(input, ServerHandshakeHandler.StreamsInstaller.channels(SETTINGS, HboneServerFuzzTest::acceptOrRefuse,
+                ConnectionFailures.IGNORE), () -> { });
+    }
+
+    /**
+     * Feeds {@code input}, after the client preface, to a connection whose streams {@code streams} installs; then
+     * {@code afterInput}; then checks what must hold for any bytes.
+     */
+    static void run(byte[] input, ServerHandshakeHandler.StreamsInstaller streams, Runnable afterInput) {
         UnhandledExceptions.drain();
         HboneSettings settings = SETTINGS;
         // Accepted by a listener, as in production: Http2MultiplexHandler takes a channel without a server parent for
@@ -58,8 +68,7 @@ class HboneServerFuzzTest {
         TrackingAllocator allocator = new TrackingAllocator();
         connection.config().setAllocator(allocator);
         IdleConnectionTimer idle = new IdleConnectionTimer(connection, settings.idleTimeout());
-        ServerHandshakeHandler.installHttp2(connection, PEER, settings, HboneServerFuzzTest::acceptOrRefuse, idle,
-                ConnectionFailures.IGNORE);
+        streams.install(connection, PEER, idle);
         idle.start();
 
         long preface = drainOutbound(connection);
@@ -72,6 +81,8 @@ class HboneServerFuzzTest {
         }
         bytes.release();
         ByteBuf sent = bytes;
+        connection.runPendingTasks();
+        afterInput.run();
         connection.runPendingTasks();
         long written = preface + drainOutbound(connection);
 
@@ -103,7 +114,7 @@ class HboneServerFuzzTest {
         stream.accept().addListener(f -> stream.channel().read());
     }
 
-    private static long drainOutbound(EmbeddedChannel channel) {
+    static long drainOutbound(EmbeddedChannel channel) {
         long bytes = 0;
         for (Object out; (out = channel.readOutbound()) != null; ) {
             if (out instanceof ByteBuf buf) {

@@ -37,6 +37,17 @@ public final class LiveConnections {
         serverSide.closeFuture().addListener(forget);
     }
 
+    /**
+     * Lists the connection relayed to {@code relayed} until it closes: a socket whose other end is a stream relayed
+     * at the frame level, which closes the socket whenever the stream ends.
+     */
+    public void track(Channel relayed, LiveConnection.Protocol protocol, InetSocketAddress source,
+            InetSocketAddress destination, ConnectionLabels labels) {
+        long id = ids.incrementAndGet();
+        open.put(id, new LiveConnection(id, protocol, source, destination, labels, clock.instant()));
+        relayed.closeFuture().addListener(future -> open.remove(id));
+    }
+
     /** The connections open now, oldest first. */
     public List<LiveConnection> snapshot() {
         return open.values().stream().sorted(Comparator.comparingLong(LiveConnection::id)).toList();

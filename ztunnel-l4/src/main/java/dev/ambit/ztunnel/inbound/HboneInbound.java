@@ -1,11 +1,10 @@
 package dev.ambit.ztunnel.inbound;
 
-import dev.ambit.runtime.bridge.Bridge;
 import dev.ambit.ztunnel.config.TunnelConfigStore;
 import dev.ambit.ztunnel.connections.LiveConnection;
 import dev.ambit.ztunnel.connections.LiveConnections;
-import dev.ambit.runtime.hbone.HboneStream;
-import dev.ambit.runtime.hbone.HboneStreamAcceptor;
+import dev.ambit.runtime.hbone.HboneRelayAcceptor;
+import dev.ambit.runtime.hbone.RelayedStream;
 import dev.ambit.ztunnel.metrics.ConnectionLabels;
 import dev.ambit.runtime.transport.FailureReason;
 import dev.ambit.ztunnel.metrics.TunnelMetrics;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * to the pod, answer 200 and relay. Refusals are answered 403 (policy), 404 (not a workload here) or 503 (the pod
  * does not answer) and counted.
  */
-public final class HboneInbound implements HboneStreamAcceptor {
+public final class HboneInbound implements HboneRelayAcceptor {
 
     private static final Logger log = LoggerFactory.getLogger(HboneInbound.class);
 
@@ -45,7 +44,7 @@ public final class HboneInbound implements HboneStreamAcceptor {
     }
 
     @Override
-    public void accept(HboneStream stream) {
+    public void accept(RelayedStream stream) {
         Admission admission = Admission.decide(config.current(), node, stream.target(), Optional.of(stream.peer()));
         ConnectionLabels labels = ConnectionLabels.of(ConnectionLabels.INBOUND, Optional.empty(),
                 Optional.of(stream.peer()), admission.destination());
@@ -58,25 +57,25 @@ public final class HboneInbound implements HboneStreamAcceptor {
                     : HttpResponseStatus.NOT_FOUND, admission.detail());
             return;
         }
-        transport.connect(stream.channel().eventLoop(), stream.target(), connectTimeout).addListener(f -> {
+        // On the stream's loop: the relay then never crosses threads.
+        transport.connect(stream.eventLoop(), stream.target(), connectTimeout).addListener(f -> {
             if (!f.isSuccess()) {
                 refuse(stream, FailureReason.UPSTREAM_UNREACHABLE, HttpResponseStatus.SERVICE_UNAVAILABLE,
                         f.cause().getMessage());
                 return;
             }
             Channel pod = (Channel) f.getNow();
-            if (!stream.channel().isActive()) {
+            if (!stream.isOpen()) {
                 pod.close();
                 return;
             }
-            stream.accept();
-            connections.track(stream.channel(), pod, LiveConnection.Protocol.HBONE,
-                    (InetSocketAddress) stream.channel().parent().remoteAddress(), stream.target(), labels);
-            Bridge.join(stream.channel(), pod, metrics.connectionOpened(labels));
+            connections.track(pod, LiveConnection.Protocol.HBONE, (InetSocketAddress) stream.connectionAddress(),
+                    stream.target(), labels);
+            stream.relay(pod, metrics.connectionOpened(labels));
         });
     }
 
-    private void refuse(HboneStream stream, FailureReason reason, HttpResponseStatus status, String detail) {
+    private void refuse(RelayedStream stream, FailureReason reason, HttpResponseStatus status, String detail) {
         metrics.record(reason);
         log.info("event=inbound_refused peer={} target={} reason={} status={} detail=\"{}\"", stream.peer(),
                 stream.target(), reason.label(), status.code(), detail);
