@@ -216,7 +216,15 @@ final class RelayServerConnection extends Http2ConnectionHandler {
             }
             relayed = new RelayedStream(RelayServerConnection.this, ctx, stream, peer, target.get());
             stream.setProperty(relayedKey, relayed);
-            acceptor.accept(relayed);
+            try {
+                acceptor.accept(relayed);
+            } catch (RuntimeException e) {
+                // A failing acceptor ends this stream only; thrown into the decoder it would end the connection.
+                log.warn("event=hbone_accept_failed peer={} target={} error=\"{}\"", peer, target.get(), e.toString());
+                if (stream.state() != Http2Stream.State.CLOSED) {
+                    resetStream(ctx, streamId, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+                }
+            }
         }
 
         @Override

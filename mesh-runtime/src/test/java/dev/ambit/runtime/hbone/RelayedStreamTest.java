@@ -128,6 +128,35 @@ class RelayedStreamTest {
         assertTrue(observer.finished.get(), "a stream reset before its relay is an abort");
     }
 
+    @Test
+    void anAcceptorThatThrowsEndsItsStreamAloneAndTheConnectionServesTheNext() throws Exception {
+        AtomicBoolean first = new AtomicBoolean(true);
+        try (ServerSocket pod = new ServerSocket(0, 1, Loopback.address(1))) {
+            HboneRelayAcceptor relaying = relayingTo(pod);
+            start(HboneSettings.defaults(), stream -> {
+                if (first.getAndSet(false)) {
+                    throw new IllegalStateException("a bug in the acceptor");
+                }
+                relaying.accept(stream);
+            });
+            Future<Http2StreamChannel> failed = connect(HboneSettings.defaults());
+            failed.awaitUninterruptibly(10, TimeUnit.SECONDS);
+            assertInstanceOf(HboneConnectException.class, failed.cause());
+
+            HboneKey key = new HboneKey(CLIENT, server.address(), SERVER);
+            Http2StreamChannel stream = pool.connect(key, new InetSocketAddress(Loopback.address(1), 80),
+                    clientGroup.next()).get(10, TimeUnit.SECONDS);
+            assertEquals(1, pool.connectionCount(key), "the second stream rides the same connection");
+            try (Socket accepted = pod.accept()) {
+                stream.writeAndFlush(ChannelEnds.payload(stream, Unpooled.copiedBuffer(new byte[] {42})));
+                assertEquals(42, accepted.getInputStream().read());
+                // Reset, so that no stream is left for the connections' graceful close to wait for.
+                stream.close().syncUninterruptibly();
+                assertEquals(-1, readOrEnd(accepted.getInputStream()), "the reset reaches the pod");
+            }
+        }
+    }
+
     private void start(HboneSettings settings, HboneRelayAcceptor acceptor) {
         server = HboneServer.bindRelay(transport, serverGroup, new InetSocketAddress(Loopback.address(5), 0),
                 new StaticTlsContexts(factory, ca.issue(SERVER, Duration.ofHours(1))), settings, acceptor,
