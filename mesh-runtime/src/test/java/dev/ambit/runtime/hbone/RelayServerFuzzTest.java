@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ambit.runtime.bridge.TrafficObserver;
+import dev.ambit.runtime.testing.EmbeddedSocket;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
 import dev.ambit.runtime.transport.ConnectionFailures;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultChannelId;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +27,7 @@ class RelayServerFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void relayedFrames(byte[] input) {
-        List<EmbeddedSocket> sockets = new ArrayList<>();
+        List<PodSocket> sockets = new ArrayList<>();
         HboneRelayAcceptor acceptor = stream -> {
             assertEquals(stream.target(),
                     ConnectAuthority.parse(ConnectAuthority.format(stream.target())).orElseThrow());
@@ -39,89 +35,28 @@ class RelayServerFuzzTest {
                 stream.reject(HttpResponseStatus.FORBIDDEN);
                 return;
             }
-            EmbeddedSocket socket = new EmbeddedSocket();
+            PodSocket socket = new PodSocket();
             sockets.add(socket);
             stream.relay(socket, TrafficObserver.NONE);
         };
         HboneServerFuzzTest.run(input,
                 ServerHandshakeHandler.StreamsInstaller.relays(SETTINGS, acceptor, ConnectionFailures.IGNORE),
-                () -> sockets.forEach(EmbeddedSocket::answerAndClose));
+                () -> sockets.forEach(PodSocket::answerAndClose));
     }
 
-    /**
-     * A pod's socket for a relayed stream, on the embedded loop: it takes what is relayed to it, and when asked,
-     * answers a few bytes, its FIN, and closes (as a server that replies and hangs up).
-     */
-    private static final class EmbeddedSocket extends EmbeddedChannel implements DuplexChannel {
-
-        private boolean inputShutdown;
-        private boolean outputShutdown;
-
-        EmbeddedSocket() {
-            super(DefaultChannelId.newInstance(), true, false);
-            config().setAutoRead(false);
-        }
+    /** A pod's socket on the embedded loop, which answers a few bytes and its FIN when asked, and then closes. */
+    private static final class PodSocket extends EmbeddedSocket {
 
         void answerAndClose() {
             HboneServerFuzzTest.drainOutbound(this);
             if (isOpen()) {
                 writeInbound(Unpooled.copiedBuffer("pong", StandardCharsets.US_ASCII));
-                inputShutdown = true;
+                shutdownInput();
                 pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 runPendingTasks();
             }
             HboneServerFuzzTest.drainOutbound(this);
             finishAndReleaseAll();
         }
-
-        @Override
-        public boolean isInputShutdown() {
-            return inputShutdown;
-        }
-
-        @Override
-        public ChannelFuture shutdownInput() {
-            return shutdownInput(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdownInput(ChannelPromise promise) {
-            inputShutdown = true;
-            return promise.setSuccess();
-        }
-
-        @Override
-        public boolean isOutputShutdown() {
-            return outputShutdown;
-        }
-
-        @Override
-        public ChannelFuture shutdownOutput() {
-            return shutdownOutput(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdownOutput(ChannelPromise promise) {
-            outputShutdown = true;
-            return promise.setSuccess();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return inputShutdown && outputShutdown;
-        }
-
-        @Override
-        public ChannelFuture shutdown() {
-            return shutdown(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdown(ChannelPromise promise) {
-            inputShutdown = true;
-            outputShutdown = true;
-            return promise.setSuccess();
-        }
     }
-
 }

@@ -10,6 +10,7 @@ import dev.ambit.api.model.workload.Endpoint;
 import dev.ambit.api.model.workload.MeshService;
 import dev.ambit.api.model.workload.ServicePort;
 import dev.ambit.api.model.workload.Workload;
+import dev.ambit.runtime.testing.EmbeddedSocket;
 import dev.ambit.waypoint.Waypoint;
 import dev.ambit.waypoint.WaypointConfig;
 import dev.ambit.waypoint.WaypointSettings;

@@ -1,4 +1,4 @@
-package dev.ambit.waypoint.inbound;
+package dev.ambit.runtime.testing;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
@@ -6,10 +6,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * An {@link EmbeddedChannel} that half-closes like the TCP connections the waypoint serves (production code ends a
- * response's connection with {@code shutdownOutput()}, which only sockets and HTTP/2 streams have).
+ * An {@link EmbeddedChannel} that half-closes like a TCP connection: production code ends a connection's output with
+ * {@code shutdownOutput()} (a waypoint's response, a relayed stream's END_STREAM), which only sockets and HTTP/2
+ * streams have.
  */
-final class EmbeddedSocket extends EmbeddedChannel implements DuplexChannel {
+public class EmbeddedSocket extends EmbeddedChannel implements DuplexChannel {
 
     private boolean inputShutdown;
     private boolean outputShutdown;
