@@ -144,7 +144,7 @@ final class RelayServerConnection extends Http2ConnectionHandler {
         encoder().writeData(ctx, stream.id(), data, 0, endOfStream, ctx.newPromise());
     }
 
-    /** Whether the stream may send more now: its window, the connection's, and the socket's writability. */
+    /** Whether the stream may send more now: its window, the connection's window, and the connection's writability. */
     boolean canSend(Http2Stream stream) {
         return encoder().flowController().isWritable(stream);
     }
