@@ -55,6 +55,12 @@ class HboneFrameSizeTest {
                     ReferenceCountUtil.release(msg);
                     ctx.read();
                 }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    // The client's reset at the end of the test: the stream is done.
+                    ctx.close();
+                }
             });
             stream.channel().read();
         };
