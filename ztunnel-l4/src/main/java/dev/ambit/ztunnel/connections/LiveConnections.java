@@ -29,10 +29,7 @@ public final class LiveConnections {
     /** Lists the connection relayed between {@code clientSide} and {@code serverSide} until one of them closes. */
     public void track(Channel clientSide, Channel serverSide, LiveConnection.Protocol protocol,
             InetSocketAddress source, InetSocketAddress destination, ConnectionLabels labels) {
-        long id = ids.incrementAndGet();
-        open.put(id, new LiveConnection(id, protocol, source, destination, labels, clock.instant()));
-        // Listeners on a channel already closed run at once: a connection that ended meanwhile is not kept.
-        ChannelFutureListener forget = future -> open.remove(id);
+        ChannelFutureListener forget = add(protocol, source, destination, labels);
         clientSide.closeFuture().addListener(forget);
         serverSide.closeFuture().addListener(forget);
     }
@@ -43,9 +40,18 @@ public final class LiveConnections {
      */
     public void track(Channel relayed, LiveConnection.Protocol protocol, InetSocketAddress source,
             InetSocketAddress destination, ConnectionLabels labels) {
+        relayed.closeFuture().addListener(add(protocol, source, destination, labels));
+    }
+
+    /**
+     * Lists a connection and returns what forgets it. Listeners on a channel already closed run at once: a
+     * connection that ended meanwhile is not kept.
+     */
+    private ChannelFutureListener add(LiveConnection.Protocol protocol, InetSocketAddress source,
+            InetSocketAddress destination, ConnectionLabels labels) {
         long id = ids.incrementAndGet();
         open.put(id, new LiveConnection(id, protocol, source, destination, labels, clock.instant()));
-        relayed.closeFuture().addListener(future -> open.remove(id));
+        return future -> open.remove(id);
     }
 
     /** The connections open now, oldest first. */
