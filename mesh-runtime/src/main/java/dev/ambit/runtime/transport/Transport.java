@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -117,6 +118,7 @@ public final class Transport {
     private final Supplier<IoHandlerFactory> handlerFactory;
     private final Class<? extends ServerSocketChannel> serverChannel;
     private final Class<? extends SocketChannel> socketChannel;
+    private final ChannelFactory<SocketChannel> outgoingSockets;
     /** io_uring only: sockets read into a registered buffer ring (see {@link #forSocketFastPath()}). */
     private final boolean bufferRing;
 
@@ -127,6 +129,7 @@ public final class Transport {
         this.handlerFactory = handlerFactory;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
+        this.outgoingSockets = StaleReadsBeforeConnect.guarding(socketChannel);
         this.bufferRing = bufferRing;
     }
 
@@ -354,11 +357,14 @@ public final class Transport {
         return socketChannel;
     }
 
-    /** An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. */
+    /**
+     * An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. Its
+     * channels start with {@link StaleReadsBeforeConnect} in front of the handler set on it.
+     */
     public Bootstrap bootstrap(EventLoop loop, Duration connectTimeout) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(socketChannel)
+                .channelFactory(outgoingSockets)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
