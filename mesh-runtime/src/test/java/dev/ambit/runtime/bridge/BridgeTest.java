@@ -61,7 +61,7 @@ class BridgeTest {
             AtomicLong bridged = new AtomicLong();
             CountDownLatch busy = new CountDownLatch(1);
             try (Socket client = listener.accept()) {
-                stream.eventLoop().execute(() -> awaitUninterruptibly(busy));
+                stream.eventLoop().execute(() -> Waits.awaitQuietly(busy, Duration.ofSeconds(20)));
                 Bridge.join(socket, stream, new CountingObserver(bridged));
                 Thread writer = new Thread(() -> write(client, 32L * MIB), "client-writer");
                 writer.setDaemon(true);
@@ -92,14 +92,6 @@ class BridgeTest {
             }
         } catch (IOException closed) {
             // the test is over
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        try {
-            latch.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.runtime.testing.MissingCapability;
+import dev.ambit.runtime.testing.Waits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +138,7 @@ class ListenerMigrationTest {
             CountDownLatch release = new CountDownLatch(1);
             held.execute(() -> {
                 holding.countDown();
-                awaitQuietly(release);
+                Waits.awaitQuietly(release, Duration.ofSeconds(60));
             });
             // Only once the loop runs the task is it held: until then it could still wake up and accept, which on a
             // loaded machine it did (CI, 2026-12-06), leaving those connections out of the count below.
@@ -220,14 +222,6 @@ class ListenerMigrationTest {
                     throw new IllegalStateException("timed out: " + state.get());
                 }
                 Thread.sleep(10);
-            }
-        }
-
-        private static void awaitQuietly(CountDownLatch latch) {
-            try {
-                latch.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 

@@ -103,7 +103,7 @@ class ReadOnDemandTest {
             public void channelReadComplete(ChannelHandlerContext ctx) {
                 // The next read is asked for only once the FIN is on its way (off the loop).
                 ctx.executor().execute(() -> {
-                    awaitQuietly(finSent);
+                    Waits.awaitQuietly(finSent, Duration.ofSeconds(10));
                     ctx.executor().schedule(ctx::read, 100, TimeUnit.MILLISECONDS);
                 });
             }
@@ -157,14 +157,6 @@ class ReadOnDemandTest {
         public void close() {
             listener.close().syncUninterruptibly();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.runtime.testing.AvailableTransports;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.Waits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,7 +77,7 @@ class StaleReadsBeforeConnectTest {
             CountDownLatch release = new CountDownLatch(1);
             loop.execute(() -> {
                 busy.countDown();
-                awaitQuietly(release);
+                Waits.awaitQuietly(release, Duration.ofSeconds(10));
             });
             assertTrue(busy.await(10, TimeUnit.SECONDS), "the loop to be busy");
             accepted.get(0).getOutputStream().write(1);
@@ -109,38 +110,12 @@ class StaleReadsBeforeConnectTest {
         }
     }
 
-    @Test
-    void aConnectedSocketCarriesNoGuard() throws Exception {
-        Transport transport = AvailableTransports.require(Transport.Kind.EPOLL, false);
-        EventLoopGroup group = transport.newEventLoopGroup(1, "stale-reads");
-        List<Socket> accepted = new ArrayList<>();
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Channel channel = connect(transport, group.next(), server, accepted);
-            channel.eventLoop().submit(() -> { }).sync(); // channelActive follows the connect future's listeners
-            assertNull(channel.pipeline().get(StaleReadsBeforeConnect.NAME));
-            channel.close().sync();
-        } finally {
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
-
     private static Channel connect(Transport transport, EventLoop loop, ServerSocket server, List<Socket> accepted)
             throws Exception {
         Future<Channel> connecting = transport.connect(loop, (InetSocketAddress) server.getLocalSocketAddress(),
                 CONNECT_TIMEOUT);
         accepted.add(server.accept());
         return connecting.get(10, TimeUnit.SECONDS);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The new connection's handler: the exceptions that reach it. */
