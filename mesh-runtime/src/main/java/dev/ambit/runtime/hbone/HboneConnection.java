@@ -1,6 +1,7 @@
 package dev.ambit.runtime.hbone;
 
 import dev.ambit.runtime.tls.ServerNames;
+import dev.ambit.runtime.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,6 +17,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +122,7 @@ final class HboneConnection {
         return reserved == 0 && System.nanoTime() - idleSinceNanos >= settings.idleTimeout().toNanos();
     }
 
+    /** Connects, handshakes and installs HTTP/2, from a task of the loop ({@link Transport#openAfterIoPass}). */
     void dial(Bootstrap bootstrap) {
         String serverName = ServerNames.of(key.expectedIdentity());
         // HTTP/2 has no half-closed connection: the server's FIN ends it and its streams.
@@ -148,21 +151,27 @@ final class HboneConnection {
                 });
             }
         });
-        ChannelFuture connecting = bootstrap.connect(key.destination());
-        // In the group while it dials too, so that a shutdown closes it rather than leaving it to connect later.
-        channels.add(connecting.channel());
-        connecting.addListener(f -> {
-            if (!f.isSuccess()) {
-                ready.tryFailure(f.cause());
-                pool.closed(this);
-                return;
-            }
-            Channel channel = connecting.channel();
-            channel.closeFuture().addListener(c -> {
-                ready.tryFailure(new ClosedChannelException());
-                pool.closed(this);
+        boolean started = Transport.openAfterIoPass(loop, () -> {
+            ChannelFuture connecting = bootstrap.connect(key.destination());
+            // In the group while it dials too, so that a shutdown closes it rather than leaving it to connect later.
+            channels.add(connecting.channel());
+            connecting.addListener(f -> {
+                if (!f.isSuccess()) {
+                    ready.tryFailure(f.cause());
+                    pool.closed(this);
+                    return;
+                }
+                Channel channel = connecting.channel();
+                channel.closeFuture().addListener(c -> {
+                    ready.tryFailure(new ClosedChannelException());
+                    pool.closed(this);
+                });
             });
         });
+        if (!started) {
+            ready.tryFailure(new RejectedExecutionException("event loop shut down"));
+            pool.closed(this);
+        }
     }
 
     /** Opens one CONNECT stream on a reservation taken with {@link #tryReserve}; the reservation ends with it. */

@@ -164,7 +164,7 @@ public final class HbonePool implements AutoCloseable {
             list.add(dialled);
             connectionsPerPeer.merge(peer, 1, Integer::sum);
         }
-        // Outside the lock: registering and connecting run on the loop (Netty hands them over if we are not on it).
+        // Outside the lock: the socket is opened, registered and connected by a task of the loop.
         dialled.dial(transport.bootstrap(loop, settings.connectTimeout()));
         return dialled;
     }

@@ -5,7 +5,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -46,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +118,6 @@ public final class Transport {
     private final Supplier<IoHandlerFactory> handlerFactory;
     private final Class<? extends ServerSocketChannel> serverChannel;
     private final Class<? extends SocketChannel> socketChannel;
-    private final ChannelFactory<SocketChannel> outgoingSockets;
     /** io_uring only: sockets read into a registered buffer ring (see {@link #forSocketFastPath()}). */
     private final boolean bufferRing;
 
@@ -129,7 +128,6 @@ public final class Transport {
         this.handlerFactory = handlerFactory;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
-        this.outgoingSockets = StaleReadsBeforeConnect.guarding(socketChannel);
         this.bufferRing = bufferRing;
     }
 
@@ -357,14 +355,11 @@ public final class Transport {
         return socketChannel;
     }
 
-    /**
-     * An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. Its
-     * channels start with {@link StaleReadsBeforeConnect} in front of the handler set on it.
-     */
+    /** An outgoing connection's bootstrap on {@code loop}, the loop of the channel it will be relayed with. */
     public Bootstrap bootstrap(EventLoop loop, Duration connectTimeout) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channelFactory(outgoingSockets)
+                .channel(socketChannel)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -378,19 +373,45 @@ public final class Transport {
 
     /**
      * A plain TCP connection to {@code address} from {@code loop}, for a bridge to take over once connected (its
-     * pipeline starts empty).
+     * pipeline starts empty). The socket is opened after the loop's current pass over I/O events
+     * ({@link #openAfterIoPass}).
      */
     public Future<Channel> connect(EventLoop loop, InetSocketAddress address, Duration timeout) {
         Promise<Channel> connected = loop.newPromise();
-        ChannelFuture connect = bootstrap(loop, timeout).handler(new ChannelInboundHandlerAdapter()).connect(address);
-        connect.addListener(f -> {
-            if (f.isSuccess()) {
-                connected.setSuccess(connect.channel());
-            } else {
-                connected.setFailure(f.cause());
-            }
+        boolean started = openAfterIoPass(loop, () -> {
+            ChannelFuture connect = bootstrap(loop, timeout).handler(new ChannelInboundHandlerAdapter())
+                    .connect(address);
+            connect.addListener(f -> {
+                if (f.isSuccess()) {
+                    connected.setSuccess(connect.channel());
+                } else {
+                    connected.setFailure(f.cause());
+                }
+            });
         });
+        if (!started) {
+            connected.setFailure(new RejectedExecutionException("event loop shut down"));
+        }
         return connected;
+    }
+
+    /**
+     * Runs {@code open}, which opens an outgoing socket on {@code loop}, as a task of that loop: after the pass over
+     * ready I/O events the loop may be in, never in the middle of it. Netty's epoll loop looks a channel up by its
+     * descriptor number, and a socket opened mid-pass can take the number of one closed earlier in the same pass (a
+     * relay ends, the next stream connects to a pod); the closed socket's events still waiting in that pass then reach
+     * the new, unconnected channel. A read among them fails ("not yet connected", logged as a stack trace), and a
+     * hang-up marks the new socket's input as shut before it connects, in Netty and in the kernel, so that its
+     * relay would take an early end of input or miss the real one (bench/RESULTS.md, session 19). Returns false,
+     * having run nothing, when the loop takes no more tasks (it is shutting down).
+     */
+    public static boolean openAfterIoPass(EventLoop loop, Runnable open) {
+        try {
+            loop.execute(open);
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            return false;
+        }
     }
 
     /** Binds {@code bootstrap} synchronously: listeners are bound at start, off the event loops. */

@@ -1,11 +1,12 @@
 package dev.ambit.runtime.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ambit.runtime.testing.AvailableTransports;
 import dev.ambit.runtime.testing.LeakDetectorExtension;
+import dev.ambit.runtime.testing.UnhandledExceptions;
 import dev.ambit.runtime.testing.Waits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,16 +15,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,43 +36,41 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a receiving tunnel met under short-lived connections: in one pass over epoll's ready events, handling one
- * socket closes a second and opens a third, which gets the second's descriptor number, and the second's event, still
- * in that pass, reaches the third before it has connected. Its read fails with "not yet connected"; that failure
- * must not reach the new connection's handlers (a relay would take it for a broken pod connection, and Netty logs a
- * stack trace at the end of a pipeline that does not handle it).
+ * socket closes a second and opens a third, which takes the second's descriptor number. Opened in the middle of the
+ * pass, the third received the second's hang-up still waiting in it: a read that failed as "not yet connected" and
+ * an input marked as shut before it connected. {@link Transport#connect} opens its socket after the pass instead, so
+ * the new connection starts clean and carries the peer's bytes and end of input like any other.
  */
 @ExtendWith(LeakDetectorExtension.class)
 @Timeout(30)
-class StaleReadsBeforeConnectTest {
+class SocketsOpenAfterIoPassTest {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     @Test
-    void anEventOfAClosedSocketDoesNotReachTheSocketThatReusedItsNumber() throws Exception {
+    void aSocketOpenedWhileAnotherClosesDoesNotGetTheClosedOnesEvents() throws Exception {
         Transport transport = AvailableTransports.require(Transport.Kind.EPOLL, false);
-        EventLoopGroup group = transport.newEventLoopGroup(1, "stale-reads");
+        EventLoopGroup group = transport.newEventLoopGroup(1, "after-io-pass");
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
             EventLoop loop = group.next();
             Channel trigger = connect(transport, loop, server, accepted);
             Channel closing = connect(transport, loop, server, accepted);
-            Recorder fresh = new Recorder();
-            CompletableFuture<Channel> opened = new CompletableFuture<>();
             int closingNumber = ((EpollSocketChannel) closing).fd().intValue();
+            UnhandledExceptions.drain();
+            CompletableFuture<Future<Channel>> opening = new CompletableFuture<>();
             trigger.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     ((ByteBuf) msg).release();
-                    // As a tunnel does when a stream's END_STREAM ends one relay and the next CONNECT arrives: the
-                    // closed socket's number is free, and the new channel is registered before it connects.
+                    // As a tunnel does when a stream's END_STREAM ends one relay and the next CONNECT arrives.
                     closing.close();
-                    Channel next = transport.bootstrap(loop, CONNECT_TIMEOUT).handler(fresh).register().channel();
-                    opened.complete(next);
+                    opening.complete(transport.connect(loop, address, CONNECT_TIMEOUT));
                 }
             });
-            closing.pipeline().addLast(new ChannelInboundHandlerAdapter());
-            // Both sockets wait for bytes, and both receive some while the loop is busy: its next pass over epoll's
-            // events then sees the trigger's first, and the closing socket's after it.
+            // Both sockets wait for input, and both get some while the loop is busy, so that its next pass sees the
+            // trigger's bytes first and the closing socket's hang-up (its peer's FIN) after them.
             loop.submit(() -> {
                 trigger.read();
                 closing.read();
@@ -82,24 +84,31 @@ class StaleReadsBeforeConnectTest {
             assertTrue(busy.await(10, TimeUnit.SECONDS), "the loop to be busy");
             accepted.get(0).getOutputStream().write(1);
             Thread.sleep(20);
-            accepted.get(1).getOutputStream().write(1);
+            accepted.get(1).shutdownOutput();
             Thread.sleep(20);
             release.countDown();
 
-            Channel next = opened.get(10, TimeUnit.SECONDS);
-            loop.submit(() -> { }).sync(); // the rest of that pass
+            // Connected before this thread accepts: a blocking accept takes a descriptor number as it starts waiting.
+            Channel next = opening.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+            Socket peer = server.accept();
+            accepted.add(peer);
             assertEquals(closingNumber, ((EpollSocketChannel) next).fd().intValue(),
                     "the new socket took the closed one's number (the condition this test is about)");
-            assertEquals(List.of(), fresh.exceptions, "what reached the new socket's handler");
+            assertEquals(List.of(), UnhandledExceptions.drain(), "exceptions at the end of a pipeline");
+            assertFalse(((DuplexChannel) next).isInputShutdown(), "the new socket's input, shut before it connected");
 
-            // Once connected, the guard is gone and the socket's own failures reach its handlers as before.
-            next.connect(server.getLocalSocketAddress()).sync();
-            accepted.add(server.accept());
-            loop.submit(() -> { }).sync();
-            assertNull(next.pipeline().get(StaleReadsBeforeConnect.NAME), "the guard, once connected");
-            next.pipeline().fireExceptionCaught(new IllegalStateException("its own"));
-            loop.submit(() -> { }).sync();
-            assertEquals(List.of("java.lang.IllegalStateException: its own"), fresh.exceptions);
+            // And it carries its own peer's bytes, then that peer's end of input.
+            Received received = new Received();
+            loop.submit(() -> {
+                next.pipeline().addLast(received);
+                next.read();
+            }).sync();
+            OutputStream out = peer.getOutputStream();
+            out.write("pong".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            peer.shutdownOutput();
+            assertTrue(received.ended.await(10, TimeUnit.SECONDS), "the peer's FIN as an end of input");
+            assertEquals("pong", received.text.toString());
             next.close().sync();
             trigger.close().sync();
         } finally {
@@ -118,19 +127,29 @@ class StaleReadsBeforeConnectTest {
         return connecting.get(10, TimeUnit.SECONDS);
     }
 
-    /** The new connection's handler: the exceptions that reach it. */
-    private static final class Recorder extends ChannelInboundHandlerAdapter {
+    /** What the new connection reads, and whether its input ended. */
+    private static final class Received extends ChannelInboundHandlerAdapter {
 
-        final List<String> exceptions = new CopyOnWriteArrayList<>();
+        final StringBuilder text = new StringBuilder();
+        final CountDownLatch ended = new CountDownLatch(1);
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            exceptions.add(cause.toString());
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf bytes = (ByteBuf) msg;
+            text.append(bytes.toString(StandardCharsets.US_ASCII));
+            bytes.release();
         }
 
         @Override
-        public boolean isSharable() {
-            return false;
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                ended.countDown();
+            }
         }
     }
 }
