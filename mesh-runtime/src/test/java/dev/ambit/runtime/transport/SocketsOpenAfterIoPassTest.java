@@ -47,76 +47,110 @@ class SocketsOpenAfterIoPassTest {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Attempts at most: the condition needs the freed number to be the lowest free one when the socket opens. */
+    private static final int ATTEMPTS = 8;
+
     @Test
     void aSocketOpenedWhileAnotherClosesDoesNotGetTheClosedOnesEvents() throws Exception {
         Transport transport = AvailableTransports.require(Transport.Kind.EPOLL, false);
         EventLoopGroup group = transport.newEventLoopGroup(1, "after-io-pass");
         List<Socket> accepted = new ArrayList<>();
+        List<Channel> opened = new ArrayList<>();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
             EventLoop loop = group.next();
-            Channel trigger = connect(transport, loop, server, accepted);
-            Channel closing = connect(transport, loop, server, accepted);
-            int closingNumber = ((EpollSocketChannel) closing).fd().intValue();
-            UnhandledExceptions.drain();
-            CompletableFuture<Future<Channel>> opening = new CompletableFuture<>();
-            trigger.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ((ByteBuf) msg).release();
-                    // As a tunnel does when a stream's END_STREAM ends one relay and the next CONNECT arrives.
-                    closing.close();
-                    opening.complete(transport.connect(loop, address, CONNECT_TIMEOUT));
+            // Another test's closed descriptor may be a lower free number than the one closed here. Every attempt's
+            // sockets stay open until the end, filling such gaps, until an attempt's new socket takes the number.
+            boolean reused = false;
+            for (int i = 0; i < ATTEMPTS && !reused; i++) {
+                Attempt attempt = attempt(transport, loop, server, accepted, opened);
+                assertEquals(List.of(), UnhandledExceptions.drain(), "exceptions at the end of a pipeline");
+                assertFalse(((DuplexChannel) attempt.next()).isInputShutdown(),
+                        "the new socket's input, shut before it connected");
+                reused = attempt.reusedNumber();
+                if (reused) {
+                    assertCarries(loop, attempt.next(), attempt.peer());
                 }
-            });
-            // Both sockets wait for input, and both get some while the loop is busy, so that its next pass sees the
-            // trigger's bytes first and the closing socket's hang-up (its peer's FIN) after them.
-            loop.submit(() -> {
-                trigger.read();
-                closing.read();
-            }).sync();
-            CountDownLatch busy = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            loop.execute(() -> {
-                busy.countDown();
-                Waits.awaitQuietly(release, Duration.ofSeconds(10));
-            });
-            assertTrue(busy.await(10, TimeUnit.SECONDS), "the loop to be busy");
-            accepted.get(0).getOutputStream().write(1);
-            Thread.sleep(20);
-            accepted.get(1).shutdownOutput();
-            Thread.sleep(20);
-            release.countDown();
-
-            // Connected before this thread accepts: a blocking accept takes a descriptor number as it starts waiting.
-            Channel next = opening.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-            Socket peer = server.accept();
-            accepted.add(peer);
-            assertEquals(closingNumber, ((EpollSocketChannel) next).fd().intValue(),
-                    "the new socket took the closed one's number (the condition this test is about)");
-            assertEquals(List.of(), UnhandledExceptions.drain(), "exceptions at the end of a pipeline");
-            assertFalse(((DuplexChannel) next).isInputShutdown(), "the new socket's input, shut before it connected");
-
-            // And it carries its own peer's bytes, then that peer's end of input.
-            Received received = new Received();
-            loop.submit(() -> {
-                next.pipeline().addLast(received);
-                next.read();
-            }).sync();
-            OutputStream out = peer.getOutputStream();
-            out.write("pong".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            peer.shutdownOutput();
-            assertTrue(received.ended.await(10, TimeUnit.SECONDS), "the peer's FIN as an end of input");
-            assertEquals("pong", received.text.toString());
-            next.close().sync();
-            trigger.close().sync();
+            }
+            assertTrue(reused, "in " + ATTEMPTS + " attempts no new socket took the closed one's number: the"
+                    + " condition this test is about never arose");
         } finally {
+            for (Channel channel : opened) {
+                channel.close().syncUninterruptibly();
+            }
             for (Socket socket : accepted) {
                 socket.close();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * One pass of the loop that handles a trigger socket's bytes by closing a second socket and connecting a new one,
+     * with the second socket's hang-up (its peer's FIN) later in the same pass.
+     */
+    private static Attempt attempt(Transport transport, EventLoop loop, ServerSocket server, List<Socket> accepted,
+            List<Channel> opened) throws Exception {
+        InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+        Channel trigger = connect(transport, loop, server, accepted);
+        Socket triggerPeer = accepted.get(accepted.size() - 1);
+        Channel closing = connect(transport, loop, server, accepted);
+        Socket closingPeer = accepted.get(accepted.size() - 1);
+        opened.add(trigger);
+        int closingNumber = ((EpollSocketChannel) closing).fd().intValue();
+        UnhandledExceptions.drain();
+        CompletableFuture<Future<Channel>> opening = new CompletableFuture<>();
+        trigger.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+                // As a tunnel does when a stream's END_STREAM ends one relay and the next CONNECT arrives.
+                closing.close();
+                opening.complete(transport.connect(loop, address, CONNECT_TIMEOUT));
+            }
+        });
+        // Both sockets wait for input, and both get some while the loop is busy, so that its next pass sees the
+        // trigger's bytes first and the closing socket's hang-up after them.
+        loop.submit(() -> {
+            trigger.read();
+            closing.read();
+        }).sync();
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            busy.countDown();
+            Waits.awaitQuietly(release, Duration.ofSeconds(10));
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS), "the loop to be busy");
+        triggerPeer.getOutputStream().write(1);
+        Thread.sleep(20);
+        closingPeer.shutdownOutput();
+        Thread.sleep(20);
+        release.countDown();
+
+        // Connected before this thread accepts: a blocking accept takes a descriptor number as it starts waiting.
+        Channel next = opening.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        opened.add(next);
+        Socket peer = server.accept();
+        accepted.add(peer);
+        return new Attempt(next, peer, ((EpollSocketChannel) next).fd().intValue() == closingNumber);
+    }
+
+    /** The new connection carries its own peer's bytes, then that peer's end of input. */
+    private static void assertCarries(EventLoop loop, Channel next, Socket peer) throws Exception {
+        Received received = new Received();
+        loop.submit(() -> {
+            next.pipeline().addLast(received);
+            next.read();
+        }).sync();
+        OutputStream out = peer.getOutputStream();
+        out.write("pong".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        peer.shutdownOutput();
+        assertTrue(received.ended.await(10, TimeUnit.SECONDS), "the peer's FIN as an end of input");
+        assertEquals("pong", received.text.toString());
+    }
+
+    private record Attempt(Channel next, Socket peer, boolean reusedNumber) {
     }
 
     private static Channel connect(Transport transport, EventLoop loop, ServerSocket server, List<Socket> accepted)
