@@ -255,8 +255,8 @@ public final class Transport {
             }
             case EPOLL -> {
                 Epoll.ensureAvailability();
-                yield new Transport(kind, EpollIoHandler::newFactory, EpollServerSocketChannel.class,
-                        EpollSocketChannel.class, false);
+                yield new Transport(kind, () -> EpollRegistrationKeeper.around(EpollIoHandler.newFactory()),
+                        EpollServerSocketChannel.class, EpollSocketChannel.class, false);
             }
             case NIO -> new Transport(kind, NioIoHandler::newFactory, NioServerSocketChannel.class,
                     NioSocketChannel.class, false);
