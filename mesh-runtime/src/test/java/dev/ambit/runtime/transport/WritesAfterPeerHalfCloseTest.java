@@ -55,43 +55,18 @@ class WritesAfterPeerHalfCloseTest {
     @CsvSource({"EPOLL, false", "IO_URING, false", "IO_URING, true", "NIO, false"})
     void aReadAskedForAfterThePeersFinSeesIt(Transport.Kind kind, boolean socketFastPath) throws Exception {
         Transport transport = AvailableTransports.require(kind, socketFastPath);
-        CountDownLatch requestRead = new CountDownLatch(1);
-        CountDownLatch finSeen = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (Server server = new Server(transport, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                ctx.read(); // the request; no read is asked for after it
-            }
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ((ByteBuf) msg).release();
-                requestRead.countDown();
-            }
-
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                if (event instanceof ChannelInputShutdownEvent) {
-                    finSeen.countDown();
-                }
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                failure.compareAndSet(null, cause);
-            }
-        }); Socket client = new Socket()) {
+        RequestReader reader = new RequestReader();
+        try (Server server = new Server(transport, reader); Socket client = new Socket()) {
             client.connect(server.address(), 5_000);
             client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
-            assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the request read");
+            assertTrue(reader.requestRead.await(10, TimeUnit.SECONDS), "the request read");
             client.shutdownOutput();
             Channel accepted = server.accepted();
             server.awaitFinTaken(client);
             accepted.eventLoop().submit(() -> accepted.read()).sync();
-            assertTrue(finSeen.await(10, TimeUnit.SECONDS), "the FIN seen by the read asked for after it");
+            assertTrue(reader.finSeen.await(10, TimeUnit.SECONDS), "the FIN seen by the read asked for after it");
             accepted.eventLoop().submit(() -> { }).sync(); // a failed read's exception comes a task later
-            assertNull(failure.get(), "an exception on the socket");
+            assertNull(reader.failure.get(), "an exception on the socket");
             assertTrue(accepted.isOpen(), "the socket open for the answer");
         }
     }
@@ -100,10 +75,7 @@ class WritesAfterPeerHalfCloseTest {
     @CsvSource({"EPOLL, false", "IO_URING, false", "IO_URING, true", "NIO, false"})
     void aLargeAnswerAfterThePeersFinArrivesWhole(Transport.Kind kind, boolean socketFastPath) throws Exception {
         Transport transport = AvailableTransports.require(kind, socketFastPath);
-        CountDownLatch answerWaits = new CountDownLatch(1);
-        CompletableFuture<Throwable> answerEnd = new CompletableFuture<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Answerer answerer = new Answerer(answerWaits, answerEnd, failure);
+        Answerer answerer = new Answerer();
         try (Server server = new Server(transport, answerer); Socket client = new Socket()) {
             client.setReceiveBufferSize(64 * 1024);
             client.connect(server.address(), 5_000);
@@ -119,10 +91,10 @@ class WritesAfterPeerHalfCloseTest {
             }
             // The answer fills both sockets' buffers before the client reads a byte: the server's loop must wait for
             // room, with the client's FIN already read.
-            assertTrue(answerWaits.await(20, TimeUnit.SECONDS), "the answer waiting for room to write");
+            assertTrue(answerer.answerWaits.await(20, TimeUnit.SECONDS), "the answer waiting for room to write");
             assertEquals(ANSWER_BYTES, drain(client.getInputStream()), "bytes of the answer received");
-            assertNull(answerEnd.get(20, TimeUnit.SECONDS), "the answer's write");
-            assertNull(failure.get(), "an exception on the answering socket");
+            assertNull(answerer.answerEnd.get(20, TimeUnit.SECONDS), "the answer's write");
+            assertNull(answerer.failure.get(), "an exception on the answering socket");
         }
     }
 
@@ -135,21 +107,12 @@ class WritesAfterPeerHalfCloseTest {
         return total;
     }
 
-    /** Reads the request once; at its end (the FIN) writes the answer and closes. */
-    private static final class Answerer extends ChannelInboundHandlerAdapter {
+    /** Reads the request once and asks for no more; counts the request, the FIN and the first exception. */
+    private static class RequestReader extends ChannelInboundHandlerAdapter {
 
         final CountDownLatch requestRead = new CountDownLatch(1);
         final CountDownLatch finSeen = new CountDownLatch(1);
-        private final CountDownLatch answerWaits;
-        private final CompletableFuture<Throwable> answerEnd;
-        private final AtomicReference<Throwable> failure;
-
-        Answerer(CountDownLatch answerWaits, CompletableFuture<Throwable> answerEnd,
-                AtomicReference<Throwable> failure) {
-            this.answerWaits = answerWaits;
-            this.answerEnd = answerEnd;
-            this.failure = failure;
-        }
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -164,10 +127,31 @@ class WritesAfterPeerHalfCloseTest {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (!(event instanceof ChannelInputShutdownEvent)) {
-                return;
+            if (event instanceof ChannelInputShutdownEvent) {
+                finSeen.countDown();
+                requestEnded(ctx);
             }
-            finSeen.countDown();
+        }
+
+        /** The request's end (the FIN) was read. */
+        void requestEnded(ChannelHandlerContext ctx) {
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failure.compareAndSet(null, cause);
+            ctx.close();
+        }
+    }
+
+    /** At the request's end writes the answer, then closes. */
+    private static final class Answerer extends RequestReader {
+
+        final CountDownLatch answerWaits = new CountDownLatch(1);
+        final CompletableFuture<Throwable> answerEnd = new CompletableFuture<>();
+
+        @Override
+        void requestEnded(ChannelHandlerContext ctx) {
             // Written from a task, as a relay writes what its other side read: after the loop finished with the FIN.
             ctx.executor().execute(() -> {
                 ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[ANSWER_BYTES]));
@@ -180,12 +164,6 @@ class WritesAfterPeerHalfCloseTest {
                 written.addListener(ChannelFutureListener.CLOSE);
             });
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failure.compareAndSet(null, cause);
-            ctx.close();
-        }
     }
 
     /** A listener on one event loop of the transport under test, for one connection, handled by {@code handler}. */
@@ -195,7 +173,7 @@ class WritesAfterPeerHalfCloseTest {
         private final Channel listener;
         private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
 
-        Server(Transport transport, ChannelInboundHandlerAdapter handler) throws InterruptedException {
+        Server(Transport transport, RequestReader handler) throws InterruptedException {
             group = transport.newEventLoopGroup(1, "half-close");
             try {
                 listener = transport.serverBootstrap(group)
